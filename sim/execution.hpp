@@ -1,0 +1,136 @@
+// One execution of a concurrent program: its modelled threads (fibers), the
+// objects they share, the schedule of decisions taken so far, and how it ended.
+//
+// A thread runs until it announces its next visible operation (step()); it then
+// stops at a schedule point and the strategy picks which enabled thread goes
+// next. The code between two announcements runs as one atomic step. Fault
+// values come from choose(). Nothing here reads a clock or a real thread, so
+// the same schedule gives the same execution.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/op.hpp"
+#include "sim/schedule.hpp"
+#include "sim/strategy.hpp"
+#include "sim/verdict.hpp"
+
+namespace sim {
+
+class StackPool;
+
+// One line of the event history, kept only when history is on.
+struct Event {
+  std::uint64_t step = 0;
+  ThreadId thread = kNoThread;
+  std::string op;      // label of the operation
+  std::string object;  // name of its first object, "" if none
+  std::string state;   // what the model says about its state after the step
+  std::string note;    // a fault choice taken during the step, or a message
+};
+
+struct ExecutionOptions {
+  std::uint64_t max_steps = 100000;  // past this: livelock suspect
+  bool history = false;              // keep an Event per step
+};
+
+class Execution {
+ public:
+  explicit Execution(StackPool& stacks);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // ---- setting up (before run) ----
+  ObjectId new_object(std::string name);
+  // A daemon (a background agent) does not keep the execution alive: when
+  // every other thread has finished, the execution ends.
+  ThreadId spawn(std::string name, std::function<void()> body, bool daemon = false);
+  // Called after every step (history or not): checks that hold at every step.
+  // It may call fail().
+  void set_step_check(std::function<void()> check) { step_check_ = std::move(check); }
+  // Called after every step when history is on: a one-line state summary.
+  void set_state_describer(std::function<std::string()> d) { describe_ = std::move(d); }
+
+  // Runs the execution to its end under `strategy`. Returns how it ended.
+  const Verdict& run(Strategy& strategy, const ExecutionOptions& opts);
+
+  // After run() ended with every thread finished: runs `body` as one more
+  // thread, with the daemons that are left, to its end, taking no decisions
+  // (the body is preferred whenever it is enabled, otherwise the lowest
+  // enabled daemon; fault choices give 0). For end-of-run checks such as
+  // "read the file, sync, evict, read again". Its steps are not part of the
+  // schedule. Returns the verdict, which is a deadlock if the body blocks
+  // for good.
+  const Verdict& run_epilogue(std::string name, std::function<void()> body);
+
+  // ---- called from inside modelled threads ----
+  // Announces the next visible operation and stops at a schedule point. When
+  // it returns, the operation may (and must) be carried out.
+  void step(const Op& op);
+  void step(const char* label, ObjectId object, Access access) {
+    step(Op::make(OpKind::plain, label, {{object, access}}));
+  }
+  // A fault choice: a value in [0, n). n <= 1 is no choice and returns 0.
+  std::uint32_t choose(std::uint32_t n, const char* label);
+  // Ends the execution now with a violation of `invariant`. Does not return.
+  [[noreturn]] void fail(std::string invariant, std::string message);
+  // Adds a note to the current step's event (history only).
+  void note(std::string text);
+
+  // ---- read by strategies, invariants and reports ----
+  ThreadId current() const { return current_; }
+  std::size_t thread_count() const { return threads_.size(); }
+  const std::string& thread_name(ThreadId t) const;
+  bool finished(ThreadId t) const;
+  bool is_daemon(ThreadId t) const;
+  const Op& pending(ThreadId t) const;  // the op thread t stopped at
+  bool enabled(ThreadId t) const;
+  const std::string& object_name(ObjectId o) const { return object_names_[o]; }
+  std::uint64_t steps() const { return steps_; }
+  const Schedule& schedule() const { return schedule_; }
+  const std::vector<Event>& history() const { return history_; }
+  const Verdict& verdict() const { return verdict_; }
+  bool history_on() const { return opts_.history; }
+  // True while abandoned fibers are being unwound: visible ops do nothing.
+  bool tearing_down() const { return tearing_down_; }
+
+ private:
+  struct Thread;
+  void prime(ThreadId t);
+  void schedule_next();  // from a thread: pick who runs next and switch to it
+  void switch_to(ThreadId next);
+  void switch_to_main();
+  bool pick_and_switch(); // false when the execution is over
+  void end_with(Verdict v);
+  Verdict deadlock_verdict() const;
+  void record_event(ThreadId t, const Op& op);
+  void teardown();
+  static ThreadId holder_of(const Op& op);
+
+  StackPool& stacks_;
+  std::vector<std::unique_ptr<Thread>> threads_;
+  std::vector<std::string> object_names_;
+  std::function<void()> step_check_;
+  std::function<std::string()> describe_;
+  Strategy* strategy_ = nullptr;
+  ExecutionOptions opts_;
+  ThreadId current_ = kNoThread;
+  ThreadId switched_from_ = kNoThread;  // who resumed the fiber now running
+  std::uint64_t steps_ = 0;
+  Schedule schedule_;
+  std::vector<Event> history_;
+  std::vector<ThreadId> enabled_scratch_;
+  Verdict verdict_;
+  bool over_ = false;
+  bool priming_ = false;
+  bool tearing_down_ = false;
+  struct MainContext;
+  std::unique_ptr<MainContext> main_;
+};
+
+}  // namespace sim

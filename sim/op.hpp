@@ -1,0 +1,78 @@
+// Visible operations: what a modelled thread announces before it stops at a
+// schedule point. Each names the objects it touches and whether it reads or
+// writes them, so that a partial-order reduction can tell independent steps
+// apart, and carries a static label (the kernel function or primitive) for
+// traces and reports.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+
+namespace sim {
+
+using ThreadId = std::uint32_t;
+using ObjectId = std::uint32_t;
+
+inline constexpr ThreadId kNoThread = ~ThreadId{0};
+inline constexpr ObjectId kNoObject = ~ObjectId{0};
+
+enum class Access : std::uint8_t { read, write };
+
+// What the step does, as far as the scheduler needs to know: whether the
+// thread can take it now (enabledness), and what it touches.
+enum class OpKind : std::uint8_t {
+  plain,          // reads/writes shared data; always enabled
+  lock,           // take a BitLock; enabled while the lock is free
+  unlock,         // release a BitLock (wakes its waiters)
+  wait_unlocked,  // sleep until a BitLock is free, without taking it
+  down,           // semaphore down; enabled while count > 0
+  up,             // semaphore up
+};
+
+struct Touch {
+  ObjectId object = kNoObject;
+  Access access = Access::read;
+};
+
+// At most this many objects per step: a step that runs under a spinlock may
+// touch the lock and the objects it protects.
+inline constexpr std::size_t kMaxTouches = 3;
+
+class BitLock;
+class Semaphore;
+
+struct Op {
+  OpKind kind = OpKind::plain;
+  const char* label = "";          // static string: "lock_page", "copy_from_user", ...
+  std::uint8_t touch_count = 0;
+  std::array<Touch, kMaxTouches> touches{};
+  // The primitive a blocking op waits on (lock, wait_unlocked, down); null otherwise.
+  const BitLock* lock = nullptr;
+  const Semaphore* semaphore = nullptr;
+
+  static Op make(OpKind kind, const char* label, std::initializer_list<Touch> ts) {
+    Op op;
+    op.kind = kind;
+    op.label = label;
+    for (const Touch& t : ts) {
+      if (op.touch_count == kMaxTouches) break;
+      op.touches[op.touch_count++] = t;
+    }
+    return op;
+  }
+};
+
+// Two steps are dependent when they touch a common object and at least one
+// writes it. Lock operations count as writes of the lock object.
+inline bool dependent(const Op& a, const Op& b) {
+  for (std::uint8_t i = 0; i < a.touch_count; ++i)
+    for (std::uint8_t j = 0; j < b.touch_count; ++j)
+      if (a.touches[i].object == b.touches[j].object &&
+          (a.touches[i].access == Access::write || b.touches[j].access == Access::write))
+        return true;
+  return false;
+}
+
+}  // namespace sim

@@ -1,0 +1,86 @@
+// Modelled kernel primitives with kernel semantics. Each operation on them is
+// a visible operation of the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/execution.hpp"
+
+namespace sim {
+
+// A sleeping bit lock with a wait queue, like PG_locked or BH_Lock in Linux
+// 2.4: no owner in the kernel's sense (the holder is tracked only for
+// reports), not recursive, and unlocking an unlocked lock is a kernel bug.
+// A thread sleeping in lock() or wait_unlocked() is disabled until the lock
+// is free; unlock() wakes them all and any of them may win (the scheduler
+// explores every order).
+class BitLock {
+ public:
+  BitLock(Execution& ex, std::string name);
+  ObjectId id() const { return id_; }
+  bool locked() const { return locked_; }
+  ThreadId holder() const { return holder_; }
+
+  // lock_page: sleeps while locked, then takes it.
+  void lock(const char* label = "lock");
+  // TryLockPage: takes it if free; true when it was already locked (as the kernel's).
+  bool trylock(const char* label = "trylock");
+  // UnlockPage: BUG() if not locked.
+  void unlock(const char* label = "unlock");
+  // wait_on_page: sleeps while locked, does not take it.
+  void wait_unlocked(const char* label = "wait_on_lock");
+  // Sets the bit inside a step the caller has already announced (e.g. a new
+  // page is inserted into the page cache locked, under pagecache_lock).
+  void set_locked_in_step();
+  // Releases inside an already-announced step (I/O completion context).
+  void clear_locked_in_step();
+
+ private:
+  Execution& ex_;
+  ObjectId id_;
+  bool locked_ = false;
+  ThreadId holder_ = kNoThread;
+};
+
+// A counting semaphore (struct semaphore): down sleeps while the count is
+// zero. Used as a mutex for i_sem and mmap_sem with an initial count of 1.
+class Semaphore {
+ public:
+  Semaphore(Execution& ex, std::string name, int count);
+  ObjectId id() const { return id_; }
+  int count() const { return count_; }
+  // The threads that took it and have not given it back (for reports).
+  const std::vector<ThreadId>& holders() const { return holders_; }
+
+  void down(const char* label = "down");
+  // down_trylock: returns true when it could NOT take it (as the kernel's).
+  bool down_trylock(const char* label = "down_trylock");
+  void up(const char* label = "up");
+
+ private:
+  Execution& ex_;
+  ObjectId id_;
+  int count_;
+  std::vector<ThreadId> holders_;
+};
+
+// A shared word that generic programs (the engine's examples and tests) read
+// and write; every access is a visible operation.
+class SharedWord {
+ public:
+  SharedWord(Execution& ex, std::string name, std::int64_t value = 0);
+  ObjectId id() const { return id_; }
+  std::int64_t load(const char* label = "load");
+  void store(std::int64_t v, const char* label = "store");
+  // The value without a step: for checks after the execution.
+  std::int64_t peek() const { return value_; }
+
+ private:
+  Execution& ex_;
+  ObjectId id_;
+  std::int64_t value_;
+};
+
+}  // namespace sim
