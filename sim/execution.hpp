@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -101,16 +102,21 @@ class Execution {
 
  private:
   struct Thread;
-  void prime(ThreadId t);
-  void schedule_next();  // from a thread: pick who runs next and switch to it
-  void switch_to(ThreadId next);
-  void switch_to_main();
-  bool pick_and_switch(); // false when the execution is over
-  void end_with(Verdict v);
+  struct MainContext;
+  static constexpr ThreadId kMain = kNoThread - 1;  // the context that called run()
+
+  ThreadId spawn_thread(std::string name, std::function<void()> body, bool daemon, bool epilogue);
+  void start_fiber(ThreadId t);      // create t's fiber and run it up to its first step
+  ThreadId decide_next();            // after a step: the thread to run next, or kMain when over
+  ThreadId pick_epilogue(std::span<const ThreadId> enabled) const;
+  void switch_to(ThreadId next);     // from the running context
+  [[noreturn]] void end_with(Verdict v);  // ends the execution, back to kMain
   Verdict deadlock_verdict() const;
-  void record_event(ThreadId t, const Op& op);
+  void finish_step();                // the step just taken is complete: history, checks
   void teardown();
+  static bool can_proceed(const Op& op);
   static ThreadId holder_of(const Op& op);
+  ObjectId waited_object(const Op& op) const;
 
   StackPool& stacks_;
   std::vector<std::unique_ptr<Thread>> threads_;
@@ -119,17 +125,19 @@ class Execution {
   std::function<std::string()> describe_;
   Strategy* strategy_ = nullptr;
   ExecutionOptions opts_;
-  ThreadId current_ = kNoThread;
-  ThreadId switched_from_ = kNoThread;  // who resumed the fiber now running
+  ThreadId current_ = kMain;
+  ThreadId switched_from_ = kMain;  // who switched to the context now running
   std::uint64_t steps_ = 0;
+  bool step_open_ = false;  // a step was taken and has not been finished yet
   Schedule schedule_;
   std::vector<Event> history_;
-  std::vector<ThreadId> enabled_scratch_;
+  std::vector<ThreadId> enabled_;
   Verdict verdict_;
   bool over_ = false;
   bool priming_ = false;
+  bool in_epilogue_ = false;
+  ThreadId epilogue_thread_ = kNoThread;
   bool tearing_down_ = false;
-  struct MainContext;
   std::unique_ptr<MainContext> main_;
 };
 

@@ -1,0 +1,367 @@
+#include "sim/execution.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <stdexcept>
+#include <memory>
+#include <utility>
+
+#include <boost/context/fiber.hpp>
+
+#include "sim/primitives.hpp"
+#include "sim/stack_pool.hpp"
+
+namespace ctx = boost::context;
+
+namespace sim {
+
+struct Execution::Thread {
+  std::string name;
+  std::function<void()> body;
+  bool daemon = false;
+  bool finished = false;
+  Op pending;     // the operation it stopped at
+  ctx::fiber fc;  // its suspended continuation (empty while it runs or once it ended)
+};
+
+struct Execution::MainContext {
+  ctx::fiber fc;
+};
+
+Execution::Execution(StackPool& stacks) : stacks_(stacks), main_(std::make_unique<MainContext>()) {}
+
+Execution::~Execution() { teardown(); }
+
+ObjectId Execution::new_object(std::string name) {
+  object_names_.push_back(std::move(name));
+  return static_cast<ObjectId>(object_names_.size() - 1);
+}
+
+ThreadId Execution::spawn(std::string name, std::function<void()> body, bool daemon) {
+  return spawn_thread(std::move(name), std::move(body), daemon, false);
+}
+
+ThreadId Execution::spawn_thread(std::string name, std::function<void()> body, bool daemon,
+                                 bool epilogue) {
+  auto th = std::make_unique<Thread>();
+  th->name = std::move(name);
+  th->body = std::move(body);
+  th->daemon = daemon;
+  th->pending = Op::make(OpKind::plain, "start", {});
+  threads_.push_back(std::move(th));
+  const auto id = static_cast<ThreadId>(threads_.size() - 1);
+  if (epilogue) epilogue_thread_ = id;
+  return id;
+}
+
+const std::string& Execution::thread_name(ThreadId t) const { return threads_[t]->name; }
+bool Execution::finished(ThreadId t) const { return threads_[t]->finished; }
+bool Execution::is_daemon(ThreadId t) const { return threads_[t]->daemon; }
+const Op& Execution::pending(ThreadId t) const { return threads_[t]->pending; }
+bool Execution::enabled(ThreadId t) const {
+  return !threads_[t]->finished && can_proceed(threads_[t]->pending);
+}
+
+bool Execution::can_proceed(const Op& op) {
+  switch (op.kind) {
+    case OpKind::lock:
+    case OpKind::wait_unlocked: return !op.lock->locked();
+    case OpKind::down: return op.semaphore->count() > 0;
+    default: return true;
+  }
+}
+
+// ---------------------------------------------------------------- switching
+
+void Execution::switch_to(ThreadId next) {
+  const ThreadId from = current_;
+  if (next == from) return;
+  current_ = next;
+  switched_from_ = from;
+  ctx::fiber& target = next == kMain ? main_->fc : threads_[next]->fc;
+  ctx::fiber back = std::move(target).resume();
+  // Running again: `back` is the continuation of whoever switched to us.
+  if (switched_from_ == kMain)
+    main_->fc = std::move(back);
+  else
+    threads_[switched_from_]->fc = std::move(back);
+}
+
+void Execution::start_fiber(ThreadId t) {
+  threads_[t]->fc = ctx::fiber(std::allocator_arg, PooledStack(stacks_), [this, t](ctx::fiber&& caller) {
+    main_->fc = std::move(caller);  // fibers are started from the main context only
+    std::string error;
+    try {
+      threads_[t]->body();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    if (!error.empty()) {
+      // A model that throws is a bug in the model, not in the modelled kernel.
+      Verdict v;
+      v.kind = Verdict::Kind::internal_error;
+      v.invariant = "internal-error";
+      v.message = "thread " + threads_[t]->name + " threw: " + error;
+      v.thread = t;
+      v.step = steps_;
+      end_with(std::move(v));
+    }
+    threads_[t]->finished = true;
+    const ThreadId next = priming_ ? kMain : decide_next();
+    current_ = next;
+    switched_from_ = t;
+    return std::move(next == kMain ? main_->fc : threads_[next]->fc);
+  });
+  // Run it up to its first visible operation (or its end): a thread's start is no decision.
+  current_ = kMain;
+  switch_to(t);
+}
+
+// ---------------------------------------------------------------- running
+
+const Verdict& Execution::run(Strategy& strategy, const ExecutionOptions& opts) {
+  strategy_ = &strategy;
+  opts_ = opts;
+  strategy.begin_execution();
+  priming_ = true;
+  const std::size_t n = threads_.size();
+  for (ThreadId t = 0; t < n && !over_; ++t) start_fiber(t);
+  priming_ = false;
+  if (!over_) switch_to(decide_next());
+  if (opts_.history) finish_step();
+  return verdict_;
+}
+
+const Verdict& Execution::run_epilogue(std::string name, std::function<void()> body) {
+  if (over_ && verdict_.failed()) return verdict_;
+  over_ = false;
+  in_epilogue_ = true;
+  const ThreadId t = spawn_thread(std::move(name), std::move(body), false, true);
+  priming_ = true;
+  start_fiber(t);
+  priming_ = false;
+  if (!over_) switch_to(decide_next());
+  if (opts_.history) finish_step();
+  in_epilogue_ = false;
+  return verdict_;
+}
+
+void Execution::step(const Op& op) {
+  if (tearing_down_) return;
+  Thread& me = *threads_[current_];
+  me.pending = op;
+  if (priming_) {
+    switch_to(kMain);
+    return;
+  }
+  const ThreadId next = decide_next();
+  switch_to(next);
+}
+
+void Execution::finish_step() {
+  if (!step_open_) return;
+  step_open_ = false;
+  if (opts_.history && !history_.empty() && describe_) history_.back().state = describe_();
+}
+
+ThreadId Execution::decide_next() {
+  if (over_) return kMain;
+  if (step_open_) {
+    finish_step();
+    if (step_check_ && !in_epilogue_) {
+      step_check_();  // may end the execution
+      if (over_) return kMain;
+    }
+  }
+  enabled_.clear();
+  bool live = false;  // some thread that is not a daemon has not finished
+  for (ThreadId t = 0; t < threads_.size(); ++t) {
+    const Thread& th = *threads_[t];
+    if (th.finished) continue;
+    if (!th.daemon) live = true;
+    if (can_proceed(th.pending)) enabled_.push_back(t);
+  }
+  if (!live) {
+    over_ = true;
+    return kMain;
+  }
+  if (enabled_.empty()) {
+    verdict_ = deadlock_verdict();
+    over_ = true;
+    return kMain;
+  }
+  if (steps_ >= opts_.max_steps && !in_epilogue_) {
+    Verdict v;
+    v.kind = Verdict::Kind::livelock_suspect;
+    v.invariant = "livelock";
+    v.message = "livelock suspect: the execution ran past the step bound of " +
+                std::to_string(opts_.max_steps) + " steps without ending (raise it with --max-steps)";
+    v.step = steps_;
+    verdict_ = std::move(v);
+    over_ = true;
+    return kMain;
+  }
+  ThreadId chosen;
+  if (in_epilogue_) {
+    chosen = pick_epilogue(enabled_);
+  } else {
+    chosen = strategy_->pick_thread(enabled_, *this);
+    if (chosen == kAbort || !std::binary_search(enabled_.begin(), enabled_.end(), chosen)) {
+      Verdict v;
+      v.kind = Verdict::Kind::aborted;
+      v.message = chosen == kAbort ? strategy_->abort_reason()
+                                   : "the strategy picked thread " + std::to_string(chosen) +
+                                         ", which cannot run at step " + std::to_string(steps_);
+      v.step = steps_;
+      verdict_ = std::move(v);
+      over_ = true;
+      return kMain;
+    }
+    schedule_.push_back(Decision::thread(chosen));
+  }
+  ++steps_;
+  step_open_ = true;
+  if (opts_.history) {
+    const Op& op = threads_[chosen]->pending;
+    Event e;
+    e.step = steps_;
+    e.thread = chosen;
+    e.op = op.label;
+    if (op.touch_count > 0) e.object = object_names_[op.touches[0].object];
+    history_.push_back(std::move(e));
+  }
+  return chosen;
+}
+
+ThreadId Execution::pick_epilogue(std::span<const ThreadId> enabled) const {
+  for (ThreadId t : enabled)
+    if (t == epilogue_thread_) return t;
+  return enabled.front();
+}
+
+std::uint32_t Execution::choose(std::uint32_t n, const char* label) {
+  if (n <= 1 || tearing_down_ || in_epilogue_) return 0;
+  const std::uint32_t v = strategy_->pick_value(n, label, *this);
+  if (v == kAbort || v >= n) {
+    Verdict ab;
+    ab.kind = Verdict::Kind::aborted;
+    ab.message = v == kAbort ? strategy_->abort_reason()
+                             : std::string("the strategy chose value ") + std::to_string(v) +
+                                   " of " + std::to_string(n) + " for " + label;
+    ab.step = steps_;
+    end_with(std::move(ab));
+  }
+  schedule_.push_back(Decision::choice(v, n));
+  if (opts_.history) note(std::string(label) + " = " + std::to_string(v));
+  return v;
+}
+
+void Execution::note(std::string text) {
+  if (!opts_.history || history_.empty()) return;
+  Event& e = history_.back();
+  if (!e.note.empty()) e.note += "; ";
+  e.note += std::move(text);
+}
+
+void Execution::fail(std::string invariant, std::string message) {
+  Verdict v;
+  v.kind = Verdict::Kind::violation;
+  v.invariant = std::move(invariant);
+  v.message = std::move(message);
+  v.thread = current_ == kMain ? kNoThread : current_;
+  v.step = steps_;
+  end_with(std::move(v));
+}
+
+void Execution::end_with(Verdict v) {
+  if (tearing_down_) throw std::logic_error("execution ended while tearing down");
+  if (!over_) verdict_ = std::move(v);
+  over_ = true;
+  if (opts_.history) finish_step();
+  if (current_ == kMain) throw std::logic_error("execution ended from outside its threads");
+  switch_to(kMain);
+  // Never resumed: teardown unwinds this fiber's stack.
+  std::terminate();
+}
+
+// ---------------------------------------------------------------- deadlock
+
+ThreadId Execution::holder_of(const Op& op) {
+  if (op.lock) return op.lock->holder();
+  if (op.semaphore && !op.semaphore->holders().empty()) return op.semaphore->holders().front();
+  return kNoThread;
+}
+
+ObjectId Execution::waited_object(const Op& op) const {
+  if (op.lock) return op.lock->id();
+  if (op.semaphore) return op.semaphore->id();
+  return op.touch_count ? op.touches[0].object : kNoObject;
+}
+
+Verdict Execution::deadlock_verdict() const {
+  Verdict v;
+  v.kind = Verdict::Kind::deadlock;
+  v.invariant = "deadlock";
+  v.step = steps_;
+  std::vector<ThreadId> waits_for(threads_.size(), kNoThread);
+  for (ThreadId t = 0; t < threads_.size(); ++t) {
+    const Thread& th = *threads_[t];
+    if (th.finished || th.daemon) continue;
+    WaitEdge e;
+    e.waiter = t;
+    e.waiter_name = th.name;
+    e.op = th.pending.label;
+    e.object = waited_object(th.pending);
+    if (e.object != kNoObject) e.object_name = object_names_[e.object];
+    e.holder = holder_of(th.pending);
+    if (e.holder != kNoThread) e.holder_name = threads_[e.holder]->name;
+    waits_for[t] = e.holder;
+    if (e.holder == t) v.self_deadlock = true;
+    v.waits.push_back(std::move(e));
+  }
+  // The wait-for cycle: follow "waits for the holder" from each waiter.
+  for (const WaitEdge& e : v.waits) {
+    std::vector<ThreadId> path;
+    ThreadId t = e.waiter;
+    while (t != kNoThread && std::find(path.begin(), path.end(), t) == path.end()) {
+      path.push_back(t);
+      t = waits_for[t];
+    }
+    if (t != kNoThread) {  // closed a cycle at t
+      v.cycle.assign(std::find(path.begin(), path.end(), t), path.end());
+      break;
+    }
+  }
+  std::string& m = v.message;
+  m = v.self_deadlock ? "self-deadlock: a thread sleeps on a lock that it holds itself"
+                      : "deadlock: no thread can run, and some have not finished";
+  for (const WaitEdge& e : v.waits) {
+    m += "\n  " + e.waiter_name + " sleeps in " + e.op + " on " +
+         (e.object_name.empty() ? std::string("?") : e.object_name);
+    if (e.holder == e.waiter)
+      m += ", which it holds itself";
+    else if (e.holder != kNoThread)
+      m += ", held by " + e.holder_name;
+  }
+  if (!v.cycle.empty()) {
+    m += "\n  wait-for cycle: ";
+    for (ThreadId t : v.cycle) m += threads_[t]->name + " -> ";
+    m += threads_[v.cycle.front()]->name;
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------- teardown
+
+void Execution::teardown() {
+  tearing_down_ = true;
+  // Destroying a suspended fiber unwinds its stack (Boost.Context throws
+  // forced_unwind inside it), so the model's locals are destroyed properly.
+  for (auto& th : threads_) {
+    current_ = kMain;
+    th->fc = ctx::fiber();
+  }
+  current_ = kMain;
+}
+
+}  // namespace sim

@@ -1,0 +1,46 @@
+#include "sim/stack_pool.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <new>
+
+namespace sim {
+
+namespace {
+std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+}  // namespace
+
+StackPool::StackPool(std::size_t stack_size) {
+  const std::size_t pg = page_size();
+  size_ = (stack_size + pg - 1) / pg * pg;
+}
+
+StackPool::~StackPool() {
+  for (auto& sc : free_) {
+    char* top = static_cast<char*>(sc.sp);
+    ::munmap(top - size_ - page_size(), size_ + page_size());
+  }
+}
+
+boost::context::stack_context StackPool::take() {
+  if (!free_.empty()) {
+    boost::context::stack_context sc = free_.back();
+    free_.pop_back();
+    return sc;
+  }
+  const std::size_t pg = page_size();
+  void* base = ::mmap(nullptr, size_ + pg, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED) throw std::bad_alloc();
+  ::mprotect(base, pg, PROT_NONE);  // the guard page, below the stack
+  mapped_ += size_ + pg;
+  boost::context::stack_context sc;
+  sc.size = size_;
+  sc.sp = static_cast<char*>(base) + pg + size_;  // stacks grow down from here
+  return sc;
+}
+
+void StackPool::give_back(boost::context::stack_context& sc) { free_.push_back(sc); }
+
+}  // namespace sim

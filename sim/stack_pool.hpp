@@ -1,0 +1,43 @@
+// Fiber stacks, reused from one execution to the next: an execution starts a
+// handful of fibers, and mapping fresh stacks for each would cost more than
+// the execution itself. Every stack has a guard page below it, so a model
+// that overflows its stack faults at once instead of corrupting memory.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include <boost/context/stack_context.hpp>
+
+namespace sim {
+
+class StackPool {
+ public:
+  explicit StackPool(std::size_t stack_size = 256 * 1024);
+  ~StackPool();
+  StackPool(const StackPool&) = delete;
+  StackPool& operator=(const StackPool&) = delete;
+
+  boost::context::stack_context take();
+  void give_back(boost::context::stack_context& sc);
+  std::size_t stack_size() const { return size_; }
+  std::size_t mapped() const { return mapped_; }
+
+ private:
+  std::size_t size_;  // usable bytes, guard page excluded
+  std::size_t mapped_ = 0;
+  std::vector<boost::context::stack_context> free_;
+};
+
+// The StackAllocator that Boost.Context's fiber constructor takes.
+class PooledStack {
+ public:
+  explicit PooledStack(StackPool& pool) : pool_(&pool) {}
+  boost::context::stack_context allocate() { return pool_->take(); }
+  void deallocate(boost::context::stack_context& sc) noexcept { pool_->give_back(sc); }
+
+ private:
+  StackPool* pool_;
+};
+
+}  // namespace sim
