@@ -1,0 +1,40 @@
+// The subcommands of `interleave`, apart from their command-line parsing
+// (main.cpp): each returns the process's exit code (DESIGN.md section 7).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace checker::cli {
+
+enum ExitCode : int {
+  kExitOk = 0,            // no violation / every expectation met
+  kExitViolation = 1,     // a violation found / an expectation not met
+  kExitBadInput = 2,      // bad usage, a bad scenario or trace file
+  kExitInternal = 3,      // internal error (incl. nondeterminism in the model)
+  kExitInconclusive = 4,  // a budget ran out before the search was complete
+};
+
+// Settings given on the command line; each one overrides the scenario's.
+struct Overrides {
+  std::optional<std::string> strategy;
+  std::optional<std::uint64_t> max_executions;
+  std::optional<double> time_limit_s;
+  std::optional<std::uint64_t> max_steps;
+  std::optional<std::uint64_t> seed;
+  std::string trace_out;  // a file (*.json) or a directory; "" the default directory
+  bool no_trace = false;
+  bool progress = true;   // on a terminal, outside CI
+};
+
+inline constexpr const char* kDefaultTraceDir = "interleave-traces";
+
+int run_command(const std::vector<std::string>& files, const Overrides& o);
+int replay_command(const std::string& trace_file, const std::string& trace_out);
+int check_command(const std::vector<std::string>& paths, const Overrides& o,
+                  const std::string& junit_file);
+int models_command();
+
+}  // namespace checker::cli

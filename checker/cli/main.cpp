@@ -1,0 +1,134 @@
+// interleave: the command line. Subcommands like git's, each with --help that
+// ends in an example; exit codes as DESIGN.md section 7.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "checker/cli/commands.hpp"
+#include "checker/input_error.hpp"
+
+#ifndef INTERLEAVE_VERSION
+#define INTERLEAVE_VERSION "unknown"
+#endif
+
+namespace {
+
+using namespace checker::cli;
+
+const char* kExitCodes =
+    "Exit codes: 0 no violation / all expectations met; 1 violation found / an expectation\n"
+    "not met; 2 bad usage or a bad scenario or trace file; 3 internal error (also\n"
+    "nondeterminism in a model); 4 budget exhausted before the search was complete.";
+
+void add_search_options(CLI::App* cmd, Overrides& o) {
+  cmd->add_option_function<std::string>(
+         "--strategy", [&o](const std::string& v) { o.strategy = v; },
+         "dfs (exhaustive) or random (seeded random walk); overrides the scenario's")
+      ->check(CLI::IsMember({"dfs", "random"}));
+  cmd->add_option_function<std::uint64_t>(
+      "--max-executions", [&o](std::uint64_t v) { o.max_executions = v; },
+      "stop after this many executions (0: no limit); the result is then inconclusive");
+  cmd->add_option_function<double>(
+         "--time-limit", [&o](double v) { o.time_limit_s = v; },
+         "stop after this many seconds (0: no limit); the result is then inconclusive")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option_function<std::uint64_t>(
+         "--max-steps", [&o](std::uint64_t v) { o.max_steps = v; },
+         "steps per execution before it is a livelock suspect")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option_function<std::uint64_t>(
+      "--seed", [&o](std::uint64_t v) { o.seed = v; }, "seed of the random walk");
+  cmd->add_option("--trace-out", o.trace_out,
+                  std::string("where to write the trace of a violation: a FILE.json, or a "
+                              "directory (default ") +
+                      kDefaultTraceDir + "/)");
+  cmd->add_flag("--no-trace", o.no_trace, "write no trace");
+  cmd->add_flag("--no-progress", [&o](std::int64_t) { o.progress = false; },
+                "no progress line on the terminal (it is never shown outside a terminal or in CI)");
+}
+
+int real_main(int argc, char** argv) {
+  CLI::App app{"interleave " INTERLEAVE_VERSION
+               ": a deterministic concurrency simulator and stateless model checker.\n"
+               "Runs scenario files (JSON) through every interleaving of their threads and\n"
+               "injected faults, checks invariants, and writes a replayable trace of a violation.",
+               "interleave"};
+  app.set_version_flag("--version", "interleave " INTERLEAVE_VERSION);
+  app.require_subcommand(1);
+  app.footer(std::string(kExitCodes) +
+             "\n\nExample:\n  interleave run scenarios/examples/abba.json\n"
+             "  interleave models");
+
+  Overrides run_opts;
+  std::vector<std::string> run_files;
+  CLI::App* run = app.add_subcommand("run", "explore one or more scenario files and report");
+  run->add_option("SCENARIO", run_files, "scenario files (JSON)")->required();
+  add_search_options(run, run_opts);
+  run->footer(std::string(kExitCodes) +
+              "\n\nExample:\n  interleave run scenarios/examples/abba.json --trace-out abba.trace.json\n"
+              "  interleave run --strategy random --seed 7 --max-executions 5000 my-scenario.json");
+
+  std::string replay_file, replay_out;
+  CLI::App* rep = app.add_subcommand(
+      "replay", "run a trace's schedule again and check that it reaches the same verdict");
+  rep->add_option("TRACE", replay_file, "a trace file written by run or check")->required();
+  rep->add_option("--trace-out", replay_out,
+                  "write the replayed execution as a trace file too");
+  rep->footer(
+      "Exit codes: 1 the recorded violation happened again; 0 the replayed execution passes\n"
+      "(only for a trace of a passing execution); 2 a bad trace file; 3 the replay differs\n"
+      "from the trace (nondeterminism, or the model changed).\n\n"
+      "Example:\n  interleave replay interleave-traces/abba.trace.json");
+
+  Overrides check_opts;
+  std::vector<std::string> check_paths;
+  std::string junit;
+  CLI::App* check = app.add_subcommand(
+      "check", "run scenarios and compare each verdict with its \"expect\" (the CI oracle)");
+  check->add_option("PATH", check_paths,
+                    "scenario files, or directories searched for *.json (schema.json and "
+                    "*.trace.json excepted)")
+      ->required();
+  add_search_options(check, check_opts);
+  check->add_option("--junit", junit, "also write the results as JUnit XML to this file");
+  check->footer(
+      "Prints one line per scenario and closes with `N passed, N failed`. Exit codes: 0 every\n"
+      "scenario met its expectation; 1 some did not; 2 some file was bad; 3 a model was\n"
+      "nondeterministic or threw.\n\n"
+      "Example:\n  interleave check scenarios/ --junit interleave-junit.xml");
+
+  CLI::App* models = app.add_subcommand("models", "list the models a scenario can name");
+  models->footer("Example:\n  interleave models");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitBadInput;
+  }
+
+  if (run->parsed()) return run_command(run_files, run_opts);
+  if (rep->parsed()) return replay_command(replay_file, replay_out);
+  if (check->parsed()) return check_command(check_paths, check_opts, junit);
+  if (models->parsed()) return models_command();
+  std::cerr << app.help();
+  return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return real_main(argc, argv);
+  } catch (const checker::InputError& e) {
+    std::cerr << "interleave: " << e.message() << "\n";
+    if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "interleave: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}

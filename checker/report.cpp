@@ -1,0 +1,262 @@
+#include "checker/report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace checker {
+
+namespace {
+
+std::string fmt_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 10 ? "%.2f s" : "%.1f s", s);
+  return buf;
+}
+
+std::string rate(double count, double seconds) {
+  if (seconds <= 0) return "-";
+  char buf[32];
+  double r = count / seconds;
+  if (r >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", r / 1e6);
+  else if (r >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", r / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f", r);
+  return buf;
+}
+
+std::string cell(const sim::Event& e) {
+  std::string c = e.op;
+  if (!e.object.empty()) c += " " + e.object;
+  return c;
+}
+
+std::string detail(const sim::Event& e) {
+  std::string d = e.state;
+  if (!e.note.empty()) d += (d.empty() ? "" : "  ") + std::string("(") + e.note + ")";
+  return d;
+}
+
+std::string pad(std::string s, std::size_t w) {
+  if (s.size() > w) s = s.substr(0, w - 1) + "~";
+  s.resize(w, ' ');
+  return s;
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+std::string plural(std::uint64_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// The verdict's message, indented; the wait-for cycle in the report's own
+// form (with the object on each edge) instead of the message's line.
+void print_message(std::ostream& out, const sim::Verdict& v) {
+  const std::string& msg = v.message;
+  for (std::size_t pos = 0; pos != std::string::npos;) {
+    std::size_t nl = msg.find('\n', pos);
+    std::string line = msg.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? nl : nl + 1;
+    if (!v.cycle.empty() && line.find("wait-for cycle:") != std::string::npos) continue;
+    out << "  " << line << "\n";
+  }
+  if (!v.cycle.empty()) out << "    wait-for cycle: " << wait_cycle(v) << "\n";
+}
+
+std::string label(const Scenario& s) { return s.file.empty() ? s.name : s.file; }
+
+}  // namespace
+
+std::string describe_verdict(const sim::Verdict& v) {
+  switch (v.kind) {
+    case sim::Verdict::Kind::ok: return "pass";
+    case sim::Verdict::Kind::deadlock: return v.self_deadlock ? "deadlock (self-deadlock)" : "deadlock";
+    case sim::Verdict::Kind::livelock_suspect: return "livelock suspect";
+    case sim::Verdict::Kind::violation: return "violation of " + invariant_of(v);
+    case sim::Verdict::Kind::aborted: return "aborted";
+    case sim::Verdict::Kind::internal_error: return "internal error in the model";
+  }
+  return "?";
+}
+
+std::string wait_cycle(const sim::Verdict& v) {
+  if (v.cycle.empty()) return {};
+  auto edge_of = [&](sim::ThreadId t) -> const sim::WaitEdge* {
+    for (const sim::WaitEdge& e : v.waits)
+      if (e.waiter == t) return &e;
+    return nullptr;
+  };
+  std::string s;
+  for (sim::ThreadId t : v.cycle) {
+    const sim::WaitEdge* e = edge_of(t);
+    s += (e ? e->waiter_name : "#" + std::to_string(t));
+    s += " -(" + (e && !e->object_name.empty() ? e->object_name : std::string("?")) + ")-> ";
+  }
+  const sim::WaitEdge* head = edge_of(v.cycle.front());
+  s += head ? head->waiter_name : "#" + std::to_string(v.cycle.front());
+  return s;
+}
+
+std::string interleaving(const std::vector<sim::Event>& history,
+                         const std::vector<std::string>& threads, const sim::Verdict& verdict,
+                         std::size_t width) {
+  // The threads that appear, in id order.
+  std::vector<sim::ThreadId> shown;
+  for (const sim::Event& e : history)
+    if (e.thread < threads.size() && std::find(shown.begin(), shown.end(), e.thread) == shown.end())
+      shown.push_back(e.thread);
+  for (const sim::WaitEdge& w : verdict.waits)
+    if (w.waiter < threads.size() && std::find(shown.begin(), shown.end(), w.waiter) == shown.end())
+      shown.push_back(w.waiter);
+  std::sort(shown.begin(), shown.end());
+  auto blocked_cell = [](const sim::WaitEdge& w) {
+    return "(sleeps in " + w.op + (w.object_name.empty() ? "" : " " + w.object_name) + ")";
+  };
+
+  std::vector<std::size_t> colw(shown.size());
+  for (std::size_t i = 0; i < shown.size(); ++i) colw[i] = threads[shown[i]].size();
+  for (const sim::Event& e : history) {
+    auto it = std::find(shown.begin(), shown.end(), e.thread);
+    if (it != shown.end())
+      colw[it - shown.begin()] = std::max(colw[it - shown.begin()], cell(e).size());
+  }
+  for (const sim::WaitEdge& w : verdict.waits) {
+    auto it = std::find(shown.begin(), shown.end(), w.waiter);
+    if (it != shown.end())
+      colw[it - shown.begin()] = std::max(colw[it - shown.begin()], blocked_cell(w).size());
+  }
+  std::size_t total = 6;
+  for (std::size_t& w : colw) {
+    w = std::min<std::size_t>(w, 32);
+    total += w + 2;
+  }
+  const bool columns = shown.size() <= 5 && total + 20 <= width;
+
+  std::string out;
+  if (columns) {
+    out += "  step  ";
+    for (std::size_t i = 0; i < shown.size(); ++i) out += pad(threads[shown[i]], colw[i]) + "  ";
+    out += "state\n";
+    for (const sim::Event& e : history) {
+      char num[16];
+      std::snprintf(num, sizeof num, "%6llu  ", static_cast<unsigned long long>(e.step));
+      std::string row = num;
+      for (std::size_t i = 0; i < shown.size(); ++i)
+        row += pad(shown[i] == e.thread ? cell(e) : std::string(), colw[i]) + "  ";
+      row += detail(e);
+      while (!row.empty() && row.back() == ' ') row.pop_back();
+      out += row + "\n";
+    }
+    if (!verdict.waits.empty()) {
+      std::string row = "        ";
+      for (std::size_t i = 0; i < shown.size(); ++i) {
+        std::string c;
+        for (const sim::WaitEdge& w : verdict.waits)
+          if (w.waiter == shown[i]) c = blocked_cell(w);
+        row += pad(c, colw[i]) + "  ";
+      }
+      while (!row.empty() && row.back() == ' ') row.pop_back();
+      out += row + "\n";
+    }
+  } else {
+    for (const sim::Event& e : history) {
+      char num[16];
+      std::snprintf(num, sizeof num, "%6llu  ", static_cast<unsigned long long>(e.step));
+      std::string line = std::string(num) +
+                         (e.thread < threads.size() ? threads[e.thread] : std::string("?")) +
+                         ": " + cell(e);
+      std::string d = detail(e);
+      if (!d.empty()) line += "   " + d;
+      out += line + "\n";
+    }
+    for (const sim::WaitEdge& w : verdict.waits)
+      out += "        " + w.waiter_name + ": " + blocked_cell(w) + "\n";
+  }
+  return out;
+}
+
+void print_run_report(std::ostream& out, const Scenario& s, const ExploreSettings& settings,
+                      const ExploreResult& r, const std::string& trace_path) {
+  using Status = ExploreResult::Status;
+  const std::string name = label(s);
+  const std::string numbers =
+      plural(r.executions, "execution") + ", " + plural(r.steps, "step") + " in " +
+      fmt_seconds(r.elapsed_s) + " (" + rate(double(r.executions), r.elapsed_s) +
+      " executions/s, " + rate(double(r.steps), r.elapsed_s) + " steps/s), strategy " +
+      settings.strategy + (settings.strategy == "random" ? " seed " + std::to_string(settings.seed)
+                                                         : std::string());
+  switch (r.status) {
+    case Status::pass:
+      out << "PASS  " << name << ": no violation in any of the " << r.executions
+          << " executions (the search is complete)\n";
+      break;
+    case Status::inconclusive:
+      out << "INCONCLUSIVE  " << name << ": no violation in " << r.executions
+          << " executions, but the search is not complete: " << r.budget << "\n";
+      break;
+    case Status::violation:
+      out << "VIOLATION  " << name << ": " << describe_verdict(r.failures.front().verdict)
+          << ", found in execution " << r.failures.front().execution << "\n";
+      break;
+    case Status::internal_error:
+      out << "ERROR  " << name << ": "
+          << (r.failures.empty() ? r.error : describe_verdict(r.failures.front().verdict)) << "\n";
+      break;
+    case Status::nondeterminism:
+      out << "ERROR  " << name << ": " << first_line(r.error) << "\n";
+      break;
+  }
+  out << "  explored " << numbers << "\n";
+  if (!r.outcomes.empty() && r.status != Status::violation) {
+    out << "  outcomes (" << r.outcomes.size() << "):";
+    std::size_t n = 0;
+    for (const std::string& o : r.outcomes) {
+      if (++n > 12) {
+        out << " ...";
+        break;
+      }
+      out << (n == 1 ? " " : " | ") << o;
+    }
+    out << "\n";
+  }
+  if (r.status == Status::nondeterminism && r.error.find('\n') != std::string::npos)
+    out << "  " << r.error.substr(r.error.find('\n') + 1) << "\n";
+  if (!r.failures.empty()) {
+    const sim::Verdict& v = r.replay.history.empty() ? r.failures.front().verdict : r.replay.verdict;
+    out << "\n";
+    print_message(out, v);
+    if (!r.replay.history.empty()) {
+      out << "\n  the interleaving (" << plural(r.replay.history.size(), "step") << ", "
+          << plural(r.failures.front().schedule.size(), "decision") << "):\n";
+      out << interleaving(r.replay.history, r.replay.thread_names, v);
+    }
+    if (r.failures.size() > 1) out << "\n  " << r.failures.size() << " failing executions in all\n";
+  }
+  if (!trace_path.empty()) {
+    out << "\n  trace: " << trace_path << "\n";
+    out << "  replay it: interleave replay " << trace_path << "\n";
+  }
+}
+
+void print_replay_report(std::ostream& out, const std::string& trace_file,
+                         const sim::Verdict& recorded, const Replayed& r, bool same,
+                         const std::string& difference) {
+  if (same) {
+    out << (r.verdict.failed() ? "VIOLATION  " : "PASS  ") << trace_file << ": replayed "
+        << plural(r.schedule.size(), "decision") << ", " << plural(r.history.size(), "step")
+        << ": the same verdict as recorded: " << describe_verdict(r.verdict) << "\n";
+  } else {
+    out << "ERROR  " << trace_file << ": the replay does not match the trace: recorded "
+        << describe_verdict(recorded) << ", replayed " << describe_verdict(r.verdict) << "\n";
+    if (!difference.empty()) out << "  " << difference << "\n";
+    out << "  the model is nondeterministic, or it changed since the trace was written\n";
+  }
+  if (r.verdict.failed()) {
+    out << "\n";
+    print_message(out, r.verdict);
+  }
+  if (!r.history.empty()) {
+    out << "\n  the interleaving (" << plural(r.history.size(), "step") << "):\n";
+    out << interleaving(r.history, r.thread_names, r.verdict);
+  }
+}
+
+}  // namespace checker

@@ -1,0 +1,39 @@
+// The human report: a verdict line a person reads first, the numbers of the
+// search, and on a failure the interleaving as per-thread steps, the
+// deadlock's wait-for cycle, and where the trace was written.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "checker/explorer.hpp"
+#include "checker/scenario/scenario.hpp"
+#include "sim/execution.hpp"
+#include "sim/verdict.hpp"
+
+namespace checker {
+
+// "deadlock (self-deadlock)", "violation of torn-read", "livelock suspect", "pass".
+std::string describe_verdict(const sim::Verdict& v);
+
+// The interleaving: one column per thread and one row per step when that
+// fits in `width` characters, else one "thread: op object  state" line per
+// step; a deadlock ends with what each blocked thread sleeps on.
+std::string interleaving(const std::vector<sim::Event>& history,
+                         const std::vector<std::string>& threads, const sim::Verdict& verdict,
+                         std::size_t width = 110);
+
+// The wait-for cycle as one line: "t0 -(B)-> t1 -(A)-> t0"; "" without one.
+std::string wait_cycle(const sim::Verdict& v);
+
+// The report of `interleave run` for one scenario.
+void print_run_report(std::ostream& out, const Scenario& s, const ExploreSettings& settings,
+                      const ExploreResult& r, const std::string& trace_path);
+
+// The report of `interleave replay`.
+void print_replay_report(std::ostream& out, const std::string& trace_file,
+                         const sim::Verdict& recorded, const Replayed& r, bool same,
+                         const std::string& difference);
+
+}  // namespace checker

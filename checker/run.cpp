@@ -1,0 +1,56 @@
+#include "checker/run.hpp"
+
+#include <stdexcept>
+
+#include "checker/scenario/model.hpp"
+#include "checker/strategies/dfs.hpp"
+#include "checker/strategies/random.hpp"
+#include "sim/stack_pool.hpp"
+
+namespace checker {
+
+std::unique_ptr<sim::Strategy> make_strategy(const ExploreSettings& s) {
+  if (s.strategy == "dfs") return std::make_unique<DfsStrategy>();
+  if (s.strategy == "random") return std::make_unique<RandomStrategy>(s.seed);
+  throw std::invalid_argument("no strategy named " + s.strategy);
+}
+
+ExploreSettings effective_settings(ExploreSettings s) {
+  if (s.strategy == "random" && s.max_executions == 0 && s.time_limit_s <= 0)
+    s.max_executions = kDefaultRandomExecutions;
+  return s;
+}
+
+ExploreOptions explore_options(const ExploreSettings& s) {
+  ExploreOptions o;
+  o.max_executions = s.max_executions;
+  o.time_limit_s = s.time_limit_s;
+  o.max_steps = s.max_steps;
+  return o;
+}
+
+ExploreResult run_scenario(const Scenario& s, const ExploreSettings& settings,
+                           std::function<void(const Progress&)> progress) {
+  std::unique_ptr<models::Program> program = make_program(s);
+  std::unique_ptr<sim::Strategy> strategy = make_strategy(settings);
+  sim::StackPool stacks;
+  ExploreOptions opts = explore_options(settings);
+  opts.progress = std::move(progress);
+  return explore(*program, *strategy, stacks, opts);
+}
+
+Trace make_trace(const Scenario& s, const ExploreSettings& settings, const ExploreResult& r) {
+  if (r.failures.empty()) throw std::logic_error("make_trace: the search found no failure");
+  Trace t;
+  t.scenario = s;
+  t.settings = settings;
+  t.executions = r.failures.front().execution;
+  t.steps = r.steps;
+  t.schedule = r.failures.front().schedule;
+  t.verdict = r.failures.front().verdict;
+  t.threads = r.replay.thread_names;
+  t.history = r.replay.history;
+  return t;
+}
+
+}  // namespace checker

@@ -1,0 +1,34 @@
+// One scenario, start to end: its settings, the strategy they name, the
+// search, and the trace of a failure. What `interleave run` and `check` do
+// for each file, and what tests call in-process.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "checker/explorer.hpp"
+#include "checker/scenario/scenario.hpp"
+#include "checker/trace.hpp"
+#include "sim/strategy.hpp"
+
+namespace checker {
+
+// The strategy the settings name ("dfs" or "random" with its seed).
+std::unique_ptr<sim::Strategy> make_strategy(const ExploreSettings& s);
+
+// The settings as the search runs them: a random walk with neither budget
+// gets kDefaultRandomExecutions executions (it never ends by itself).
+ExploreSettings effective_settings(ExploreSettings s);
+
+ExploreOptions explore_options(const ExploreSettings& s);
+
+// Builds the scenario's program and explores it. Model errors (setup
+// throws, nondeterminism) come back in the result, not as exceptions.
+ExploreResult run_scenario(const Scenario& s, const ExploreSettings& settings,
+                           std::function<void(const Progress&)> progress = {});
+
+// The trace of the result's first failure (requires one), with the history
+// of its verified re-run.
+Trace make_trace(const Scenario& s, const ExploreSettings& settings, const ExploreResult& r);
+
+}  // namespace checker

@@ -1,0 +1,165 @@
+#include "checker/scenario/scenario.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "checker/input_error.hpp"
+#include "checker/json_read.hpp"
+#include "checker/scenario/model.hpp"
+
+namespace checker {
+
+using nlohmann::json;
+namespace jr = json_read;
+
+const std::vector<std::string>& known_invariants() {
+  static const std::vector<std::string> names = {
+      "deadlock", "livelock", "kernel-bug", "assertion", "torn-read", "uptodate-lost", "lost-data",
+  };
+  return names;
+}
+
+namespace {
+
+std::string one_of(const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + json(n).dump();
+  return "one of " + s;
+}
+
+ExploreSettings parse_explore(const json& j, const std::string& path) {
+  jr::Object o(j, path, {"strategy", "max_executions", "time_limit_s", "max_steps", "seed"});
+  ExploreSettings e;
+  e.strategy = o.string("strategy", e.strategy);
+  if (e.strategy != "dfs" && e.strategy != "random")
+    jr::bad(o.path("strategy"), *o.find("strategy"), "\"dfs\" or \"random\"");
+  e.max_executions = o.uint("max_executions", e.max_executions);
+  e.time_limit_s = o.number("time_limit_s", e.time_limit_s, 0, 1e9);
+  e.max_steps = o.uint("max_steps", e.max_steps, 1);
+  e.seed = o.uint("seed", e.seed);
+  return e;
+}
+
+Expectation parse_expect(const json& j, const std::string& path) {
+  jr::Object o(j, path, {"verdict", "invariant", "outcomes"});
+  Expectation e;
+  const std::vector<std::string> verdicts = {"pass", "violation", "inconclusive"};
+  e.verdict = jr::as_string(o.require("verdict", one_of(verdicts)), o.path("verdict"));
+  if (std::find(verdicts.begin(), verdicts.end(), e.verdict) == verdicts.end())
+    jr::bad(o.path("verdict"), *o.find("verdict"), one_of(verdicts));
+  if (const json* inv = o.find("invariant")) {
+    if (e.verdict != "violation")
+      jr::bad(o.path("invariant"), *inv, "no invariant with verdict " + json(e.verdict).dump(),
+              "an invariant names what a violation breaks; remove it or expect \"violation\"");
+    e.invariant = jr::as_string(*inv, o.path("invariant"));
+    const auto& known = known_invariants();
+    if (std::find(known.begin(), known.end(), e.invariant) == known.end()) {
+      std::string near = jr::closest(e.invariant, known);
+      jr::bad(o.path("invariant"), *inv, one_of(known),
+              near.empty() ? std::string() : "did you mean \"" + near + "\"?");
+    }
+  }
+  if (const json* out = o.find("outcomes")) {
+    if (e.verdict != "pass")
+      jr::bad(o.path("outcomes"), *out, "no outcomes with verdict " + json(e.verdict).dump(),
+              "outcome sets are compared only for a complete search that passes");
+    jr::as_array(*out, o.path("outcomes"), "strings");
+    std::vector<std::string> v;
+    for (std::size_t i = 0; i < out->size(); ++i)
+      v.push_back(jr::as_string((*out)[i], jr::child(o.path("outcomes"), i)));
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    e.outcomes = std::move(v);
+  }
+  return e;
+}
+
+}  // namespace
+
+Scenario parse_scenario(const json& doc, const std::string& file) {
+  try {
+    jr::Object o(doc, "",
+                 {"$schema", "name", "description", "model", "invariants", "explore", "expect",
+                  "params", "filesystem", "geometry", "file", "memory", "threads", "agents",
+                  "faults"});
+    Scenario s;
+    s.file = file;
+    s.json = doc;
+    s.name = o.string("name", file.empty() ? std::string("scenario")
+                                           : std::filesystem::path(file).stem().string());
+    s.description = o.string("description", "");
+    s.model = jr::as_string(o.require("model", "a string: a model name (see `interleave models`)"),
+                            "/model");
+    if (const json* inv = o.find("invariants")) {
+      jr::as_array(*inv, "/invariants", "invariant names");
+      const auto& known = known_invariants();
+      for (std::size_t i = 0; i < inv->size(); ++i) {
+        std::string path = jr::child("/invariants", i);
+        std::string name = jr::as_string((*inv)[i], path);
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+          std::string near = jr::closest(name, known);
+          jr::bad(path, (*inv)[i], one_of(known),
+                  near.empty() ? std::string() : "did you mean \"" + near + "\"?");
+        }
+        if (std::find(s.invariants.begin(), s.invariants.end(), name) == s.invariants.end())
+          s.invariants.push_back(name);
+      }
+    }
+    if (const json* e = o.find("explore")) s.explore = parse_explore(*e, "/explore");
+    if (const json* e = o.find("expect")) s.expect = parse_expect(*e, "/expect");
+    bind_model(s);
+    return s;
+  } catch (InputError& e) {
+    if (e.file().empty()) e.set_file(file);
+    throw;
+  }
+}
+
+json read_json_file(const std::string& file) {
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (!f) {
+    InputError e("", std::string("cannot open the file: ") + std::strerror(errno));
+    e.set_file(file);
+    throw e;
+  }
+  std::string text;
+  char buf[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f);
+  const int err = errno;
+  std::fclose(f);
+  if (failed || std::filesystem::is_directory(file)) {
+    InputError e("", std::string("cannot read the file: ") +
+                         (failed ? std::strerror(err) : "it is a directory"));
+    e.set_file(file);
+    throw e;
+  }
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& pe) {
+    // Where: line and column of the byte at which parsing failed.
+    std::size_t byte = pe.byte == 0 ? 0 : std::min<std::size_t>(pe.byte - 1, text.size());
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i < byte; ++i) {
+      if (text[i] == '\n') ++line, col = 1;
+      else ++col;
+    }
+    // nlohmann's text after "parse error at line L, column C: ".
+    std::string what = pe.what();
+    std::size_t cut = what.find(": ", what.find("column"));
+    std::string detail = cut == std::string::npos ? what : what.substr(cut + 2);
+    InputError e("", "at line " + std::to_string(line) + ", column " + std::to_string(col) +
+                         ": found text that is not JSON: " + detail,
+                 text.empty() ? "the file is empty" : std::string());
+    e.set_file(file);
+    throw e;
+  }
+}
+
+Scenario load_scenario(const std::string& file) { return parse_scenario(read_json_file(file), file); }
+
+}  // namespace checker

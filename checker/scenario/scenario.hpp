@@ -1,0 +1,66 @@
+// A scenario file: the generic part (name, model, invariants, exploration
+// settings, expectation) read and checked here; the model-specific part
+// (example parameters, or the page-cache keys) checked by the model binding
+// (checker/scenario/model.hpp). Errors are InputErrors naming the JSON path.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/examples/examples.hpp"
+#include "models/pagecache/config.hpp"
+
+namespace checker {
+
+struct ExploreSettings {
+  std::string strategy = "dfs";      // "dfs" | "random"
+  std::uint64_t max_executions = 0;  // 0: no limit (random: kDefaultRandomExecutions)
+  double time_limit_s = 0;           // 0: no limit
+  std::uint64_t max_steps = 10000;   // per execution
+  std::uint64_t seed = 0;            // random walks
+};
+
+inline constexpr std::uint64_t kDefaultRandomExecutions = 1000;
+
+struct Expectation {
+  std::string verdict;    // "pass" | "violation" | "inconclusive"
+  std::string invariant;  // violation: which one ("deadlock", "torn-read", ...); "" any
+  std::optional<std::vector<std::string>> outcomes;  // the exact set of outcomes, sorted
+};
+
+struct Scenario {
+  std::string file;       // where it was read from ("" when built in memory)
+  nlohmann::json json;    // the whole document, as read (traces embed it)
+  std::string name;       // defaults to the file's stem
+  std::string description;
+  std::string model;      // "linux-2.4.0", "example:abba", ...
+  std::vector<std::string> invariants;
+  ExploreSettings explore;
+  std::optional<Expectation> expect;
+
+  // Filled by the model binding:
+  bool is_example() const { return model.rfind("example:", 0) == 0; }
+  std::string example_name() const { return is_example() ? model.substr(8) : std::string(); }
+  models::examples::Params example_params;
+  std::optional<models::pagecache::Config> pagecache;
+};
+
+// The invariant names a scenario may list.
+const std::vector<std::string>& known_invariants();
+
+// Reads and checks a scenario document. `file` names it in errors; throws
+// InputError (with the file set).
+Scenario parse_scenario(const nlohmann::json& doc, const std::string& file);
+
+// Reads a file as JSON: a missing file, an unreadable one and JSON that does
+// not parse (with line and column) are InputErrors naming the file.
+nlohmann::json read_json_file(const std::string& file);
+
+// read_json_file + parse_scenario.
+Scenario load_scenario(const std::string& file);
+
+}  // namespace checker

@@ -1,0 +1,88 @@
+#include "checker/strategies/dfs.hpp"
+
+#include <algorithm>
+
+#include "sim/execution.hpp"
+
+namespace checker {
+
+namespace {
+std::string thread_list(std::span<const sim::ThreadId> ts, const sim::Execution& ex) {
+  std::string s;
+  for (sim::ThreadId t : ts) {
+    if (!s.empty()) s += ", ";
+    s += t < ex.thread_count() ? ex.thread_name(t) : "#" + std::to_string(t);
+  }
+  return "{" + s + "}";
+}
+}  // namespace
+
+void DfsStrategy::begin_execution() {
+  pos_ = 0;
+  abort_reason_.clear();
+}
+
+sim::ThreadId DfsStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
+                                       const sim::Execution& ex) {
+  const auto n = static_cast<std::uint32_t>(enabled.size());
+  if (n == 1) return enabled[0];
+  if (pos_ < path_.size()) {
+    const Branch& b = path_[pos_];
+    if (b.is_value || b.count != n ||
+        !std::equal(enabled.begin(), enabled.end(), pool_.begin() + b.offset)) {
+      abort_reason_ = "nondeterminism in the model: at step " + std::to_string(ex.steps()) +
+                      " the enabled threads are " + thread_list(enabled, ex) +
+                      ", but an earlier execution with the same decisions had " +
+                      (b.is_value ? std::string("a fault choice here")
+                                  : thread_list(enabled_at(b), ex));
+      return sim::kAbort;
+    }
+    ++pos_;
+    return enabled[b.tried];
+  }
+  path_.push_back({false, n, 0, static_cast<std::uint32_t>(pool_.size())});
+  pool_.insert(pool_.end(), enabled.begin(), enabled.end());
+  ++pos_;
+  return enabled[0];
+}
+
+std::uint32_t DfsStrategy::pick_value(std::uint32_t n, const char* label,
+                                      const sim::Execution& ex) {
+  if (pos_ < path_.size()) {
+    const Branch& b = path_[pos_];
+    if (!b.is_value || b.count != n) {
+      abort_reason_ = "nondeterminism in the model: at step " + std::to_string(ex.steps()) +
+                      " the model asks for a fault choice (" + label + ", " + std::to_string(n) +
+                      " values), but an earlier execution with the same decisions had " +
+                      (b.is_value ? std::to_string(b.count) + " values here"
+                                  : std::string("a thread choice here"));
+      return sim::kAbort;
+    }
+    ++pos_;
+    return b.tried;
+  }
+  path_.push_back({true, n, 0, static_cast<std::uint32_t>(pool_.size())});
+  ++pos_;
+  return 0;
+}
+
+bool DfsStrategy::end_execution(const sim::Execution&) {
+  // An execution that ended early (a violation, a deadlock) may not have
+  // reached every recorded point; the points past it belong to no execution.
+  if (pos_ < path_.size()) {
+    path_.resize(pos_);
+    pool_.resize(path_.empty() ? 0 : path_.back().offset + (path_.back().is_value ? 0 : path_.back().count));
+  }
+  while (!path_.empty() && path_.back().tried + 1 >= path_.back().count) {
+    pool_.resize(path_.back().offset);
+    path_.pop_back();
+  }
+  if (path_.empty()) {
+    done_ = true;
+    return false;
+  }
+  ++path_.back().tried;
+  return true;
+}
+
+}  // namespace checker

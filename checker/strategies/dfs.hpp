@@ -1,0 +1,57 @@
+// Exhaustive depth-first search over every decision, stateless: each
+// execution starts from a fresh model state and replays the path's prefix.
+//
+// The path is data (cf. loom's src/rt/path.rs): one branch point per decision
+// that had a real choice, in a flat vector. A thread point records the threads
+// that were enabled (in a flat pool) and which of them is being tried (those
+// before it were tried already); a value point records the range and the value
+// being tried. After an execution, backtracking drops the exhausted points
+// from the end and moves the last open one to its next alternative; the next
+// execution runs that new prefix and extends it with first choices. Forced
+// points (one enabled thread) are not stored: there is nothing to backtrack.
+//
+// The per-step path allocates nothing once the vectors have grown to the
+// deepest execution.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/strategy.hpp"
+
+namespace checker {
+
+class DfsStrategy final : public sim::Strategy {
+ public:
+  struct Branch {
+    bool is_value = false;
+    std::uint32_t count = 0;   // alternatives: enabled threads, or the value range
+    std::uint32_t tried = 0;   // index of the alternative this execution takes
+    std::uint32_t offset = 0;  // thread points: where the enabled threads start in the pool
+  };
+
+  void begin_execution() override;
+  sim::ThreadId pick_thread(std::span<const sim::ThreadId> enabled,
+                            const sim::Execution& ex) override;
+  std::uint32_t pick_value(std::uint32_t n, const char* label, const sim::Execution& ex) override;
+  bool end_execution(const sim::Execution& ex) override;
+  std::string abort_reason() const override { return abort_reason_; }
+
+  // The branch points of the current path, and the enabled threads they recorded.
+  const std::vector<Branch>& path() const { return path_; }
+  std::span<const sim::ThreadId> enabled_at(const Branch& b) const {
+    return {pool_.data() + b.offset, b.count};
+  }
+  // True once every path has been explored.
+  bool done() const { return done_; }
+
+ private:
+  std::vector<Branch> path_;
+  std::vector<sim::ThreadId> pool_;
+  std::size_t pos_ = 0;  // next branch point of the current execution
+  bool done_ = false;
+  std::string abort_reason_;
+};
+
+}  // namespace checker
