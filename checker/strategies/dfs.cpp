@@ -28,8 +28,10 @@ sim::ThreadId DfsStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
   if (n == 1) return enabled[0];
   if (pos_ < path_.size()) {
     const Branch& b = path_[pos_];
-    if (b.is_value || b.count != n ||
-        !std::equal(enabled.begin(), enabled.end(), pool_.begin() + b.offset)) {
+    bool same = !b.is_value && b.count == n;
+    // A plain loop: the sets are a handful of ids, too few for a memcmp call.
+    for (std::uint32_t i = 0; same && i < n; ++i) same = pool_[b.offset + i] == enabled[i];
+    if (!same) {
       abort_reason_ = "nondeterminism in the model: at step " + std::to_string(ex.steps()) +
                       " the enabled threads are " + thread_list(enabled, ex) +
                       ", but an earlier execution with the same decisions had " +
