@@ -299,7 +299,8 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
       const ExploreResult& r = ran.result;
       c.seconds = r.elapsed_s;
       std::string found = found_verdict(r);
-      std::string counts = std::to_string(r.executions) + " executions";
+      std::string counts =
+          std::to_string(r.executions) + (r.executions == 1 ? " execution" : " executions");
       if (!s.expect) {
         c.message = "the scenario has no \"expect\"; found " + found;
       } else {

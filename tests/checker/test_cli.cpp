@@ -231,3 +231,18 @@ TEST_CASE("cli: --help ends with an example, --version, models") {
                            "example:locked-counter", "example:steps"})
     CHECK(m.out.find(name) != std::string::npos);
 }
+
+TEST_CASE("cli: the shipped example scenarios all meet their expectations") {
+  const char* source = std::getenv("INTERLEAVE_SOURCE");
+  std::string dir = source ? std::string(source) + "/tests/checker/scenarios"
+                           : std::string(INTERLEAVE_SOURCE_FALLBACK) + "/tests/checker/scenarios";
+  fs::path work = workdir("shipped");
+  Cli r = run(work, "check '" + dir + "' --trace-out traces");
+  CHECK(r.code == 0);
+  CHECK(last_line(r.out) == "7 passed, 0 failed");
+  CHECK(fs::exists(work / "traces" / "abba.trace.json"));
+  CHECK(fs::exists(work / "traces" / "random-abba.trace.json"));
+  // The random walk's trace replays like any other.
+  Cli rep = run(work, "replay traces/random-abba.trace.json");
+  CHECK(rep.code == 1);
+}
