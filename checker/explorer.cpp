@@ -1,6 +1,7 @@
 #include "checker/explorer.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <exception>
 
 #include "checker/strategies/replay.hpp"
@@ -115,8 +116,9 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
       break;
     }
     if (opts.time_limit_s > 0 && now >= opts.time_limit_s) {
-      res.budget = "the time budget (" + std::to_string(opts.time_limit_s) +
-                   " s, --time-limit) ran out";
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%g", opts.time_limit_s);
+      res.budget = std::string("the time budget (") + secs + " s, --time-limit) ran out";
       break;
     }
     if (opts.progress && now >= next_progress) {
@@ -154,8 +156,12 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
       if (verdict->failed()) {
         failed = true;
         res.failures.push_back(Failure{*verdict, ex.schedule(), res.executions});
-      } else if (opts.collect_outcomes) {
-        res.outcomes.insert(program.outcome());
+      } else if (opts.collect_outcomes && !res.outcomes_truncated) {
+        std::string o = program.outcome();
+        if (res.outcomes.size() < opts.max_outcomes || res.outcomes.count(o))
+          res.outcomes.insert(std::move(o));
+        else
+          res.outcomes_truncated = true;
       }
       more = strategy.end_execution(ex);
     }

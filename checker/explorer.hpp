@@ -36,6 +36,7 @@ struct ExploreOptions {
   std::uint64_t max_steps = 10000;   // per execution; past it: livelock suspect
   bool stop_at_first_failure = true;  // false: go on and collect every failure
   bool collect_outcomes = true;       // program.outcome() of every execution that passed
+  std::size_t max_outcomes = 100000;  // distinct outcomes kept; past it, outcomes_truncated
   bool verify_failure = true;         // re-run the first failure with history, compare
   // Called about every `progress_interval_s` seconds during the search.
   std::function<void(const Progress&)> progress;
@@ -79,6 +80,7 @@ struct ExploreResult {
   Replayed replay;           // the first failure re-run with history (when verified)
   std::string error;         // nondeterminism / internal error: what happened
   std::set<std::string> outcomes;
+  bool outcomes_truncated = false;  // more distinct outcomes than max_outcomes
 };
 
 const char* to_string(ExploreResult::Status s);

@@ -206,7 +206,8 @@ void print_run_report(std::ostream& out, const Scenario& s, const ExploreSetting
   }
   out << "  explored " << numbers << "\n";
   if (!r.outcomes.empty() && r.status != Status::violation) {
-    out << "  outcomes (" << r.outcomes.size() << "):";
+    out << "  outcomes (" << r.outcomes.size() << (r.outcomes_truncated ? "+, no more kept" : "")
+        << "):";
     std::size_t n = 0;
     for (const std::string& o : r.outcomes) {
       if (++n > 12) {

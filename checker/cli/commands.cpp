@@ -318,7 +318,10 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
           if (!r.error.empty()) c.message += ": " + r.error.substr(0, r.error.find('\n'));
         } else if (e.outcomes) {
           std::set<std::string> want(e.outcomes->begin(), e.outcomes->end());
-          if (want != r.outcomes) {
+          if (r.outcomes_truncated) {
+            c.message = "expected " + std::to_string(want.size()) +
+                        " outcomes, found more than " + std::to_string(r.outcomes.size());
+          } else if (want != r.outcomes) {
             std::string missing, extra;
             for (const std::string& w : want)
               if (!r.outcomes.count(w)) missing += (missing.empty() ? "" : " | ") + w;

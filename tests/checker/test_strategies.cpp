@@ -347,3 +347,14 @@ TEST_CASE("replay: every decision of an explored execution replays to the same e
     CHECK(r.history.size() == r.schedule.size());
   }
 }
+
+TEST_CASE("explorer: the outcome set is bounded, and says when it was cut") {
+  ExploreOptions opts;
+  opts.max_outcomes = 10;
+  ExploreResult r = explore_example("steps", {{"threads", 2}, {"steps", 3}}, opts);
+  CHECK(r.status == ExploreResult::Status::pass);
+  CHECK(r.executions == 20);
+  CHECK(r.outcomes.size() == 10);
+  CHECK(r.outcomes_truncated);
+  CHECK_FALSE(explore_example("lost-update").outcomes_truncated);
+}
