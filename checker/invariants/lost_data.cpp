@@ -1,0 +1,86 @@
+// lost-data: the search of torn_read.cpp, asked whether every completed write
+// (and any of those that never returned) explains the whole final file.
+#include "checker/invariants/lost_data.hpp"
+
+#include <algorithm>
+
+namespace checker::invariants {
+
+using models::pagecache::Bytes;
+using models::pagecache::Observation;
+
+namespace {
+
+std::string sized(const Bytes& b) {
+  return std::to_string(b.size()) + (b.size() == 1 ? " byte " : " bytes ") + quote_bytes(b);
+}
+
+}  // namespace
+
+std::optional<sim::Verdict> check_lost_data(const Observation& obs, const CheckOptions& options) {
+  if (!obs.final_read_done) return std::nullopt;
+  std::vector<detail::FileWrite> writes = detail::writes_of(obs, options.config);
+  std::vector<const detail::FileWrite*> completed;
+  for (detail::FileWrite& w : writes) {
+    w.mandatory = obs.calls[w.call].completed;
+    if (w.mandatory) completed.push_back(&w);
+  }
+  const std::vector<const detail::FileWrite*> order = detail::in_real_time_order(obs, completed);
+  const Bytes expected = detail::apply_writes(obs.initial_content, order);
+
+  // Do two completed writes overlap both in time and in the file? Then their
+  // order is free and `expected` is only one of the admissible contents.
+  bool free_order = false;
+  for (std::size_t i = 0; i < order.size() && !free_order; ++i)
+    for (std::size_t j = i + 1; j < order.size() && !free_order; ++j) {
+      const detail::FileWrite& a = *order[i];
+      const detail::FileWrite& b = *order[j];
+      const bool bytes = a.offset < b.offset + b.data.size() && b.offset < a.offset + a.data.size();
+      const bool time = !detail::precedes(obs.calls[a.call], obs.calls[b.call]) &&
+                        !detail::precedes(obs.calls[b.call], obs.calls[a.call]);
+      free_order = bytes && time;
+    }
+
+  std::uint64_t last_step = 0;
+  for (const auto& c : obs.calls) last_step = std::max(last_step, c.completed ? c.end_step : c.begin_step);
+
+  const struct {
+    const Bytes* seen;
+    const char* how;
+  } reads[] = {{&obs.final_cached, "read back through the page cache"},
+               {&obs.final_after_evict, "read back after a sync and the eviction of every page"}};
+  for (const auto& r : reads) {
+    detail::Window window;
+    window.offset = 0;
+    window.seen = r.seen;
+    window.size_min = window.size_max = r.seen->size();
+    if (detail::explain(obs, obs.initial_content, writes, window, options.max_states) !=
+        detail::Explained::no)
+      continue;
+
+    std::string msg = std::string("after all threads ended, the file ") + r.how + " is " +
+                      sized(*r.seen) + "; expected " + sized(expected);
+    std::size_t diff = 0;
+    while (diff < r.seen->size() && diff < expected.size() && (*r.seen)[diff] == expected[diff]) ++diff;
+    msg += " (first difference at byte " + std::to_string(diff) + ")";
+    msg += completed.empty() ? ", the file as it was, as no write completed"
+                             : ", the content after every completed write";
+    if (free_order) msg += " (or another order of the writes that overlapped in time)";
+    if (!order.empty()) {
+      msg += ": ";
+      for (std::size_t i = 0; i < order.size() && i < 6; ++i)
+        msg += (i ? "; " : "") + detail::describe_write(obs, options, *order[i]);
+      if (order.size() > 6) msg += "; and " + std::to_string(order.size() - 6) + " more";
+    }
+
+    sim::Verdict v;
+    v.kind = sim::Verdict::Kind::violation;
+    v.invariant = "lost-data";
+    v.message = std::move(msg);
+    v.step = last_step;
+    return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace checker::invariants
