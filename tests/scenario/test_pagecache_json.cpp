@@ -338,3 +338,50 @@ TEST_CASE("every bad scenario of the corpus gives its message") {
     }
   }
 }
+
+TEST_CASE("scenarios/schema.json names the keys and values the loader takes") {
+  const json schema =
+      json::parse(read_text(std::filesystem::path(INTERLEAVE_SOURCE_DIR) / "scenarios" / "schema.json"));
+  CHECK(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema");
+  CHECK(schema["additionalProperties"] == false);
+
+  // Every top-level key of the schema is one the loader reads or skips (and
+  // "params", for example models), and the other way round.
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : schema["properties"].items()) keys.push_back(k);
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::string> loader = {"model", "filesystem", "geometry", "file", "memory", "threads",
+                                     "agents", "faults", "name", "description", "invariants",
+                                     "explore", "expect", "$schema", "params"};
+  std::sort(loader.begin(), loader.end());
+  CHECK(keys == loader);
+  // Every key of the full scenario is in the schema.
+  for (const auto& [k, v] : json::parse(kFull).items()) CHECK(schema["properties"].contains(k));
+
+  // Operations: the same names, the same keys each.
+  std::vector<std::string> ops;
+  for (const json& o : schema["$defs"]["op"]["oneOf"]) {
+    ops.push_back(o["properties"]["op"]["const"]);
+    CHECK(o["additionalProperties"] == false);
+  }
+  CHECK(ops == std::vector<std::string>{"write", "read", "pwrite", "pread", "writev", "touch",
+                                        "munmap", "msync", "fsync"});
+  for (const json& o : schema["$defs"]["op"]["oneOf"]) {
+    json doc = json::parse(kMinimal);
+    const std::string kind = o["properties"]["op"]["const"];
+    // A key the schema does not list for this kind is rejected by the loader.
+    json op = {{"op", kind}, {"no_such_key", 1}};
+    doc["threads"][0]["ops"][0] = op;
+    CHECK(error_of(doc).find("/threads/0/ops/0") != std::string::npos);
+  }
+  CHECK(schema["properties"]["filesystem"]["enum"] == json({"ext2", "ramfs"}));
+  CHECK(schema["$defs"]["region"]["properties"]["kind"]["enum"] ==
+        json({"anonymous", "shared_file", "invalid"}));
+  CHECK(schema["properties"]["agents"]["items"]["properties"]["kind"]["enum"] ==
+        json({"reclaim", "writeback"}));
+  CHECK(schema["properties"]["threads"]["maxItems"] == checker::PagecacheLimits::max_threads);
+  CHECK(schema["properties"]["geometry"]["properties"]["pages"]["maximum"] ==
+        checker::PagecacheLimits::max_pages);
+  CHECK(schema["properties"]["agents"]["items"]["properties"]["budget"]["maximum"] ==
+        checker::PagecacheLimits::max_budget);
+}
