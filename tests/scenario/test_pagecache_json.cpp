@@ -356,7 +356,8 @@ TEST_CASE("scenarios/schema.json names the keys and values the loader takes") {
   std::sort(loader.begin(), loader.end());
   CHECK(keys == loader);
   // Every key of the full scenario is in the schema.
-  for (const auto& [k, v] : json::parse(kFull).items()) CHECK(schema["properties"].contains(k));
+  const json full = json::parse(kFull);
+  for (const auto& [k, v] : full.items()) CHECK(schema["properties"].contains(k));
 
   // Operations: the same names, the same keys each.
   std::vector<std::string> ops;
