@@ -386,3 +386,20 @@ TEST_CASE("scenarios/schema.json names the keys and values the loader takes") {
   CHECK(schema["properties"]["agents"]["items"]["properties"]["budget"]["maximum"] ==
         checker::PagecacheLimits::max_budget);
 }
+
+TEST_CASE("the whole scenarios in docs/scenario-format.md load") {
+  const std::string doc =
+      read_text(std::filesystem::path(INTERLEAVE_SOURCE_DIR) / "docs" / "scenario-format.md");
+  int whole = 0;
+  for (std::size_t at = doc.find("```json\n"); at != std::string::npos;
+       at = doc.find("```json\n", at + 1)) {
+    const std::size_t begin = at + 8, end = doc.find("```", begin);
+    REQUIRE(end != std::string::npos);
+    const json j = json::parse(doc.substr(begin, end - begin), nullptr, false);
+    if (j.is_discarded()) continue;  // a fragment, not a whole file
+    CAPTURE(doc.substr(begin, 80));
+    CHECK(error_of(j) == "(no error)");
+    ++whole;
+  }
+  CHECK(whole >= 2);
+}
