@@ -29,12 +29,6 @@ std::string cell(const sim::Event& e) {
   return c;
 }
 
-std::string detail(const sim::Event& e) {
-  std::string d = e.state;
-  if (!e.note.empty()) d += (d.empty() ? "" : "  ") + std::string("(") + e.note + ")";
-  return d;
-}
-
 std::string pad(std::string s, std::size_t w) {
   if (s.size() > w) s = s.substr(0, w - 1) + "~";
   s.resize(w, ' ');
@@ -95,9 +89,23 @@ std::string wait_cycle(const sim::Verdict& v) {
   return s;
 }
 
-std::string interleaving(const std::vector<sim::Event>& history,
+std::size_t thread_decisions(const sim::Schedule& s) {
+  std::size_t n = 0;
+  for (const sim::Decision& d : s) n += d.kind == sim::Decision::Kind::thread;
+  return n;
+}
+
+std::string interleaving(const std::vector<sim::Event>& all_events,
                          const std::vector<std::string>& threads, const sim::Verdict& verdict,
-                         std::size_t width) {
+                         const InterleavingStyle& style) {
+  // The epilogue is folded unless the verdict broke there.
+  std::size_t shown_events = all_events.size();
+  if (style.run_steps < all_events.size() && verdict.step <= style.run_steps &&
+      invariant_of(verdict) != "lost-data")
+    shown_events = style.run_steps;
+  const std::vector<sim::Event> history(all_events.begin(), all_events.begin() + shown_events);
+  const std::size_t folded = all_events.size() - shown_events;
+
   // The threads that appear, in id order.
   std::vector<sim::ThreadId> shown;
   for (const sim::Event& e : history)
@@ -109,6 +117,26 @@ std::string interleaving(const std::vector<sim::Event>& history,
   std::sort(shown.begin(), shown.end());
   auto blocked_cell = [](const sim::WaitEdge& w) {
     return "(sleeps in " + w.op + (w.object_name.empty() ? "" : " " + w.object_name) + ")";
+  };
+  // The state after a step, when it differs from the one before.
+  std::vector<std::string> details(history.size());
+  std::string last_state;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const sim::Event& e = history[i];
+    std::string d = e.state == last_state ? std::string() : e.state;
+    last_state = e.state;
+    if (!e.note.empty()) d += (d.empty() ? "" : "  ") + std::string("(") + e.note + ")";
+    details[i] = d;
+  }
+  auto mark = [&](const sim::Event& e) {
+    return verdict.failed() && verdict.step != 0 && e.step == verdict.step &&
+           (verdict.thread == sim::kNoThread || verdict.thread == e.thread);
+  };
+  auto number = [&](const sim::Event& e) {
+    char num[24];
+    std::snprintf(num, sizeof num, "%s%5llu  ", mark(e) ? "  >>" : "    ",
+                  static_cast<unsigned long long>(e.step));
+    return std::string(num);
   };
 
   std::vector<std::size_t> colw(shown.size());
@@ -123,30 +151,29 @@ std::string interleaving(const std::vector<sim::Event>& history,
     if (it != shown.end())
       colw[it - shown.begin()] = std::max(colw[it - shown.begin()], blocked_cell(w).size());
   }
-  std::size_t total = 6;
+  std::size_t total = 9;
   for (std::size_t& w : colw) {
-    w = std::min<std::size_t>(w, 32);
+    w = std::min<std::size_t>(w, 44);
     total += w + 2;
   }
-  const bool columns = shown.size() <= 5 && total + 20 <= width;
+  const bool columns = shown.size() <= 5 && total + 20 <= style.width;
 
   std::string out;
   if (columns) {
-    out += "  step  ";
+    out += "     step  ";
     for (std::size_t i = 0; i < shown.size(); ++i) out += pad(threads[shown[i]], colw[i]) + "  ";
     out += "state\n";
-    for (const sim::Event& e : history) {
-      char num[16];
-      std::snprintf(num, sizeof num, "%6llu  ", static_cast<unsigned long long>(e.step));
-      std::string row = num;
+    for (std::size_t k = 0; k < history.size(); ++k) {
+      const sim::Event& e = history[k];
+      std::string row = number(e);
       for (std::size_t i = 0; i < shown.size(); ++i)
         row += pad(shown[i] == e.thread ? cell(e) : std::string(), colw[i]) + "  ";
-      row += detail(e);
+      row += details[k];
       while (!row.empty() && row.back() == ' ') row.pop_back();
       out += row + "\n";
     }
     if (!verdict.waits.empty()) {
-      std::string row = "        ";
+      std::string row = "           ";
       for (std::size_t i = 0; i < shown.size(); ++i) {
         std::string c;
         for (const sim::WaitEdge& w : verdict.waits)
@@ -157,19 +184,20 @@ std::string interleaving(const std::vector<sim::Event>& history,
       out += row + "\n";
     }
   } else {
-    for (const sim::Event& e : history) {
-      char num[16];
-      std::snprintf(num, sizeof num, "%6llu  ", static_cast<unsigned long long>(e.step));
-      std::string line = std::string(num) +
+    for (std::size_t k = 0; k < history.size(); ++k) {
+      const sim::Event& e = history[k];
+      std::string line = number(e) +
                          (e.thread < threads.size() ? threads[e.thread] : std::string("?")) +
                          ": " + cell(e);
-      std::string d = detail(e);
-      if (!d.empty()) line += "   " + d;
+      if (!details[k].empty()) line += "   " + details[k];
       out += line + "\n";
     }
     for (const sim::WaitEdge& w : verdict.waits)
-      out += "        " + w.waiter_name + ": " + blocked_cell(w) + "\n";
+      out += "           " + w.waiter_name + ": " + blocked_cell(w) + "\n";
   }
+  if (folded > 0)
+    out += "           ... and " + std::to_string(folded) +
+           " steps of the end-of-run checks (read back, sync, evict, read again), in the trace\n";
   return out;
 }
 
@@ -185,12 +213,14 @@ void print_run_report(std::ostream& out, const Scenario& s, const ExploreSetting
                                                          : std::string());
   switch (r.status) {
     case Status::pass:
-      out << "PASS  " << name << ": no violation in any of the " << r.executions
-          << " executions (the search is complete)\n";
+      out << "PASS  " << name << ": no violation in "
+          << (r.executions == 1 ? std::string("the only execution")
+                                : "any of the " + std::to_string(r.executions) + " executions")
+          << " (the search is complete)\n";
       break;
     case Status::inconclusive:
-      out << "INCONCLUSIVE  " << name << ": no violation in " << r.executions
-          << " executions, but the search is not complete: " << r.budget << "\n";
+      out << "INCONCLUSIVE  " << name << ": no violation in " << plural(r.executions, "execution")
+          << ", but the search is not complete: " << r.budget << "\n";
       break;
     case Status::violation:
       out << "VIOLATION  " << name << ": " << describe_verdict(r.failures.front().verdict)
@@ -227,7 +257,9 @@ void print_run_report(std::ostream& out, const Scenario& s, const ExploreSetting
     if (!r.replay.history.empty()) {
       out << "\n  the interleaving (" << plural(r.replay.history.size(), "step") << ", "
           << plural(r.failures.front().schedule.size(), "decision") << "):\n";
-      out << interleaving(r.replay.history, r.replay.thread_names, v);
+      InterleavingStyle style;
+      style.run_steps = thread_decisions(r.failures.front().schedule);
+      out << interleaving(r.replay.history, r.replay.thread_names, v, style);
     }
     if (r.failures.size() > 1) out << "\n  " << r.failures.size() << " failing executions in all\n";
   }
@@ -256,7 +288,9 @@ void print_replay_report(std::ostream& out, const std::string& trace_file,
   }
   if (!r.history.empty()) {
     out << "\n  the interleaving (" << plural(r.history.size(), "step") << "):\n";
-    out << interleaving(r.history, r.thread_names, r.verdict);
+    InterleavingStyle style;
+    style.run_steps = thread_decisions(r.schedule);
+    out << interleaving(r.history, r.thread_names, r.verdict, style);
   }
 }
 

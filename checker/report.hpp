@@ -17,12 +17,24 @@ namespace checker {
 // "deadlock (self-deadlock)", "violation of torn-read", "livelock suspect", "pass".
 std::string describe_verdict(const sim::Verdict& v);
 
+struct InterleavingStyle {
+  std::size_t width = 110;  // columns when they fit in this many characters
+  // Steps of the run proper (the schedule's thread decisions); the events
+  // after them are the end-of-run epilogue, folded into one line unless the
+  // verdict came from there. SIZE_MAX: every event is of the run.
+  std::size_t run_steps = SIZE_MAX;
+};
+
 // The interleaving: one column per thread and one row per step when that
-// fits in `width` characters, else one "thread: op object  state" line per
-// step; a deadlock ends with what each blocked thread sleeps on.
+// fits, else one "thread: op object  state" line per step. The state shows
+// only where it changed; the step at which the verdict broke is marked ">>";
+// a deadlock ends with what each blocked thread sleeps on.
 std::string interleaving(const std::vector<sim::Event>& history,
                          const std::vector<std::string>& threads, const sim::Verdict& verdict,
-                         std::size_t width = 110);
+                         const InterleavingStyle& style = {});
+
+// Thread decisions in a schedule: the steps of the run proper.
+std::size_t thread_decisions(const sim::Schedule& s);
 
 // The wait-for cycle as one line: "t0 -(B)-> t1 -(A)-> t0"; "" without one.
 std::string wait_cycle(const sim::Verdict& v);

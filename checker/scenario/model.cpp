@@ -5,6 +5,16 @@
 #include "checker/input_error.hpp"
 #include "checker/json_read.hpp"
 
+#ifdef INTERLEAVE_WITH_PAGECACHE
+#include <stdexcept>
+
+#include "checker/invariants/lost_data.hpp"
+#include "checker/invariants/torn_read.hpp"
+#include "checker/invariants/uptodate_lost.hpp"
+#include "checker/scenario/pagecache_json.hpp"
+#include "models/pagecache/variants.hpp"
+#endif
+
 namespace checker {
 
 using nlohmann::json;
@@ -63,6 +73,63 @@ void bind_example(Scenario& s) {
   }
 }
 
+#ifdef INTERLEAVE_WITH_PAGECACHE
+
+bool is_variant(const std::string& name) {
+  for (const auto& v : models::pagecache::variants())
+    if (v.name == name) return true;
+  return false;
+}
+
+bool wants(const Scenario& s, const char* invariant) {
+  // No list: every page-cache invariant. The engine's (deadlock, livelock,
+  // kernel-bug) are always checked: an execution cannot go on past them.
+  return s.invariants.empty() ||
+         std::find(s.invariants.begin(), s.invariants.end(), invariant) != s.invariants.end();
+}
+
+// A page-cache model with the scenario's invariants: uptodate-lost after
+// every step, torn-read and lost-data over the observation at the end.
+class CheckedPagecache final : public models::Program {
+ public:
+  CheckedPagecache(std::unique_ptr<models::pagecache::PageCacheProgram> p, bool torn_read,
+                   bool lost_data)
+      : p_(std::move(p)), torn_read_(torn_read), lost_data_(lost_data) {}
+  void setup(sim::Execution& ex) override { p_->setup(ex); }
+  sim::Verdict check_end(sim::Execution& ex) override {
+    sim::Verdict v = p_->check_end(ex);
+    if (v.failed()) return v;
+    invariants::CheckOptions o;
+    o.config = &p_->config();
+    if (torn_read_)
+      if (auto bad = invariants::check_torn_read(p_->observation(), o)) return *bad;
+    if (lost_data_)
+      if (auto bad = invariants::check_lost_data(p_->observation(), o)) return *bad;
+    return v;
+  }
+  std::string outcome() const override { return p_->outcome(); }
+
+ private:
+  std::unique_ptr<models::pagecache::PageCacheProgram> p_;
+  bool torn_read_, lost_data_;
+};
+
+void bind_pagecache(Scenario& s) {
+  if (s.json.contains("params"))
+    jr::bad("/params", s.json.at("params"), "no \"params\" with a page-cache model",
+            "\"params\" belongs to example programs; a page-cache scenario describes its "
+            "threads, memory and file");
+  s.pagecache = pagecache_config_from_json(s.json);
+  try {
+    models::pagecache::validate(*s.pagecache);
+  } catch (const std::invalid_argument& e) {
+    throw InputError("", std::string("found a scenario the model cannot hold, expected one it can: ") +
+                             e.what());
+  }
+}
+
+#endif
+
 }  // namespace
 
 bool pagecache_built_in() {
@@ -82,6 +149,9 @@ std::vector<ModelInfo> list_models() {
                   std::to_string(p.min) + ".." + std::to_string(p.max) + ")";
     out.push_back(std::move(m));
   }
+#ifdef INTERLEAVE_WITH_PAGECACHE
+  for (const auto& v : models::pagecache::variants()) out.push_back({v.name, v.description, {}});
+#endif
   return out;
 }
 
@@ -90,11 +160,25 @@ void bind_model(Scenario& s) {
     bind_example(s);
     return;
   }
+#ifdef INTERLEAVE_WITH_PAGECACHE
+  if (is_variant(s.model)) {
+    bind_pagecache(s);
+    return;
+  }
+#endif
   unknown_model(s);
 }
 
 std::unique_ptr<models::Program> make_program(const Scenario& s) {
   if (s.is_example()) return models::examples::make_example(s.example_name(), s.example_params);
+#ifdef INTERLEAVE_WITH_PAGECACHE
+  if (s.pagecache) {
+    auto p = models::pagecache::make_program(*s.pagecache);
+    if (wants(s, "uptodate-lost")) p->add_step_check(invariants::uptodate_lost_check);
+    return std::make_unique<CheckedPagecache>(std::move(p), wants(s, "torn-read"),
+                                              wants(s, "lost-data"));
+  }
+#endif
   throw InputError("/model", "found " + json(s.model).dump() + ", expected a model built into this binary");
 }
 

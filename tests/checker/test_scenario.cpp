@@ -105,6 +105,26 @@ TEST_CASE("bad scenarios: every error names the JSON path, what was found and wh
   CHECK(error_of(R"({"model": "example:abba", "threads": []})").starts_with("/threads|found an array"));
 }
 
+TEST_CASE("page-cache scenarios: the page-cache keys are read, and their errors keep their paths") {
+  if (!pagecache_built_in()) return;
+  Scenario s = parse_scenario(json::parse(R"({
+    "model": "linux-2.4.0", "filesystem": "ext2",
+    "geometry": {"page_size": 4, "block_size": 2, "pages": 2},
+    "memory": [{"name": "buf", "kind": "anonymous", "content": "BBBB"}],
+    "threads": [{"name": "w", "ops": [{"op": "write", "buf": "buf"}]}]
+  })"),
+                              "p.json");
+  REQUIRE(s.pagecache);
+  CHECK(s.pagecache->variant == "linux-2.4.0");
+  CHECK(s.pagecache->threads.size() == 1);
+  CHECK(make_program(s) != nullptr);
+  CHECK(error_of(R"({"model": "linux-2.4.0", "params": {"threads": 2}})")
+            .starts_with("/params|found an object, expected no \"params\" with a page-cache model"));
+  CHECK(error_of(R"({"model": "linux-2.4.0", "filesystem": "ext2", "geometry": {"page_size": "x"}})")
+            .starts_with("/geometry/page_size|"));
+  CHECK(error_of(R"({"model": "linux-2.4.1"})").ends_with("|did you mean \"linux-2.4.0\"?"));
+}
+
 TEST_CASE("a page-cache model name is refused clearly when the model is not built in") {
   if (pagecache_built_in()) return;
   std::string e = error_of(R"({"model": "linux-2.4.0"})");

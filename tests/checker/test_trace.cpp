@@ -126,14 +126,36 @@ TEST_CASE("the report shows the verdict, the interleaving per thread, the cycle 
   const std::string text = out.str();
   CHECK(text.starts_with("VIOLATION  abba.json: deadlock, found in execution 3\n"));
   CHECK(text.find("wait-for cycle: t0 -(B)-> t1 -(A)-> t0") != std::string::npos);
-  CHECK(text.find("  step  t0                  t1") != std::string::npos);
-  CHECK(text.find("     1  down A\n") != std::string::npos);
-  CHECK(text.find("     2                      down B\n") != std::string::npos);
+  CHECK(text.find("     step  t0                  t1") != std::string::npos);
+  CHECK(text.find("\n        1  down A\n") != std::string::npos);
+  // The deadlock's step is marked.
+  CHECK(text.find("\n  >>    2                      down B\n") != std::string::npos);
   CHECK(text.find("(sleeps in down B)  (sleeps in down A)") != std::string::npos);
   CHECK(text.find("trace: traces/abba.trace.json") != std::string::npos);
 
   // Too many threads for columns: one line per step.
-  std::string lines = interleaving(r.replay.history, r.replay.thread_names, r.replay.verdict, 20);
-  CHECK(lines.find("     1  t0: down A\n") != std::string::npos);
-  CHECK(lines.find("        t1: (sleeps in down A)\n") != std::string::npos);
+  InterleavingStyle narrow;
+  narrow.width = 20;
+  std::string lines = interleaving(r.replay.history, r.replay.thread_names, r.replay.verdict, narrow);
+  CHECK(lines.find("        1  t0: down A\n") != std::string::npos);
+  CHECK(lines.find("           t1: (sleeps in down A)\n") != std::string::npos);
+
+  // The state shows where it changed; the epilogue folds into one line.
+  std::vector<sim::Event> events = {{1, 0, "a", "x", "s1", ""}, {2, 1, "b", "y", "s1", ""},
+                                    {3, 0, "c", "x", "s2", "fault = 1"}, {4, 2, "read", "", "s2", ""},
+                                    {5, 2, "read", "", "s3", ""}};
+  sim::Verdict torn;
+  torn.kind = sim::Verdict::Kind::violation;
+  torn.invariant = "torn-read";
+  torn.thread = 1;
+  torn.step = 2;
+  InterleavingStyle folded;
+  folded.width = 20;
+  folded.run_steps = 3;
+  std::string f = interleaving(events, {"t0", "t1", "epilogue"}, torn, folded);
+  CHECK(f == "        1  t0: a x   s1\n"
+             "  >>    2  t1: b y\n"
+             "        3  t0: c x   s2  (fault = 1)\n"
+             "           ... and 2 steps of the end-of-run checks (read back, sync, evict, read "
+             "again), in the trace\n");
 }
