@@ -1,0 +1,61 @@
+#include "models/pagecache/address_space.hpp"
+
+#include <algorithm>
+
+#include "models/pagecache/step.hpp"
+
+namespace models::pagecache {
+
+AddressSpace::AddressSpace(sim::Execution& ex, std::uint32_t pages)
+    : obj(ex.new_object("mapping")), hash(pages, nullptr) {}
+
+std::deque<Page*>& AddressSpace::list_of(Page::List l) {
+  switch (l) {
+    case Page::List::dirty: return dirty_pages;
+    case Page::List::locked: return locked_pages;
+    default: return clean_pages;
+  }
+}
+
+void AddressSpace::list_move(Page& page, Page::List to) {
+  if (page.list != Page::List::none) {
+    auto& from = list_of(page.list);
+    from.erase(std::remove(from.begin(), from.end(), &page), from.end());
+  }
+  page.list = to;
+  if (to != Page::List::none) list_of(to).push_front(&page);
+}
+
+void __add_to_page_cache(AddressSpace& mapping, Page& page, std::uint32_t index) {
+  sim::Execution& ex = page.ex();
+  if (page.locked()) BUG(ex, "__add_to_page_cache: " + page.name() + " is locked");
+  if (index >= mapping.hash.size() || mapping.hash[index])
+    throw std::logic_error("model bug: __add_to_page_cache over a cached index");
+  page.uptodate = page.error = page.dirty = false;
+  page.lock().set_locked_in_step();
+  page_cache_get_in_step(page);
+  page.index = index;
+  page.mapping = true;
+  ++mapping.nrpages;
+  mapping.list_move(page, Page::List::clean);
+  mapping.hash[index] = &page;
+}
+
+void __remove_inode_page(AddressSpace& mapping, Page& page) {
+  if (page.dirty) BUG(page.ex(), "__remove_inode_page: " + page.name() + " is dirty");
+  mapping.list_move(page, Page::List::none);
+  --mapping.nrpages;
+  if (mapping.hash[page.index] == &page) mapping.hash[page.index] = nullptr;
+  page.mapping = false;
+}
+
+void set_page_dirty(AddressSpace& mapping, Page& page) {
+  step(page.ex(), "set_page_dirty: test_and_set_bit(PG_dirty)", {W(page.obj())});
+  const bool was = page.dirty;
+  page.dirty = true;
+  if (was) return;
+  step(page.ex(), "__set_page_dirty", {W(mapping.obj), W(page.obj())});
+  if (page.mapping) mapping.list_move(page, Page::List::dirty);
+}
+
+}  // namespace models::pagecache

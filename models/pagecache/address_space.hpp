@@ -1,0 +1,49 @@
+// struct address_space (include/linux/fs.h): the page cache of the one file,
+// index -> page (the page hash), and its clean/dirty/locked page lists.
+// Everything here is protected by pagecache_lock: callers run these helpers
+// inside one step they announce with `obj` (the spinlock region is one step).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "models/pagecache/page.hpp"
+#include "sim/execution.hpp"
+
+namespace models::pagecache {
+
+struct AddressSpace {
+  AddressSpace(sim::Execution& ex, std::uint32_t pages);
+
+  sim::ObjectId obj;            // "mapping": the hash and the page lists
+  std::vector<Page*> hash;      // by index; nullptr when not cached
+  std::deque<Page*> clean_pages, dirty_pages, locked_pages;  // list_add puts at the front
+  std::uint32_t nrpages = 0;
+
+  // mm/filemap.c __find_page_nolock
+  Page* __find_page_nolock(std::uint32_t index) const {
+    return index < hash.size() ? hash[index] : nullptr;
+  }
+  // Moves the page to the front of `to` (list_del + list_add).
+  void list_move(Page& page, Page::List to);
+  std::deque<Page*>& list_of(Page::List l);
+};
+
+// mm/filemap.c L502 __add_to_page_cache, run inside the caller's
+// pagecache_lock step: BUG if the page is locked; clear PG_uptodate, PG_error,
+// PG_dirty; set PG_locked; take the cache's reference; hash it and put it on
+// clean_pages. The caller's step must name mapping, page[i] and its PG_locked.
+void __add_to_page_cache(AddressSpace& mapping, Page& page, std::uint32_t index);
+
+// mm/filemap.c L102 __remove_inode_page, inside the caller's pagecache_lock
+// step: BUG if PG_dirty; unhash, take it off its list, page->mapping = NULL.
+// The cache's reference is dropped by the caller (as the kernel's callers do).
+void __remove_inode_page(AddressSpace& mapping, Page& page);
+
+// include/linux/mm.h set_page_dirty: if (!test_and_set_bit(PG_dirty)) then
+// mm/filemap.c L135 __set_page_dirty: under pagecache_lock, move the page to
+// mapping->dirty_pages. Two steps, as on SMP another CPU can look between.
+void set_page_dirty(AddressSpace& mapping, Page& page);
+
+}  // namespace models::pagecache

@@ -1,0 +1,88 @@
+#include "models/pagecache/disk.hpp"
+
+#include <algorithm>
+
+#include "models/pagecache/kernel.hpp"
+#include "models/pagecache/state.hpp"
+#include "models/pagecache/step.hpp"
+
+namespace models::pagecache {
+
+Disk::Disk(sim::Execution& ex, std::uint32_t nblocks, std::uint32_t block_size)
+    : blocks(nblocks, Bytes(block_size, kStaleDiskByte)), requests(ex, "disk.requests", 0) {
+  for (std::uint32_t b = 0; b < nblocks; ++b) block_obj.push_back(ex.new_object("disk[" + std::to_string(b) + "]"));
+}
+
+// drivers/block/ll_rw_blk.c submit_bh (2.4.0): generic_make_request queues it.
+void submit_bh(State& s, Rw rw, BufferHead& bh) {
+  s.disk.requests.up("submit_bh");
+  bh.req = true;
+  s.disk.queue.push_back(Request{rw, &bh});
+}
+
+// drivers/block/ll_rw_blk.c L1018 ll_rw_block, for one buffer.
+void ll_rw_block(State& s, Rw rw, BufferHead& bh) {
+  // Only one thread can actually submit the I/O.
+  if (bh.lock->trylock("ll_rw_block: test_and_set_bit(BH_Lock)")) return;
+  Page& page = *bh.b_page;
+  if (rw == Rw::write) {
+    step(s.ex, "atomic_set_buffer_clean", {W(page.obj())});
+    bh.b_end_io = EndIo::sync;
+    const bool was_dirty = bh.dirty;
+    bh.dirty = false;
+    if (!was_dirty) {  // Hmmph! Nothing to write
+      end_buffer_io_sync(s, bh, bh.uptodate);
+      return;
+    }
+  } else {
+    step(s.ex, "buffer_uptodate", {W(page.obj())});
+    bh.b_end_io = EndIo::sync;
+    if (bh.uptodate) {  // Hmmph! Already have it
+      end_buffer_io_sync(s, bh, true);
+      return;
+    }
+  }
+  submit_bh(s, rw, bh);
+}
+
+// drivers/block/ll_rw_blk.c L981 end_buffer_io_sync.
+void end_buffer_io_sync(State& s, BufferHead& bh, bool uptodate) {
+  step(s.ex, "mark_buffer_uptodate", {W(bh.b_page->obj())});
+  bh.uptodate = uptodate;
+  bh.lock->unlock("unlock_buffer");
+}
+
+// The device and its interrupt handler.
+void disk_daemon(State& s) {
+  sim::Execution& ex = s.ex;
+  const std::uint32_t bs = s.geo.block_size;
+  for (;;) {
+    s.disk.requests.down("disk: next request");
+    const auto n = static_cast<std::uint32_t>(s.disk.queue.size());
+    if (n == 0) throw std::logic_error("model bug: disk request count without a request");
+    const std::uint32_t i = ex.choose(n, "disk: which queued request completes");
+    const Request r = s.disk.queue[i];
+    s.disk.queue.erase(s.disk.queue.begin() + i);
+    BufferHead& bh = *r.bh;
+    Page& page = *bh.b_page;
+    const auto b = static_cast<std::uint32_t>(bh.b_blocknr);
+    if (b >= s.disk.blocks.size()) throw std::logic_error("model bug: I/O to a block beyond the disk");
+    bool ok = true;
+    if (r.rw == Rw::read) {
+      step(ex, "disk: read completes", {R(s.disk.block_obj[b]), W(page.data_obj())});
+      if (s.cfg.faults.read_io_error) ok = ex.choose(2, "read I/O error") == 0;
+      if (ok) std::copy_n(s.disk.blocks[b].begin(), bs, page.data.begin() + bh.nr * bs);
+    } else {
+      step(ex, "disk: write completes", {R(page.data_obj()), W(s.disk.block_obj[b])});
+      if (s.cfg.faults.write_io_error) ok = ex.choose(2, "write I/O error") == 0;
+      if (ok) std::copy_n(page.data.begin() + bh.nr * bs, bs, s.disk.blocks[b].begin());
+    }
+    switch (bh.b_end_io) {
+      case EndIo::sync: end_buffer_io_sync(s, bh, ok); break;
+      case EndIo::async: s.kernel->end_buffer_io_async(bh, ok); break;
+      case EndIo::none: throw std::logic_error("model bug: I/O on a buffer without b_end_io");
+    }
+  }
+}
+
+}  // namespace models::pagecache

@@ -1,0 +1,71 @@
+// The seam between the shared page-cache objects and a kernel variant.
+//
+// A variant is a class derived from Kernel (linux-2.4.0 implements all of
+// it); a later variant derives from the variant it changes and overrides only
+// the functions that differ (e.g. zippel-nonblocking-copy would override
+// filemap_nopage and generic_file_write of models/linux-2.4.0). The shared
+// parts (user memory and its fault path, the disk, the agents, the program)
+// reach the kernel only through the virtual functions below, and each
+// variant's functions call each other virtually too, so an override is seen
+// everywhere it is called from.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/pagecache/config.hpp"
+#include "models/pagecache/inode.hpp"
+#include "models/pagecache/mm.hpp"
+#include "models/pagecache/page.hpp"
+
+namespace models::pagecache {
+
+class State;
+
+class Kernel {
+ public:
+  explicit Kernel(State& s) : s_(s) {}
+  virtual ~Kernel() = default;
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // ---- system calls. Each returns what the syscall returns (bytes, or
+  // -errno). `data` receives what SyscallRecord::data defines: for a write,
+  // the bytes it copied from user memory for the part it reports written;
+  // for a read, the bytes it stored to user memory.
+  virtual std::int64_t sys_read(File& file, std::uint64_t buf, std::uint32_t count, Bytes& data) = 0;
+  virtual std::int64_t sys_write(File& file, std::uint64_t buf, std::uint32_t count, Bytes& data) = 0;
+  virtual std::int64_t sys_pread(File& file, std::uint64_t buf, std::uint32_t count, std::uint64_t pos,
+                                 Bytes& data) = 0;
+  virtual std::int64_t sys_pwrite(File& file, std::uint64_t buf, std::uint32_t count, std::uint64_t pos,
+                                  Bytes& data) = 0;
+  virtual std::int64_t sys_writev(File& file, const std::vector<IoVec>& iov, Bytes& data) = 0;
+  virtual std::int64_t sys_msync(std::uint64_t start, std::uint64_t len) = 0;  // MS_SYNC
+  virtual std::int64_t sys_fsync(File& file) = 0;
+
+  // ---- what the shared parts call
+  // vma->vm_ops->nopage of a MAP_SHARED file mapping (do_no_page calls it
+  // with mmap_sem held). Returns the page with a reference, or nullptr (SIGBUS).
+  virtual Page* filemap_nopage(Pte& area, std::uint64_t address, bool no_share) = 0;
+  // bh->b_end_io == end_buffer_io_async: run by the disk at I/O completion.
+  virtual void end_buffer_io_async(BufferHead& bh, bool uptodate) = 0;
+  // mapping->a_ops->writepage (page_launder): called with the page locked; unlocks it.
+  virtual int writepage(Page& page) = 0;
+  // fs/buffer.c try_to_free_buffers (page_launder; called with the page locked).
+  virtual int try_to_free_buffers(Page& page, int wait) = 0;
+
+  // ---- the end-of-run epilogue of the lost-data check, run alone
+  // Reads [0, i_size) through the page cache (do_generic_file_read into a
+  // kernel buffer).
+  virtual void epilogue_read(Bytes& out) = 0;
+  // Writes back everything dirty and waits for it (the sys_fsync path).
+  virtual void epilogue_sync() = 0;
+  // Evicts every page the kernel can evict (buffers freed, then
+  // invalidate_inode_pages).
+  virtual void epilogue_evict() = 0;
+
+ protected:
+  State& s_;
+};
+
+}  // namespace models::pagecache

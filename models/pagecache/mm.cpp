@@ -1,0 +1,111 @@
+#include "models/pagecache/mm.hpp"
+
+#include "models/pagecache/kernel.hpp"
+#include "models/pagecache/state.hpp"
+#include "models/pagecache/step.hpp"
+
+namespace models::pagecache {
+
+MmStruct::MmStruct(sim::Execution& ex) : mmap_sem(ex, "mm.mmap_sem", 1) {}
+
+Pte* MmStruct::pte_of(std::uint64_t addr, std::uint32_t page_size) {
+  auto it = ptes.find(addr / page_size);
+  return it == ptes.end() ? nullptr : &it->second;
+}
+
+Pte* MmStruct::find_vma(std::uint64_t addr, std::uint32_t page_size) {
+  Pte* pte = pte_of(addr, page_size);
+  return pte && pte->vma ? pte : nullptr;
+}
+
+sim::ObjectId MmStruct::data_obj(const Pte& pte, const State& s) const {
+  return pte.shared ? s.slots[pte.file_index]->data_obj : pte.anon_obj;
+}
+
+// mm/memory.c L1091 do_no_page (L1061 do_anonymous_page for memory that has
+// no vm_ops; an anonymous page that is not present keeps its bytes, as a page
+// that do_swap_page would read back).
+static int do_no_page(State& s, Pte& pte, std::uint64_t address, bool write_access) {
+  if (!pte.shared) {
+    step(s.ex, "do_anonymous_page: set_pte", {W(pte.obj), W(pte.anon_obj)});
+    pte.present = true;
+    if (write_access) pte.dirty = true;
+    return 1;  // Minor fault
+  }
+  // new_page = vma->vm_ops->nopage(vma, address & PAGE_MASK, (vma->vm_flags & VM_SHARED) ? 0 : write_access)
+  const std::uint64_t ps = s.geo.page_size;
+  Page* page = s.kernel->filemap_nopage(pte, address / ps * ps, false);
+  if (!page) return 0;  // no page was available -- SIGBUS
+  step(s.ex, "do_no_page: set_pte", {W(pte.obj), R(page->obj())});
+  pte.page = page;  // the reference nopage took is the pte's now
+  pte.present = true;
+  if (write_access) pte.dirty = true;  // pte_mkwrite(pte_mkdirty(entry))
+  return 2;  // Major fault
+}
+
+// mm/memory.c L1192 handle_mm_fault -> L1153 handle_pte_fault.
+int handle_mm_fault(State& s, Pte& pte, std::uint64_t address, bool write_access) {
+  // spin_lock(&mm->page_table_lock); entry = *pte;
+  step(s.ex, "handle_pte_fault", {W(pte.obj)});
+  if (!pte.present) {
+    // spin_unlock(&mm->page_table_lock); pte_none(entry)
+    return do_no_page(s, pte, address, write_access);
+  }
+  if (write_access) pte.dirty = true;  // entry = pte_mkdirty(entry); establish_pte
+  return 1;
+}
+
+// arch/i386/mm/fault.c L106 do_page_fault.
+FaultResult do_page_fault(State& s, std::uint64_t address, bool write) {
+  MmStruct& mm = s.mm;
+  mm.mmap_sem.down("do_page_fault: down(mmap_sem)");
+  // vma = find_vma(mm, address): the vma list does not change while mmap_sem is held.
+  Pte* vma = mm.find_vma(address, s.geo.page_size);
+  if (!vma) {
+    // bad_area: up(&mm->mmap_sem); then SIGSEGV, or the fixup for a kernel access
+    mm.mmap_sem.up("do_page_fault: up(mmap_sem)");
+    return FaultResult::sigsegv;
+  }
+  // good_area: every region of the model is readable and writable.
+  const int r = handle_mm_fault(s, *vma, address, write);
+  mm.mmap_sem.up("do_page_fault: up(mmap_sem)");
+  return r == 0 ? FaultResult::sigbus : FaultResult::handled;  // do_sigbus: up(mmap_sem) first
+}
+
+// mm/mmap.c L764 sys_munmap -> L669 do_munmap -> mm/memory.c zap_page_range
+// (L289 zap_pte_range, L262 free_pte).
+std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len) {
+  MmStruct& mm = s.mm;
+  const std::uint64_t ps = s.geo.page_size;
+  mm.mmap_sem.down("sys_munmap: down(mmap_sem)");
+  std::int64_t ret = 0;
+  if (addr % ps != 0 || (len + ps - 1) / ps == 0) {
+    ret = -22;  // -EINVAL
+  } else {
+    const std::uint64_t end = addr + (len + ps - 1) / ps * ps;
+    for (std::uint64_t a = addr; a < end; a += ps) {
+      Pte* pte = mm.find_vma(a, s.geo.page_size);
+      if (!pte) continue;
+      Page* page = pte->present && pte->shared ? pte->page : nullptr;
+      // The vma leaves the list and its ptes are cleared (page_table_lock).
+      if (page)
+        step(s.ex, "zap_pte_range", {W(pte->obj), W(page->obj())});
+      else
+        step(s.ex, "zap_pte_range", {W(pte->obj)});
+      pte->vma = false;
+      const bool dirty = pte->dirty;
+      pte->present = false;
+      pte->dirty = false;
+      pte->page = nullptr;
+      if (page) {
+        // free_pte: if (pte_dirty(pte) && page->mapping) set_page_dirty(page);
+        if (dirty && page->mapping) set_page_dirty(s.mapping, *page);
+        page_cache_release(*page);  // free_page_and_swap_cache
+      }
+    }
+  }
+  mm.mmap_sem.up("sys_munmap: up(mmap_sem)");
+  return ret;
+}
+
+}  // namespace models::pagecache

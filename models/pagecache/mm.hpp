@@ -1,0 +1,76 @@
+// The process address space (struct mm_struct, include/linux/sched.h): one
+// process whose threads are the scenario's threads. mmap_sem (a semaphore used
+// as a mutex in 2.4.0), the vm areas made from Config.regions, and a pte per
+// user page. Its fault path is i386 do_page_fault (arch/i386/mm/fault.c) ->
+// handle_mm_fault -> handle_pte_fault -> do_no_page (mm/memory.c), which calls
+// the vma's nopage, the variant's filemap_nopage, for a MAP_SHARED mapping.
+//
+// Objects: mm.mmap_sem; pte[v] (the pte of user page v: present, dirty, which
+// page); user[v].data (the bytes of an anonymous user page). A MAP_SHARED pte
+// maps a page-cache page: user accesses read and write page[i].data.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "models/pagecache/config.hpp"
+#include "models/pagecache/page.hpp"
+#include "sim/execution.hpp"
+#include "sim/primitives.hpp"
+
+namespace models::pagecache {
+
+class State;
+
+// One user page: its pte and, for anonymous memory, its bytes (kept while
+// not present, as if swapped out).
+struct Pte {
+  std::uint64_t vpn = 0;              // user address / page size
+  const Region* region = nullptr;
+  bool vma = false;                   // covered by a vm area (false: invalid, or unmapped by munmap)
+  bool shared = false;                // MAP_SHARED of the file
+  std::uint32_t file_index = 0;       // shared: the page-cache index it maps
+  sim::ObjectId obj = sim::kNoObject;       // pte[v]
+  bool present = false;
+  bool dirty = false;                 // the hardware dirty bit
+  Page* page = nullptr;               // shared and present: the page it maps (holds a reference)
+  sim::ObjectId anon_obj = sim::kNoObject;  // user[v].data
+  Bytes anon;
+};
+
+struct MmStruct {
+  explicit MmStruct(sim::Execution& ex);
+
+  sim::Semaphore mmap_sem;
+  std::map<std::uint64_t, Pte> ptes;  // by vpn: every user page of every region
+
+  // The pte of the user page holding `addr`, or nullptr when no region has it.
+  Pte* pte_of(std::uint64_t addr, std::uint32_t page_size);
+  // mm/mmap.c find_vma, as the fault path uses it: the user page is in a vma.
+  Pte* find_vma(std::uint64_t addr, std::uint32_t page_size);
+  // The object holding the bytes a user access to this page touches.
+  sim::ObjectId data_obj(const Pte& pte, const State& s) const;
+};
+
+enum class FaultResult : std::uint8_t {
+  handled,  // the pte is present now: the access is retried
+  sigsegv,  // bad_area: no vma, or no permission
+  sigbus,   // nopage returned NULL (beyond the end of the file, or a read error)
+};
+
+// arch/i386/mm/fault.c L106 do_page_fault: down(mmap_sem), find_vma,
+// handle_mm_fault, up(mmap_sem). A kernel-mode fault that cannot be handled
+// goes to the exception fixup (the caller's copy stops); the signal a user
+// would get is not modelled beyond the result.
+FaultResult do_page_fault(State& s, std::uint64_t address, bool write);
+
+// mm/memory.c L1192 handle_mm_fault (-> handle_pte_fault L1153 -> do_no_page
+// L1091): returns 0 for SIGBUS, 1 or 2 when handled.
+int handle_mm_fault(State& s, Pte& pte, std::uint64_t address, bool write_access);
+
+// mm/mmap.c L764 sys_munmap: down(mmap_sem), do_munmap (remove the vmas, then
+// zap_page_range: a dirty pte dirties its page; drop the page), up(mmap_sem).
+std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len);
+
+}  // namespace models::pagecache

@@ -1,0 +1,127 @@
+// struct page and struct buffer_head (include/linux/mm.h, include/linux/fs.h
+// in 2.4.0), and the page-flag operations of include/linux/mm.h L157-208.
+//
+// Objects, as the engine sees them (one set per page-cache index, a "slot",
+// so that object ids do not depend on the order of allocations):
+//   page[i]            the struct page: PG_uptodate/dirty/error, count,
+//                      mapping, its list, and the state bits of its buffer heads
+//   page[i].PG_locked  the page lock (a sim::BitLock with the page's wait queue)
+//   page[i].data       the page's bytes
+//   page[i].bh[j].BH_Lock  the lock of its j-th buffer head (a sim::BitLock)
+// A struct page is allocated anew each time the index enters the cache;
+// reclaim frees it only when nobody holds a reference (count 1), so two live
+// pages of one index never both use the slot's locks.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/pagecache/config.hpp"
+#include "sim/execution.hpp"
+#include "sim/primitives.hpp"
+
+namespace models::pagecache {
+
+// The content of a page fresh from page_cache_alloc() (alloc_pages does not
+// clear it) and of a disk block that belongs to no file: whatever was there
+// before. No write explains these bytes, so a reader that sees one has seen
+// memory or disk that the file never owned.
+inline constexpr std::uint8_t kFreshPageByte = 0xCC;
+inline constexpr std::uint8_t kStaleDiskByte = 0xEE;
+
+struct Page;
+
+// bh->b_end_io: which completion the disk runs for this buffer.
+enum class EndIo : std::uint8_t {
+  none,
+  sync,   // end_buffer_io_sync (drivers/block/ll_rw_blk.c), set by ll_rw_block
+  async,  // end_buffer_io_async (fs/buffer.c), set by block_read_full_page / __block_write_full_page
+};
+
+// struct buffer_head (include/linux/fs.h): one block of a page. Its state bits
+// belong to the page[i] object; its BH_Lock is the slot's BitLock.
+struct BufferHead {
+  Page* b_page = nullptr;
+  std::uint32_t nr = 0;           // which block of the page
+  std::uint64_t b_blocknr = 0;    // disk block, when mapped
+  bool uptodate = false;          // BH_Uptodate
+  bool dirty = false;             // BH_Dirty
+  bool mapped = false;            // BH_Mapped
+  bool new_ = false;              // BH_New
+  bool req = false;               // BH_Req
+  int b_count = 0;
+  EndIo b_end_io = EndIo::none;
+  // bh->b_inode: the list it is on, inode->i_dirty_buffers or an fsync's
+  // private list, or nullptr (buffer_insert_inode_queue, remove_inode_queue).
+  std::deque<BufferHead*>* b_inode = nullptr;
+  sim::BitLock* lock = nullptr;   // BH_Lock
+  bool locked() const { return lock->locked(); }
+};
+
+// The engine objects of one page-cache index (see the top of this file).
+struct PageSlot {
+  PageSlot(sim::Execution& ex, std::uint32_t index, std::uint32_t blocks_per_page);
+  sim::Execution& ex;
+  std::uint32_t index;
+  sim::ObjectId obj;       // page[i]
+  sim::ObjectId data_obj;  // page[i].data
+  sim::BitLock PG_locked;  // page[i].PG_locked
+  std::vector<std::unique_ptr<sim::BitLock>> bh_lock;  // page[i].bh[j].BH_Lock
+};
+
+// struct page (include/linux/mm.h). PG_locked is slot.PG_locked.
+struct Page {
+  enum class List : std::uint8_t { none, clean, dirty, locked };  // mapping->{clean,dirty,locked}_pages
+
+  Page(PageSlot& s, std::uint64_t serial, std::uint32_t page_size);
+
+  PageSlot& slot;
+  std::uint64_t serial;      // allocation number in this execution, from 1
+  std::uint32_t index;       // page->index
+  bool mapping = false;      // page->mapping != NULL: in the page cache
+  bool uptodate = false;     // PG_uptodate
+  bool dirty = false;        // PG_dirty
+  bool error = false;        // PG_error
+  int count = 1;             // page->count: page_cache_alloc gives one reference
+  bool freed = false;        // count reached 0
+  List list = List::none;
+  Bytes data;
+  bool has_buffers = false;  // page->buffers != NULL
+  std::vector<BufferHead> buffers;
+
+  sim::Execution& ex() const { return slot.ex; }
+  sim::ObjectId obj() const { return slot.obj; }
+  sim::ObjectId data_obj() const { return slot.data_obj; }
+  sim::BitLock& lock() const { return slot.PG_locked; }
+  bool locked() const { return slot.PG_locked.locked(); }
+  bool any_buffer_dirty() const;
+  std::string name() const;  // "page[1]#3": index and allocation number
+};
+
+// ---- include/linux/mm.h L157-208: each is one visible step on the page ----
+bool Page_Uptodate(Page& page);
+void SetPageUptodate(Page& page);
+void ClearPageUptodate(Page& page);
+bool PageError(Page& page);
+void SetPageError(Page& page);
+void ClearPageError(Page& page);
+bool PageDirty(Page& page);
+void SetPageDirty(Page& page);
+void ClearPageDirty(Page& page);
+bool PageLocked(Page& page);
+// TryLockPage: true when it was already locked (test_and_set_bit).
+bool TryLockPage(Page& page);
+// UnlockPage: BUG() when the page is not locked; wakes the waiters.
+void UnlockPage(Page& page);
+
+// page->count changes (include/linux/mm.h get_page/put_page). In-step forms
+// for callers that do them inside a step they have announced (under
+// pagecache_lock), and page_cache_release as its own step.
+void page_cache_get_in_step(Page& page);
+void page_cache_release_in_step(Page& page);
+void page_cache_release(Page& page);
+
+}  // namespace models::pagecache

@@ -1,0 +1,71 @@
+// The whole model state of one execution, built fresh from a Config: the
+// page slots and every struct page allocated so far, the file's address
+// space and inode, the disk, the process address space, one struct file per
+// thread, the observation being recorded, and the kernel variant that runs on
+// all of it. Read-only access for invariants goes through `const State&`.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/pagecache/address_space.hpp"
+#include "models/pagecache/config.hpp"
+#include "models/pagecache/disk.hpp"
+#include "models/pagecache/inode.hpp"
+#include "models/pagecache/kernel.hpp"
+#include "models/pagecache/mm.hpp"
+#include "models/pagecache/observation.hpp"
+#include "models/pagecache/page.hpp"
+#include "sim/execution.hpp"
+
+namespace models::pagecache {
+
+using KernelFactory = std::function<std::unique_ptr<Kernel>(State&)>;
+
+// Throws std::invalid_argument when the Config cannot be modelled (block size
+// not dividing the page size, content or an operation beyond the file's
+// pages, a region that is not page aligned, ...). The message says which.
+void validate(const Config& cfg);
+
+class State {
+ public:
+  // Builds the objects in `ex` (call before ex.run), then the kernel.
+  State(sim::Execution& ex, const Config& cfg, const KernelFactory& make_kernel);
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
+  sim::Execution& ex;
+  const Config& cfg;
+  const Geometry geo;
+  const std::uint32_t blocks_per_page;
+
+  std::vector<std::unique_ptr<PageSlot>> slots;  // by page-cache index
+  std::deque<std::unique_ptr<Page>> pages;       // every struct page allocated, in order
+  AddressSpace mapping;
+  Inode inode;
+  Disk disk;
+  MmStruct mm;
+  std::vector<File> files;  // one per ThreadSpec, by its index
+  Observation obs;
+  bool epilogue = false;    // the end-of-run epilogue runs: the agents stop
+  std::unique_ptr<Kernel> kernel;
+
+  // include/linux/pagemap.h page_cache_alloc: a new struct page for `index`
+  // (the slot whose objects it uses), one reference, content left as it was.
+  Page& page_cache_alloc(std::uint32_t index);
+
+  // The one-line summary of the model state the history keeps after each step.
+  std::string describe() const;
+
+ private:
+  Page& install_cached_page(std::uint32_t index);  // a page in the cache at the start
+};
+
+// Bytes as a person reads them: printable ASCII as is, others as \xNN.
+std::string show_bytes(const Bytes& b);
+
+}  // namespace models::pagecache

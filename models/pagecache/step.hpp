@@ -1,0 +1,53 @@
+// How the page-cache model announces its visible operations: a step names
+// every object it reads or writes (sim::Op), and never more than the engine
+// can carry. Op::make would silently drop a fourth object, which would hide a
+// dependence from partial-order reduction; here that is a model bug.
+#pragma once
+
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+
+#include "sim/execution.hpp"
+#include "sim/op.hpp"
+
+namespace models::pagecache {
+
+inline sim::Touch R(sim::ObjectId o) { return {o, sim::Access::read}; }
+inline sim::Touch W(sim::ObjectId o) { return {o, sim::Access::write}; }
+
+// Announces a plain step that touches `ts` and stops at a schedule point.
+inline void step(sim::Execution& ex, const char* label, std::initializer_list<sim::Touch> ts) {
+  if (ts.size() > sim::kMaxTouches)
+    throw std::logic_error(std::string("model bug: step ") + label + " touches more objects than sim::kMaxTouches");
+  ex.step(sim::Op::make(sim::OpKind::plain, label, ts));
+}
+
+// The same, for a step whose objects are known only at run time. Objects
+// equal to kNoObject (a buffer private to the thread) are left out.
+class Touches {
+ public:
+  Touches& r(sim::ObjectId o) { return add(o, sim::Access::read); }
+  Touches& w(sim::ObjectId o) { return add(o, sim::Access::write); }
+  void step(sim::Execution& ex, const char* label) {
+    op_.label = label;
+    ex.step(op_);
+  }
+
+ private:
+  Touches& add(sim::ObjectId o, sim::Access a) {
+    if (o == sim::kNoObject) return *this;
+    if (op_.touch_count == sim::kMaxTouches)
+      throw std::logic_error("model bug: a step touches more objects than sim::kMaxTouches");
+    op_.touches[op_.touch_count++] = sim::Touch{o, a};
+    return *this;
+  }
+  sim::Op op_;
+};
+
+// A BUG() in the modelled kernel: the execution ends with a kernel-bug violation.
+[[noreturn]] inline void BUG(sim::Execution& ex, const std::string& what) {
+  ex.fail("kernel-bug", "BUG(): " + what);
+}
+
+}  // namespace models::pagecache

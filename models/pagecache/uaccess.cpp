@@ -1,0 +1,139 @@
+#include "models/pagecache/uaccess.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "models/pagecache/state.hpp"
+#include "models/pagecache/step.hpp"
+
+namespace models::pagecache {
+
+namespace {
+
+constexpr std::uint32_t kNoFault = std::numeric_limits<std::uint32_t>::max();
+
+// The bytes of a present user page: its own (anonymous) or the page-cache
+// page its pte maps (MAP_SHARED).
+std::uint8_t* user_bytes(Pte& pte) { return pte.shared ? pte.page->data.data() : pte.anon.data(); }
+
+// The length of the next chunk of a copy at user address `addr`.
+std::uint32_t chunk_at(const State& s, std::uint64_t addr, std::uint32_t left) {
+  const std::uint32_t ps = s.geo.page_size;
+  return std::min({s.geo.copy_chunk, left, ps - static_cast<std::uint32_t>(addr % ps)});
+}
+
+}  // namespace
+
+// include/asm-i386/uaccess.h copy_from_user -> arch/i386/lib/usercopy.c
+// __generic_copy_from_user: access_ok (every modelled address is below
+// TASK_SIZE), then __copy_user_zeroing (uaccess.h L263).
+std::uint32_t copy_from_user(State& s, KernelBuf to, std::uint64_t from, std::uint32_t n, Bytes* copied) {
+  sim::Execution& ex = s.ex;
+  bool fault_chosen = !s.cfg.faults.copy_from_user;
+  std::uint32_t fault_at = kNoFault;  // injected: the access at this byte fails
+  std::uint32_t done = 0;
+  while (done < n) {
+    const std::uint64_t addr = from + done;
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) t.r(pte->obj).r(s.mm.data_obj(*pte, s));
+    t.w(to.obj).step(ex, "copy_from_user");
+    if (!fault_chosen) {
+      fault_chosen = true;
+      const std::uint32_t v = ex.choose(n + 1, "copy_from_user fails after");
+      if (v > 0) fault_at = v - 1;
+    }
+    if (fault_at == done) break;  // the injected fault: the fixup
+    std::uint32_t len = chunk_at(s, addr, n - done);
+    if (fault_at != kNoFault) len = std::min(len, fault_at - done);
+    if (!pte || !pte->present) {
+      // The access faults: do_page_fault, then the instruction is retried,
+      // or the exception table's fixup runs.
+      if (do_page_fault(s, addr, false) == FaultResult::handled) continue;
+      break;
+    }
+    const std::uint8_t* src = user_bytes(*pte) + addr % s.geo.page_size;
+    std::copy_n(src, len, to.data + done);
+    if (copied) copied->insert(copied->end(), src, src + len);
+    done += len;
+  }
+  if (done == n) return 0;
+  // The fixup of __copy_user_zeroing: rep stosb over the rest of the destination.
+  for (std::uint32_t z = done; z < n;) {
+    const std::uint32_t len = std::min(s.geo.copy_chunk, n - z);
+    if (to.obj != sim::kNoObject) Touches().w(to.obj).step(ex, "__copy_user_zeroing: zero-fill");
+    std::fill_n(to.data + z, len, std::uint8_t{0});
+    z += len;
+  }
+  return n - done;
+}
+
+// include/asm-i386/uaccess.h __copy_to_user -> __copy_user: no zeroing; the
+// hardware sets the dirty bit of the pte it stores through.
+std::uint32_t __copy_to_user(State& s, std::uint64_t to, KernelBuf from, std::uint32_t n, Bytes* copied) {
+  sim::Execution& ex = s.ex;
+  std::uint32_t done = 0;
+  while (done < n) {
+    const std::uint64_t addr = to + done;
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) t.w(pte->obj).w(s.mm.data_obj(*pte, s));
+    t.r(from.obj).step(ex, "copy_to_user");
+    if (!pte || !pte->present) {
+      if (do_page_fault(s, addr, true) == FaultResult::handled) continue;
+      break;
+    }
+    const std::uint32_t len = chunk_at(s, addr, n - done);
+    std::uint8_t* dst = user_bytes(*pte) + addr % s.geo.page_size;
+    std::copy_n(from.data + done, len, dst);
+    pte->dirty = true;
+    if (copied) copied->insert(copied->end(), from.data + done, from.data + done + len);
+    done += len;
+  }
+  return n - done;
+}
+
+// include/asm-i386/uaccess.h __get_user (__get_user_asm with its fixup).
+int __get_user(State& s, std::uint64_t addr, std::uint8_t& x) {
+  for (;;) {
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) t.r(pte->obj).r(s.mm.data_obj(*pte, s));
+    t.step(s.ex, "__get_user");
+    if (pte && pte->present) {
+      x = user_bytes(*pte)[addr % s.geo.page_size];
+      return 0;
+    }
+    if (do_page_fault(s, addr, false) != FaultResult::handled) {
+      x = 0;
+      return -14;  // -EFAULT
+    }
+  }
+}
+
+FaultResult user_access(State& s, std::uint64_t addr, bool store, std::uint8_t value, std::uint8_t& loaded) {
+  for (;;) {
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) {
+      if (store)
+        t.w(pte->obj).w(s.mm.data_obj(*pte, s));
+      else
+        t.r(pte->obj).r(s.mm.data_obj(*pte, s));
+    }
+    t.step(s.ex, store ? "user store" : "user load");
+    if (pte && pte->present) {
+      std::uint8_t& b = user_bytes(*pte)[addr % s.geo.page_size];
+      if (store) {
+        b = value;
+        pte->dirty = true;
+      }
+      loaded = b;
+      return FaultResult::handled;
+    }
+    const FaultResult r = do_page_fault(s, addr, store);
+    if (r != FaultResult::handled) return r;
+  }
+}
+
+}  // namespace models::pagecache

@@ -1,0 +1,92 @@
+#include "models/pagecache/vmscan.hpp"
+
+#include <stdexcept>
+
+#include "models/pagecache/kernel.hpp"
+#include "models/pagecache/state.hpp"
+#include "models/pagecache/step.hpp"
+
+namespace models::pagecache {
+
+// mm/vmscan.c L37 try_to_swap_out (the page-cache case: not PageSwapCache,
+// page->mapping set). Runs under mm->page_table_lock.
+bool try_to_swap_out(State& s, Pte& pte) {
+  if (!pte.shared) throw std::logic_error("model bug: try_to_swap_out of an anonymous pte");
+  PageSlot& slot = *s.slots[pte.file_index];
+  step(s.ex, "try_to_swap_out", {W(pte.obj), W(slot.obj), W(slot.PG_locked.id())});
+  if (!pte.present) return false;  // out_failed
+  Page& page = *pte.page;
+  // (ptep_test_and_clear_young / page->age: ageing is not modelled)
+  if (page.locked()) return false;  // TryLockPage failed: out_failed
+  page.lock().set_locked_in_step();
+  // pte = ptep_get_and_clear(page_table);
+  const bool dirty = pte.dirty;
+  pte.present = false;
+  pte.dirty = false;
+  pte.page = nullptr;
+  // if (!pte_dirty(pte)) goto drop_pte; if (page->mapping) { set_page_dirty(page); goto drop_pte; }
+  if (dirty) {
+    if (!page.mapping) throw std::logic_error("model bug: a dirty shared pte of a page outside the page cache");
+    set_page_dirty(s.mapping, page);
+  }
+  // drop_pte: UnlockPage(page); mm->rss--; deactivate_page(page); page_cache_release(page);
+  UnlockPage(page);
+  page_cache_release(page);
+  return true;
+}
+
+// mm/vmscan.c L485 page_launder: the loop body, for one page.
+void page_launder(State& s, std::uint32_t index) {
+  PageSlot& slot = *s.slots[index];
+  step(s.ex, "page_launder", {R(s.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
+  Page* pg = s.mapping.__find_page_nolock(index);
+  if (!pg) return;
+  Page& page = *pg;
+  // Page is or was in use? Move it to the active list.
+  if (!page.has_buffers && page.count > 1) return;
+  // The page is locked. IO in progress? Move it to the back of the list.
+  if (page.locked()) return;
+  page.lock().set_locked_in_step();  // TryLockPage
+  if (page.dirty) {
+    // Dirty page: (launder_loop) ClearPageDirty; page_cache_get; writepage.
+    ClearPageDirty(page);
+    page_cache_get_in_step(page);
+    const int result = s.kernel->writepage(page);
+    page_cache_release(page);
+    if (result == 1) {  // writepage refused to do anything
+      set_page_dirty(s.mapping, page);
+      UnlockPage(page);  // page_active
+    }
+    return;
+  }
+  if (page.has_buffers) {
+    // del_page_from_inactive_dirty_list; page_cache_get; try_to_free_buffers(page, wait)
+    page_cache_get_in_step(page);
+    s.kernel->try_to_free_buffers(page, 0);
+    UnlockPage(page);
+    page_cache_release(page);
+    return;
+  }
+  // page->mapping && !PageDirty: to the inactive_clean list; or page_active.
+  UnlockPage(page);
+}
+
+// mm/vmscan.c L389 reclaim_page, for one page of the inactive_clean list:
+// all under pagecache_lock.
+void reclaim_page(State& s, std::uint32_t index) {
+  PageSlot& slot = *s.slots[index];
+  step(s.ex, "reclaim_page", {W(s.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
+  Page* pg = s.mapping.__find_page_nolock(index);
+  if (!pg) return;
+  Page& page = *pg;
+  // Page is or was in use? Move it to the active list.
+  if (!page.has_buffers && page.count > 1) return;
+  // The page is dirty, or locked, move to inactive_dirty list.
+  if (page.has_buffers || page.dirty || page.locked()) return;
+  // TryLockPage succeeded. OK, remove the page from the caches.
+  __remove_inode_page(s.mapping, page);
+  // found_page: UnlockPage; the page goes to the allocator that asked for it.
+  page_cache_release_in_step(page);
+}
+
+}  // namespace models::pagecache
