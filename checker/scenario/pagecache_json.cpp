@@ -485,6 +485,19 @@ class Loader {
              "shorten the region or raise geometry.pages");
       }
       if (const json* p = find(r, "present")) region.present = read_bool(*p, rpath + "/present");
+      const std::uint64_t file_end = round_up(config_.file.content.size(), ps);  // whole pages
+      if (region.kind == Region::Kind::shared_file && region.present &&
+          region.file_offset + length > file_end) {
+        fail(find(r, "present") ? rpath + "/present" : rpath,
+             "region " + jquote(region.name) + " maps file bytes " +
+                 range_text(region.file_offset, region.file_offset + length) +
+                 " and is present, but the file holds " + std::to_string(file_end / ps) +
+                 (file_end / ps == 1 ? " page" : " pages") +
+                 " at the start: a page past the end of the file cannot be mapped "
+                 "(filemap_nopage gives SIGBUS)",
+             "set \"present\": false (the pages fault in once the file has grown), or give the "
+             "file more content");
+      }
 
       next_start = region.start + length;
       config_.regions.push_back(std::move(region));

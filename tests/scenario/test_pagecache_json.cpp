@@ -28,7 +28,7 @@ const char* const kFull = R"({
   "expect": {"verdict": "pass"},
   "filesystem": "ramfs",
   "geometry": {"page_size": 4, "block_size": 2, "pages": 4, "copy_chunk": 1},
-  "file": {"content": "AB\\x00\\\\", "cached": [0, 2]},
+  "file": {"content": "AB\\x00\\\\EFGH", "cached": [0, 2]},
   "memory": [
     {"name": "src", "kind": "anonymous", "start": 16, "length": 8, "content": [66, 66, 255],
      "present": false},
@@ -102,7 +102,7 @@ TEST_CASE("a full scenario is read field by field") {
   CHECK(c.geometry.block_size == 2);
   CHECK(c.geometry.pages == 4);
   CHECK(c.geometry.copy_chunk == 1);
-  CHECK(c.file.content == Bytes{'A', 'B', 0, '\\'});
+  CHECK(c.file.content == Bytes{'A', 'B', 0, '\\', 'E', 'F', 'G', 'H'});
   CHECK(c.file.cached_pages == std::vector<std::uint32_t>{0, 2});
 
   REQUIRE(c.regions.size() == 3);
@@ -292,7 +292,7 @@ TEST_CASE("limits: threads, ops, budgets") {
   json thread = doc["threads"][0];
   doc["threads"] = json::array();
   for (std::size_t i = 0; i < checker::PagecacheLimits::max_threads; ++i) {
-    thread["name"] = "w" + std::to_string(i);
+    thread["name"] = std::string(1, 'w').append(std::to_string(i));  // not "w" + ...: a GCC 12 -Wrestrict false positive
     doc["threads"].push_back(thread);
   }
   doc["geometry"]["pages"] = 64;
