@@ -72,6 +72,9 @@ std::optional<sim::Verdict> check_lost_data(const Observation& obs, const CheckO
         msg += (i ? "; " : "") + detail::describe_write(obs, options, *order[i]);
       if (order.size() > 6) msg += "; and " + std::to_string(order.size() - 6) + " more";
     }
+    const std::string failed =
+        detail::failed_writes(obs, options, [](const models::pagecache::SyscallRecord&) { return true; });
+    if (!failed.empty()) msg += "; failed, so counted as no write: " + failed;
 
     sim::Verdict v;
     v.kind = sim::Verdict::Kind::violation;

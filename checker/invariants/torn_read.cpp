@@ -355,6 +355,27 @@ std::string describe_write(const Observation& obs, const CheckOptions& options, 
   return s;
 }
 
+std::string failed_writes(const Observation& obs, const CheckOptions& options,
+                          const std::function<bool(const SyscallRecord&)>& keep) {
+  std::string out;
+  std::size_t shown = 0, more = 0;
+  for (const SyscallRecord& c : obs.calls) {
+    if (!is_write(c.kind) || !c.completed || c.result > 0 || !keep(c)) continue;
+    if (shown == 4) {
+      ++more;
+      continue;
+    }
+    const char* name = c.result == -14 ? " (EFAULT)" : c.result == -5 ? " (EIO)"
+                       : c.result == -11 ? " (EAGAIN)" : c.result == -28 ? " (ENOSPC)" : "";
+    out += std::string(shown++ ? "; " : "") + kind_name(c.kind) + " of " + std::to_string(c.requested) +
+           " bytes at offset " + std::to_string(c.file_offset) + " by " + thread_label(options, c.thread) +
+           " (steps " + std::to_string(c.begin_step) + "-" + std::to_string(c.end_step) + ") returned " +
+           std::to_string(c.result) + name;
+  }
+  if (more) out += "; and " + std::to_string(more) + " more";
+  return out;
+}
+
 }  // namespace detail
 
 std::optional<sim::Verdict> check_torn_read(const Observation& obs, const CheckOptions& options) {
@@ -425,6 +446,11 @@ std::optional<sim::Verdict> check_torn_read(const Observation& obs, const CheckO
     }
     if (!in_flight.empty()) msg += "; in flight: " + list_writes(obs, options, in_flight);
     if (!before.empty()) msg += "; completed before it began: " + list_writes(obs, options, before);
+    const std::string failed = detail::failed_writes(obs, options, [&](const SyscallRecord& c) {
+      return !detail::precedes(read, c) && c.file_offset < read.file_offset + read.requested &&
+             read.file_offset < c.file_offset + c.requested;
+    });
+    if (!failed.empty()) msg += "; failed, so counted as no write: " + failed;
 
     sim::Verdict v;
     v.kind = sim::Verdict::Kind::violation;

@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -124,6 +125,12 @@ std::string thread_label(const CheckOptions& options, sim::ThreadId t);
 // "write of 4 bytes "BBBB" at offset 0 by thread "w" (steps 3-9)".
 std::string describe_write(const models::pagecache::Observation& obs, const CheckOptions& options,
                            const FileWrite& w);
+
+// The writes that returned an error or 0 and so count as no write, among
+// those `keep` accepts, described: "pwrite of 4 bytes at offset 0 by thread
+// "w" (steps 0-40) returned -14 (EFAULT)", joined by "; "; "" when none.
+std::string failed_writes(const models::pagecache::Observation& obs, const CheckOptions& options,
+                          const std::function<bool(const models::pagecache::SyscallRecord&)>& keep);
 
 }  // namespace detail
 }  // namespace checker::invariants
