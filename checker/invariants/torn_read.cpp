@@ -287,6 +287,34 @@ std::vector<FileWrite> writes_of(const Observation& obs, const Config* config) {
       w.data = {op->value};
       w.extends = false;
       out.push_back(std::move(w));
+    } else if (is_read(c.kind) && c.result > 0) {
+      // A read into a shared_file mapping stores what it returns into the
+      // file's pages: one non-extending write per run of contiguous file bytes.
+      const Operation* op = op_of(config, c);
+      if (op == nullptr || op->iov.empty()) continue;
+      const std::size_t n = std::min<std::size_t>(c.data.size(), static_cast<std::size_t>(c.result));
+      FileWrite w;
+      auto flush = [&] {
+        if (!w.data.empty()) out.push_back(std::move(w));
+        w = FileWrite();
+      };
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::uint64_t address = op->iov[0].address + k;
+        const Region* r = region_at(*config, address);
+        if (r == nullptr || r->kind != Region::Kind::shared_file) {
+          flush();
+          continue;
+        }
+        const std::uint64_t at = r->file_offset + (address - r->start);
+        if (!w.data.empty() && w.offset + w.data.size() != at) flush();
+        if (w.data.empty()) {
+          w.call = i;
+          w.offset = at;
+          w.extends = false;
+        }
+        w.data.push_back(c.data[k]);
+      }
+      flush();
     }
   }
   return out;
@@ -340,7 +368,7 @@ std::string thread_label(const CheckOptions& options, sim::ThreadId t) {
 
 std::string describe_write(const Observation& obs, const CheckOptions& options, const FileWrite& w) {
   const SyscallRecord& c = obs.calls[w.call];
-  std::string s = std::string(kind_name(c.kind)) + " of " +
+  std::string s = std::string(kind_name(c.kind)) + (is_read(c.kind) ? " into a shared mapping, storing " : " of ") +
                   std::to_string(w.data.size()) + (w.data.size() == 1 ? " byte " : " bytes ") +
                   quote_bytes(w.data) + " at offset " + std::to_string(w.offset) + " by " +
                   thread_label(options, c.thread);

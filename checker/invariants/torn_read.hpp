@@ -50,7 +50,10 @@ struct CheckOptions {
   //     region (copy_to_user faults: the read returns what it copied) or
   //     when read I/O errors may be injected (a read stops at the failed page),
   //   - count a `touch` store through a shared_file region as a one-byte
-  //     write into the file (it changes the page; it does not change i_size).
+  //     write into the file (it changes the page; it does not change i_size),
+  //   - count the bytes a read returns into a shared_file region as a write
+  //     of them into the file (copy_to_user stores them into its pages), one
+  //     per run of contiguous file bytes, taken as whole like any write.
   // Without it, every short read is checked against i_size and stores through
   // mappings are not seen.
   const models::pagecache::Config* config = nullptr;
@@ -100,7 +103,8 @@ enum class Explained { yes, no, undecided };
 bool precedes(const models::pagecache::SyscallRecord& a, const models::pagecache::SyscallRecord& b);
 
 // The writes (write, pwrite, writev with a positive count; with a config,
-// touch stores through shared_file regions) of `obs`, all marked optional.
+// touch stores through shared_file regions and reads into them) of `obs`, all
+// marked optional.
 std::vector<FileWrite> writes_of(const models::pagecache::Observation& obs,
                                  const models::pagecache::Config* config);
 

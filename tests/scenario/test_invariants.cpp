@@ -267,6 +267,33 @@ TEST_CASE("torn-read: with the scenario, a store through a shared mapping is a o
   CHECK(v->message.find("store of 1 byte \"Z\" at offset 5 by thread \"toucher\"") != std::string::npos);
 }
 
+TEST_CASE("with the scenario, a read into a shared mapping of the file writes the file") {
+  // The file is "AAAAAAAA"; "map" maps file bytes 4-7. A pread of bytes 0-3
+  // into "map" copies "AAAA" over them... after a write made them "BBBB".
+  Config config;
+  config.geometry.page_size = 4;
+  config.regions.push_back({"map", Region::Kind::shared_file, 0x1000, 4, {}, 4, true});
+  config.regions.push_back({"dst", Region::Kind::anonymous, 0x1004, 4, {}, 0, true});
+  Operation pwrite, pread;
+  pwrite.kind = Operation::Kind::pwrite;
+  pwrite.iov.push_back({0x1004, 4});
+  pread.kind = Operation::Kind::pread;
+  pread.iov.push_back({0x1002, 4});  // two bytes into "map" (file 6-7), two into "dst"
+  config.threads.push_back({"t", {pwrite, pread}});
+  Observation o = history("AAAAAAAA", {write_call(0, 0, 0, "BBCC", 1, 5), read_call(0, 1, 0, 4, "BBCC", 6, 9)});
+  o.final_read_done = true;
+  o.final_cached = o.final_after_evict = B("BBCCAABB");
+  CheckOptions opts;
+  opts.config = &config;
+  CHECK(check_lost_data(o));  // without the scenario the read's stores are not seen
+  CHECK_FALSE(check_lost_data(o, opts));
+  o.final_cached = B("BBCCAAAA");
+  const auto v = check_lost_data(o, opts);
+  REQUIRE(v);
+  CHECK(v->message.find("pread into a shared mapping, storing 2 bytes \"BB\" at offset 6 by thread \"t\"") !=
+        std::string::npos);
+}
+
 TEST_CASE("lost-data: both final reads must hold every completed write") {
   Observation o = history("AAAA", {write_call(0, 0, 0, "BBBB", 1, 5), write_call(0, 1, 4, "CC", 6, 9)});
   o.final_read_done = true;
