@@ -24,10 +24,12 @@ void submit_bh(State& s, Rw rw, BufferHead& bh) {
 void ll_rw_block(State& s, Rw rw, BufferHead& bh) {
   // Only one thread can actually submit the I/O.
   if (bh.lock->trylock("ll_rw_block: test_and_set_bit(BH_Lock)")) return;
+  // We have the buffer lock. (b_end_io is set with it: end_buffer_io_async
+  // of a sibling buffer must not take this one for an async read in flight.)
+  bh.b_end_io = EndIo::sync;
   Page& page = *bh.b_page;
   if (rw == Rw::write) {
     step(s.ex, "atomic_set_buffer_clean", {W(page.obj())});
-    bh.b_end_io = EndIo::sync;
     const bool was_dirty = bh.dirty;
     bh.dirty = false;
     if (!was_dirty) {  // Hmmph! Nothing to write
@@ -35,8 +37,7 @@ void ll_rw_block(State& s, Rw rw, BufferHead& bh) {
       return;
     }
   } else {
-    step(s.ex, "buffer_uptodate", {W(page.obj())});
-    bh.b_end_io = EndIo::sync;
+    step(s.ex, "buffer_uptodate", {R(page.obj())});
     if (bh.uptodate) {  // Hmmph! Already have it
       end_buffer_io_sync(s, bh, true);
       return;

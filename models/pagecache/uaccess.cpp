@@ -52,9 +52,14 @@ std::uint32_t copy_from_user(State& s, KernelBuf to, std::uint64_t from, std::ui
       if (do_page_fault(s, addr, false) == FaultResult::handled) continue;
       break;
     }
+    // Byte by byte, forwards (rep movsb): the source may be a mapping of the
+    // destination page itself.
     const std::uint8_t* src = user_bytes(*pte) + addr % s.geo.page_size;
-    std::copy_n(src, len, to.data + done);
-    if (copied) copied->insert(copied->end(), src, src + len);
+    for (std::uint32_t k = 0; k < len; ++k) {
+      const std::uint8_t b = src[k];
+      to.data[done + k] = b;
+      if (copied) copied->push_back(b);
+    }
     done += len;
   }
   if (done == n) return 0;
@@ -85,9 +90,12 @@ std::uint32_t __copy_to_user(State& s, std::uint64_t to, KernelBuf from, std::ui
     }
     const std::uint32_t len = chunk_at(s, addr, n - done);
     std::uint8_t* dst = user_bytes(*pte) + addr % s.geo.page_size;
-    std::copy_n(from.data + done, len, dst);
+    for (std::uint32_t k = 0; k < len; ++k) {  // forwards, as rep movsb
+      const std::uint8_t b = from.data[done + k];
+      dst[k] = b;
+      if (copied) copied->push_back(b);
+    }
     pte->dirty = true;
-    if (copied) copied->insert(copied->end(), from.data + done, from.data + done + len);
     done += len;
   }
   return n - done;
