@@ -6,9 +6,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <initializer_list>
-#include <map>
-#include <optional>
 #include <set>
 #include <vector>
 
