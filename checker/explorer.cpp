@@ -106,6 +106,8 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
   // The clock is read every kClockEvery executions: often enough for the time
   // budget and the progress line, rarely enough to cost nothing per execution.
   constexpr std::uint64_t kClockEvery = 16;
+  // One execution, reset before each run: its buffers keep their capacity.
+  sim::Execution ex(stacks);
   const bool timed = opts.time_limit_s > 0 || static_cast<bool>(opts.progress);
   double now = 0;
   for (;;) {
@@ -129,7 +131,7 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
     bool more = false;
     bool failed = false;
     {
-      sim::Execution ex(stacks);
+      ex.reset();
       sim::Verdict end_verdict;
       const sim::Verdict* verdict = &end_verdict;
       try {

@@ -32,6 +32,24 @@ Execution::Execution(StackPool& stacks) : stacks_(stacks), main_(std::make_uniqu
 
 Execution::~Execution() { teardown(); }
 
+void Execution::reset() {
+  teardown();
+  threads_.clear();
+  object_names_.clear();
+  step_check_ = nullptr;
+  describe_ = nullptr;
+  strategy_ = nullptr;
+  current_ = switched_from_ = kMain;
+  steps_ = 0;
+  step_open_ = false;
+  schedule_.clear();
+  history_.clear();
+  enabled_.clear();
+  verdict_ = Verdict{};
+  over_ = priming_ = in_epilogue_ = tearing_down_ = false;
+  epilogue_thread_ = kNoThread;
+}
+
 ObjectId Execution::new_object(std::string name) {
   object_names_.push_back(std::move(name));
   return static_cast<ObjectId>(object_names_.size() - 1);

@@ -46,6 +46,11 @@ class Execution {
   Execution(const Execution&) = delete;
   Execution& operator=(const Execution&) = delete;
 
+  // Makes this a new, empty execution: every thread of the last one is
+  // unwound, every object forgotten; buffers keep their capacity, so that an
+  // explorer running millions of executions allocates almost nothing.
+  void reset();
+
   // ---- setting up (before run) ----
   ObjectId new_object(std::string name);
   // A daemon (a background agent) does not keep the execution alive: when
