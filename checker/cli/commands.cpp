@@ -398,8 +398,6 @@ int models_command() {
     std::cout << "  " << name << "  " << m.description << "\n";
     if (!m.params.empty()) std::cout << "  " << std::string(w, ' ') << "  params: " << m.params << "\n";
   }
-  if (!pagecache_built_in())
-    std::cout << "\n(the page-cache models are not built into this binary)\n";
   return kExitOk;
 }
 

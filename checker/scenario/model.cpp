@@ -5,7 +5,6 @@
 #include "checker/input_error.hpp"
 #include "checker/json_read.hpp"
 
-#ifdef INTERLEAVE_WITH_PAGECACHE
 #include <stdexcept>
 
 #include "checker/invariants/lost_data.hpp"
@@ -13,7 +12,6 @@
 #include "checker/invariants/uptodate_lost.hpp"
 #include "checker/scenario/pagecache_json.hpp"
 #include "models/pagecache/variants.hpp"
-#endif
 
 namespace checker {
 
@@ -38,8 +36,6 @@ std::vector<std::string> model_names() {
   std::string near = jr::closest(s.model, names);
   std::string hint = near.empty() ? "`interleave models` lists them"
                                   : "did you mean \"" + near + "\"?";
-  if (!s.is_example() && !pagecache_built_in())
-    hint += " (the page-cache models are not built into this binary)";
   jr::bad("/model", s.json.at("model"), "one of: " + list, hint);
 }
 
@@ -73,7 +69,6 @@ void bind_example(Scenario& s) {
   }
 }
 
-#ifdef INTERLEAVE_WITH_PAGECACHE
 
 bool is_variant(const std::string& name) {
   for (const auto& v : models::pagecache::variants())
@@ -128,17 +123,8 @@ void bind_pagecache(Scenario& s) {
   }
 }
 
-#endif
 
 }  // namespace
-
-bool pagecache_built_in() {
-#ifdef INTERLEAVE_WITH_PAGECACHE
-  return true;
-#else
-  return false;
-#endif
-}
 
 std::vector<ModelInfo> list_models() {
   std::vector<ModelInfo> out;
@@ -149,9 +135,7 @@ std::vector<ModelInfo> list_models() {
                   std::to_string(p.min) + ".." + std::to_string(p.max) + ")";
     out.push_back(std::move(m));
   }
-#ifdef INTERLEAVE_WITH_PAGECACHE
   for (const auto& v : models::pagecache::variants()) out.push_back({v.name, v.description, {}});
-#endif
   return out;
 }
 
@@ -160,25 +144,21 @@ void bind_model(Scenario& s) {
     bind_example(s);
     return;
   }
-#ifdef INTERLEAVE_WITH_PAGECACHE
   if (is_variant(s.model)) {
     bind_pagecache(s);
     return;
   }
-#endif
   unknown_model(s);
 }
 
 std::unique_ptr<models::Program> make_program(const Scenario& s) {
   if (s.is_example()) return models::examples::make_example(s.example_name(), s.example_params);
-#ifdef INTERLEAVE_WITH_PAGECACHE
   if (s.pagecache) {
     auto p = models::pagecache::make_program(*s.pagecache);
     if (wants(s, "uptodate-lost")) p->add_step_check(invariants::uptodate_lost_check);
     return std::make_unique<CheckedPagecache>(std::move(p), wants(s, "torn-read"),
                                               wants(s, "lost-data"));
   }
-#endif
   throw InputError("/model", "found " + json(s.model).dump() + ", expected a model built into this binary");
 }
 

@@ -29,6 +29,5 @@ struct ModelInfo {
 
 // Every model this binary can run, examples first.
 std::vector<ModelInfo> list_models();
-bool pagecache_built_in();
 
 }  // namespace checker

@@ -45,11 +45,7 @@ void write(const fs::path& p, const std::string& text) {
 }
 
 Cli run(const fs::path& dir, const std::string& args) {
-  const char* bin = std::getenv("INTERLEAVE_BIN");
-#ifdef INTERLEAVE_BIN_PATH
-  if (bin == nullptr || *bin == '\0') bin = INTERLEAVE_BIN_PATH;
-#endif
-  REQUIRE_MESSAGE(bin != nullptr, "INTERLEAVE_BIN is not set (ctest sets it)");
+  const std::string bin = INTERLEAVE_BIN_PATH;
   std::string cmd = "cd '" + dir.string() + "' && '" + bin + "' " + args +
                     " >cli.out 2>cli.err </dev/null";
   int status = std::system(cmd.c_str());
@@ -233,8 +229,7 @@ TEST_CASE("cli: --help ends with an example, --version, models") {
 }
 
 TEST_CASE("cli: the shipped example scenarios all meet their expectations") {
-  const char* source = std::getenv("INTERLEAVE_SOURCE");
-  std::string dir = std::string(source ? source : INTERLEAVE_SOURCE_DIR) + "/tests/checker/scenarios";
+  std::string dir = std::string(INTERLEAVE_SOURCE_DIR) + "/tests/checker/scenarios";
   fs::path work = workdir("shipped");
   Cli r = run(work, "check '" + dir + "' --trace-out traces");
   CHECK(r.code == 0);
@@ -248,12 +243,7 @@ TEST_CASE("cli: the shipped example scenarios all meet their expectations") {
 
 TEST_CASE("cli: a page-cache scenario runs with its invariants, and its trace replays") {
   fs::path dir = workdir("pagecache");
-  if (run(dir, "models").out.find("linux-2.4.0") == std::string::npos) {
-    MESSAGE("the page-cache models are not built into this binary: skipped");
-    return;
-  }
-  const char* source = std::getenv("INTERLEAVE_SOURCE");
-  std::string file = std::string(source ? source : INTERLEAVE_SOURCE_DIR) +
+  std::string file = std::string(INTERLEAVE_SOURCE_DIR) +
                      "/tests/checker/pagecache/torn-read.json";
   Cli r = run(dir, "run '" + file + "' --trace-out torn.json");
   CHECK(r.code == 1);

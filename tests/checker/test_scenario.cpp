@@ -106,7 +106,6 @@ TEST_CASE("bad scenarios: every error names the JSON path, what was found and wh
 }
 
 TEST_CASE("page-cache scenarios: the page-cache keys are read, and their errors keep their paths") {
-  if (!pagecache_built_in()) return;
   Scenario s = parse_scenario(json::parse(R"({
     "model": "linux-2.4.0", "filesystem": "ext2",
     "geometry": {"page_size": 4, "block_size": 2, "pages": 2},
@@ -123,13 +122,6 @@ TEST_CASE("page-cache scenarios: the page-cache keys are read, and their errors 
   CHECK(error_of(R"({"model": "linux-2.4.0", "filesystem": "ext2", "geometry": {"page_size": "x"}})")
             .starts_with("/geometry/page_size|"));
   CHECK(error_of(R"({"model": "linux-2.4.1"})").ends_with("|did you mean \"linux-2.4.0\"?"));
-}
-
-TEST_CASE("a page-cache model name is refused clearly when the model is not built in") {
-  if (pagecache_built_in()) return;
-  std::string e = error_of(R"({"model": "linux-2.4.0"})");
-  CHECK(e.starts_with("/model|found \"linux-2.4.0\", expected one of: example:"));
-  CHECK(e.find("not built into this binary") != std::string::npos);
 }
 
 TEST_CASE("files: missing, not JSON (with line and column), and a JSON error inside") {
