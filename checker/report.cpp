@@ -95,108 +95,112 @@ std::size_t thread_decisions(const sim::Schedule& s) {
   return n;
 }
 
-std::string interleaving(const std::vector<sim::Event>& all_events,
-                         const std::vector<std::string>& threads, const sim::Verdict& verdict,
-                         const InterleavingStyle& style) {
+Swimlanes swimlanes(const std::vector<sim::Event>& history,
+                    const std::vector<std::string>& threads, const sim::Verdict& verdict,
+                    const InterleavingStyle& style) {
+  Swimlanes sl;
   // The epilogue is folded unless the verdict broke there.
-  std::size_t shown_events = all_events.size();
-  if (style.run_steps < all_events.size() && verdict.step <= style.run_steps &&
-      invariant_of(verdict) != "lost-data")
+  std::size_t shown_events = history.size();
+  if (style.fold_epilogue && style.run_steps < history.size() &&
+      verdict.step <= style.run_steps && invariant_of(verdict) != "lost-data")
     shown_events = style.run_steps;
-  const std::vector<sim::Event> history(all_events.begin(), all_events.begin() + shown_events);
-  const std::size_t folded = all_events.size() - shown_events;
+  sl.folded = history.size() - shown_events;
 
   // The threads that appear, in id order.
-  std::vector<sim::ThreadId> shown;
-  for (const sim::Event& e : history)
-    if (e.thread < threads.size() && std::find(shown.begin(), shown.end(), e.thread) == shown.end())
-      shown.push_back(e.thread);
-  for (const sim::WaitEdge& w : verdict.waits)
-    if (w.waiter < threads.size() && std::find(shown.begin(), shown.end(), w.waiter) == shown.end())
-      shown.push_back(w.waiter);
-  std::sort(shown.begin(), shown.end());
-  auto blocked_cell = [](const sim::WaitEdge& w) {
-    return "(sleeps in " + w.op + (w.object_name.empty() ? "" : " " + w.object_name) + ")";
-  };
-  // The state after a step, when it differs from the one before.
-  std::vector<std::string> details(history.size());
-  std::string last_state;
-  for (std::size_t i = 0; i < history.size(); ++i) {
+  for (std::size_t i = 0; i < shown_events; ++i) {
     const sim::Event& e = history[i];
-    std::string d = e.state == last_state ? std::string() : e.state;
-    last_state = e.state;
-    if (!e.note.empty()) d += (d.empty() ? "" : "  ") + std::string("(") + e.note + ")";
-    details[i] = d;
+    if (e.thread < threads.size() && std::find(sl.lanes.begin(), sl.lanes.end(), e.thread) == sl.lanes.end())
+      sl.lanes.push_back(e.thread);
   }
-  auto mark = [&](const sim::Event& e) {
-    return verdict.failed() && verdict.step != 0 && e.step == verdict.step &&
-           (verdict.thread == sim::kNoThread || verdict.thread == e.thread);
+  for (const sim::WaitEdge& w : verdict.waits)
+    if (w.waiter < threads.size() && std::find(sl.lanes.begin(), sl.lanes.end(), w.waiter) == sl.lanes.end())
+      sl.lanes.push_back(w.waiter);
+  std::sort(sl.lanes.begin(), sl.lanes.end());
+  auto lane_of = [&](sim::ThreadId t) {
+    return static_cast<std::size_t>(std::find(sl.lanes.begin(), sl.lanes.end(), t) - sl.lanes.begin());
   };
-  auto number = [&](const sim::Event& e) {
-    char num[24];
-    std::snprintf(num, sizeof num, "%s%5llu  ", mark(e) ? "  >>" : "    ",
-                  static_cast<unsigned long long>(e.step));
-    return std::string(num);
-  };
-
-  std::vector<std::size_t> colw(shown.size());
-  for (std::size_t i = 0; i < shown.size(); ++i) colw[i] = threads[shown[i]].size();
-  for (const sim::Event& e : history) {
-    auto it = std::find(shown.begin(), shown.end(), e.thread);
-    if (it != shown.end())
-      colw[it - shown.begin()] = std::max(colw[it - shown.begin()], cell(e).size());
+  sl.blocked.resize(sl.lanes.size());
+  sl.widths.resize(sl.lanes.size());
+  for (std::size_t i = 0; i < sl.lanes.size(); ++i) {
+    sl.titles.push_back(threads[sl.lanes[i]]);
+    sl.widths[i] = threads[sl.lanes[i]].size();
   }
   for (const sim::WaitEdge& w : verdict.waits) {
-    auto it = std::find(shown.begin(), shown.end(), w.waiter);
-    if (it != shown.end())
-      colw[it - shown.begin()] = std::max(colw[it - shown.begin()], blocked_cell(w).size());
+    std::size_t lane = lane_of(w.waiter);
+    if (lane == sl.lanes.size()) continue;
+    sl.blocked[lane] = "(sleeps in " + w.op + (w.object_name.empty() ? "" : " " + w.object_name) + ")";
   }
+  // Each step, with the state after it where it differs from the one before.
+  std::string last_state;
+  for (std::size_t i = 0; i < shown_events; ++i) {
+    const sim::Event& e = history[i];
+    Swimlanes::Row row;
+    row.event = i;
+    row.lane = lane_of(e.thread);
+    row.cell = cell(e);
+    row.details = e.state == last_state ? std::string() : e.state;
+    last_state = e.state;
+    if (!e.note.empty()) row.details += (row.details.empty() ? "" : "  ") + std::string("(") + e.note + ")";
+    row.marked = verdict.failed() && verdict.step != 0 && e.step == verdict.step &&
+                 (verdict.thread == sim::kNoThread || verdict.thread == e.thread);
+    row.epilogue = i >= style.run_steps;
+    if (row.lane < sl.lanes.size()) sl.widths[row.lane] = std::max(sl.widths[row.lane], row.cell.size());
+    sl.rows.push_back(std::move(row));
+  }
+  for (std::size_t i = 0; i < sl.lanes.size(); ++i)
+    sl.widths[i] = std::min(std::max(sl.widths[i], sl.blocked[i].size()), style.cell_limit);
+  return sl;
+}
+
+std::string interleaving(const std::vector<sim::Event>& history,
+                         const std::vector<std::string>& threads, const sim::Verdict& verdict,
+                         const InterleavingStyle& style) {
+  const Swimlanes sl = swimlanes(history, threads, verdict, style);
+  auto number = [&](const Swimlanes::Row& r) {
+    char num[24];
+    std::snprintf(num, sizeof num, "%s%5llu  ", r.marked ? "  >>" : "    ",
+                  static_cast<unsigned long long>(history[r.event].step));
+    return std::string(num);
+  };
   std::size_t total = 9;
-  for (std::size_t& w : colw) {
-    w = std::min<std::size_t>(w, 44);
-    total += w + 2;
-  }
-  const bool columns = shown.size() <= 5 && total + 20 <= style.width;
+  for (std::size_t w : sl.widths) total += w + 2;
+  const bool columns =
+      style.always_columns || (sl.lanes.size() <= 5 && total + 20 <= style.width);
 
   std::string out;
   if (columns) {
     out += "     step  ";
-    for (std::size_t i = 0; i < shown.size(); ++i) out += pad(threads[shown[i]], colw[i]) + "  ";
+    for (std::size_t i = 0; i < sl.lanes.size(); ++i) out += pad(sl.titles[i], sl.widths[i]) + "  ";
     out += "state\n";
-    for (std::size_t k = 0; k < history.size(); ++k) {
-      const sim::Event& e = history[k];
-      std::string row = number(e);
-      for (std::size_t i = 0; i < shown.size(); ++i)
-        row += pad(shown[i] == e.thread ? cell(e) : std::string(), colw[i]) + "  ";
-      row += details[k];
+    for (const Swimlanes::Row& r : sl.rows) {
+      std::string row = number(r);
+      for (std::size_t i = 0; i < sl.lanes.size(); ++i)
+        row += pad(i == r.lane ? r.cell : std::string(), sl.widths[i]) + "  ";
+      row += r.details;
       while (!row.empty() && row.back() == ' ') row.pop_back();
       out += row + "\n";
     }
     if (!verdict.waits.empty()) {
       std::string row = "           ";
-      for (std::size_t i = 0; i < shown.size(); ++i) {
-        std::string c;
-        for (const sim::WaitEdge& w : verdict.waits)
-          if (w.waiter == shown[i]) c = blocked_cell(w);
-        row += pad(c, colw[i]) + "  ";
-      }
+      for (std::size_t i = 0; i < sl.lanes.size(); ++i) row += pad(sl.blocked[i], sl.widths[i]) + "  ";
       while (!row.empty() && row.back() == ' ') row.pop_back();
       out += row + "\n";
     }
   } else {
-    for (std::size_t k = 0; k < history.size(); ++k) {
-      const sim::Event& e = history[k];
-      std::string line = number(e) +
+    for (const Swimlanes::Row& r : sl.rows) {
+      const sim::Event& e = history[r.event];
+      std::string line = number(r) +
                          (e.thread < threads.size() ? threads[e.thread] : std::string("?")) +
-                         ": " + cell(e);
-      if (!details[k].empty()) line += "   " + details[k];
+                         ": " + r.cell;
+      if (!r.details.empty()) line += "   " + r.details;
       out += line + "\n";
     }
     for (const sim::WaitEdge& w : verdict.waits)
-      out += "           " + w.waiter_name + ": " + blocked_cell(w) + "\n";
+      out += "           " + w.waiter_name + ": (sleeps in " + w.op +
+             (w.object_name.empty() ? "" : " " + w.object_name) + ")\n";
   }
-  if (folded > 0)
-    out += "           ... and " + std::to_string(folded) +
+  if (sl.folded > 0)
+    out += "           ... and " + std::to_string(sl.folded) +
            " steps of the end-of-run checks (read back, sync, evict, read again), in the trace\n";
   return out;
 }
