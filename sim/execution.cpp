@@ -77,14 +77,15 @@ bool Execution::finished(ThreadId t) const { return threads_[t]->finished; }
 bool Execution::is_daemon(ThreadId t) const { return threads_[t]->daemon; }
 const Op& Execution::pending(ThreadId t) const { return threads_[t]->pending; }
 bool Execution::enabled(ThreadId t) const {
-  return !threads_[t]->finished && can_proceed(threads_[t]->pending);
+  return !threads_[t]->finished && can_proceed(threads_[t]->pending, t);
 }
 
-bool Execution::can_proceed(const Op& op) {
+bool Execution::can_proceed(const Op& op, ThreadId t) {
   switch (op.kind) {
     case OpKind::lock:
     case OpKind::wait_unlocked: return !op.lock->locked();
     case OpKind::down: return op.semaphore->count() > 0;
+    case OpKind::rwsem_wait: return op.rwsem->granted(t);
     default: return true;
   }
 }
@@ -197,7 +198,7 @@ ThreadId Execution::decide_next() {
     const Thread& th = *threads_[t];
     if (th.finished) continue;
     if (!th.daemon) live = true;
-    if (can_proceed(th.pending)) enabled_.push_back(t);
+    if (can_proceed(th.pending, t)) enabled_.push_back(t);
   }
   if (!live) {
     over_ = true;
@@ -307,12 +308,14 @@ void Execution::end_with(Verdict v) {
 ThreadId Execution::holder_of(const Op& op) {
   if (op.lock) return op.lock->holder();
   if (op.semaphore && !op.semaphore->holders().empty()) return op.semaphore->holders().front();
+  if (op.rwsem && !op.rwsem->holders().empty()) return op.rwsem->holders().front();
   return kNoThread;
 }
 
 ObjectId Execution::waited_object(const Op& op) const {
   if (op.lock) return op.lock->id();
   if (op.semaphore) return op.semaphore->id();
+  if (op.rwsem) return op.rwsem->id();
   return op.touch_count ? op.touches[0].object : kNoObject;
 }
 

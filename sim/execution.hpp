@@ -119,7 +119,7 @@ class Execution {
   Verdict deadlock_verdict() const;
   void finish_step();                // the step just taken is complete: history, checks
   void teardown();
-  static bool can_proceed(const Op& op);
+  static bool can_proceed(const Op& op, ThreadId t);
   static ThreadId holder_of(const Op& op);
   ObjectId waited_object(const Op& op) const;
 

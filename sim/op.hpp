@@ -29,6 +29,7 @@ enum class OpKind : std::uint8_t {
   wait_unlocked,  // sleep until a BitLock is free, without taking it
   down,           // semaphore down; enabled while count > 0
   up,             // semaphore up
+  rwsem_wait,     // asleep in an RwSemaphore's wait queue; enabled once granted
 };
 
 struct Touch {
@@ -42,6 +43,7 @@ inline constexpr std::size_t kMaxTouches = 3;
 
 class BitLock;
 class Semaphore;
+class RwSemaphore;
 
 struct Op {
   OpKind kind = OpKind::plain;
@@ -51,6 +53,7 @@ struct Op {
   // The primitive a blocking op waits on (lock, wait_unlocked, down); null otherwise.
   const BitLock* lock = nullptr;
   const Semaphore* semaphore = nullptr;
+  const RwSemaphore* rwsem = nullptr;
 
   static Op make(OpKind kind, const char* label, std::initializer_list<Touch> ts) {
     Op op;

@@ -90,6 +90,93 @@ void Semaphore::up(const char* label) {
     holders_.erase(holders_.begin());  // up by another thread than the one that took it
 }
 
+// ---------------------------------------------------------------- RwSemaphore
+
+RwSemaphore::RwSemaphore(Execution& ex, std::string name) : ex_(ex), id_(ex.new_object(std::move(name))) {}
+
+bool RwSemaphore::granted(ThreadId t) const {
+  return std::find(granted_.begin(), granted_.end(), t) != granted_.end();
+}
+
+void RwSemaphore::sleep_until_granted(const char* label) {
+  Op op = Op::make(OpKind::rwsem_wait, label, {{id_, Access::write}});
+  op.rwsem = this;
+  ex_.step(op);
+  if (ex_.tearing_down()) return;
+  // The waker has already counted us in activity_ and holders_.
+  granted_.erase(std::find(granted_.begin(), granted_.end(), ex_.current()));
+}
+
+void RwSemaphore::grant(const Waiter& w) {
+  activity_ = w.write ? -1 : activity_ + 1;
+  holders_.push_back(w.thread);
+  granted_.push_back(w.thread);
+}
+
+// lib/rwsem-spinlock.c __rwsem_do_wake: a writer at the head of the queue
+// gets the lock alone; otherwise every reader up to the first writer.
+void RwSemaphore::do_wake() {
+  if (wait_list_.empty()) return;
+  if (wait_list_.front().write) {
+    grant(wait_list_.front());
+    wait_list_.erase(wait_list_.begin());
+    return;
+  }
+  while (!wait_list_.empty() && !wait_list_.front().write) {
+    grant(wait_list_.front());
+    wait_list_.erase(wait_list_.begin());
+  }
+}
+
+void RwSemaphore::down_read(const char* label) {
+  ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
+  if (ex_.tearing_down()) return;
+  if (activity_ >= 0 && wait_list_.empty()) {
+    ++activity_;
+    holders_.push_back(ex_.current());
+    return;
+  }
+  wait_list_.push_back({ex_.current(), false});
+  sleep_until_granted(label);
+}
+
+void RwSemaphore::down_write(const char* label) {
+  ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
+  if (ex_.tearing_down()) return;
+  if (activity_ == 0 && wait_list_.empty()) {
+    activity_ = -1;
+    holders_.push_back(ex_.current());
+    return;
+  }
+  wait_list_.push_back({ex_.current(), true});
+  sleep_until_granted(label);
+}
+
+void RwSemaphore::release(const char* what) {
+  auto it = std::find(holders_.begin(), holders_.end(), ex_.current());
+  if (it == holders_.end())
+    ex_.fail("kernel-bug", std::string(what) + " of " + ex_.object_name(id_) + " by a thread that does not hold it");
+  holders_.erase(it);
+}
+
+void RwSemaphore::up_read(const char* label) {
+  ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
+  if (ex_.tearing_down()) return;
+  if (activity_ <= 0) ex_.fail("kernel-bug", "up_read of " + ex_.object_name(id_) + ", which no reader holds");
+  release("up_read");
+  // __up_read: the last reader wakes the writer at the head of the queue.
+  if (--activity_ == 0) do_wake();
+}
+
+void RwSemaphore::up_write(const char* label) {
+  ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
+  if (ex_.tearing_down()) return;
+  if (activity_ != -1) ex_.fail("kernel-bug", "up_write of " + ex_.object_name(id_) + ", which no writer holds");
+  release("up_write");
+  activity_ = 0;
+  do_wake();
+}
+
 // ---------------------------------------------------------------- SharedWord
 
 SharedWord::SharedWord(Execution& ex, std::string name, std::int64_t value)

@@ -66,6 +66,51 @@ class Semaphore {
   std::vector<ThreadId> holders_;
 };
 
+// A reader-writer semaphore (struct rw_semaphore) with the fair FIFO rules
+// of Linux 2.4's lib/rwsem-spinlock.c: down_read takes it when no writer
+// holds it and nobody waits; down_write when it is free and nobody waits;
+// otherwise the caller queues and sleeps. up_read by the last reader wakes
+// the writer at the head of the queue; up_write wakes the writer at the head,
+// or every reader up to the first writer. The lock is handed to the woken
+// waiters (they do not race for it again), so a reader never overtakes a
+// queued writer. down_* is one step when it takes the lock, two (the attempt,
+// then the sleep) when it queues.
+class RwSemaphore {
+ public:
+  RwSemaphore(Execution& ex, std::string name);
+  ObjectId id() const { return id_; }
+  // 0: free; n > 0: held by n readers; -1: held by a writer (sem->activity).
+  int activity() const { return activity_; }
+  // The threads that hold it, readers or the writer (for reports).
+  const std::vector<ThreadId>& holders() const { return holders_; }
+  // Whether thread t queued and has been handed the lock (its sleep may end).
+  bool granted(ThreadId t) const;
+  // Threads asleep in its queue, in order.
+  std::size_t waiters() const { return wait_list_.size(); }
+
+  void down_read(const char* label = "down_read");
+  void down_write(const char* label = "down_write");
+  void up_read(const char* label = "up_read");
+  void up_write(const char* label = "up_write");
+
+ private:
+  struct Waiter {
+    ThreadId thread;
+    bool write;
+  };
+  void sleep_until_granted(const char* label);
+  void grant(const Waiter& w);
+  void do_wake();  // __rwsem_do_wake
+  void release(const char* what);
+
+  Execution& ex_;
+  ObjectId id_;
+  int activity_ = 0;
+  std::vector<ThreadId> holders_;
+  std::vector<Waiter> wait_list_;   // FIFO
+  std::vector<ThreadId> granted_;   // woken, not yet back from their sleep
+};
+
 // A shared word that generic programs (the engine's examples and tests) read
 // and write; every access is a visible operation.
 class SharedWord {

@@ -2,6 +2,8 @@
 // semaphores sleep, wake and report misuse as the kernel does.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "sim/primitives.hpp"
 #include "sim/stack_pool.hpp"
 #include "tests/sim/scripted.hpp"
@@ -138,4 +140,139 @@ TEST_CASE("shared words are visible operations") {
   CHECK(seen == 5);
   CHECK(w.peek() == 6);
   CHECK(ex.steps() == 2);
+}
+
+// ---- RwSemaphore (lib/rwsem-spinlock.c rules)
+
+TEST_CASE("rw semaphore: readers share it, a writer waits for the last reader") {
+  StackPool pool;
+  Execution ex(pool);
+  RwSemaphore sem(ex, "i_rwsem");
+  std::vector<std::string> order;
+  ex.spawn("R1", [&] {
+    sem.down_read();
+    order.push_back("R1 in");
+    sem.up_read();
+  });
+  ex.spawn("R2", [&] {
+    sem.down_read();
+    order.push_back("R2 in");
+    sem.up_read();
+  });
+  ex.spawn("W", [&] {
+    sem.down_write();
+    order.push_back("W in");
+    sem.up_write();
+  });
+  // R1 and R2 take it; W queues; both readers leave; W runs.
+  Scripted s({0, 1, 2, 0, 1, 2, 2});
+  const Verdict& v = ex.run(s, {});
+  CHECK(v.kind == Verdict::Kind::ok);
+  CHECK(order == std::vector<std::string>{"R1 in", "R2 in", "W in"});
+  // After the three attempts only the readers' up_read can run (W sleeps).
+  CHECK(s.seen_enabled[3] == std::vector<ThreadId>{0, 1});
+  // After R1's up_read, W still sleeps: R2 holds it.
+  CHECK(s.seen_enabled[4] == std::vector<ThreadId>{1});
+  // After R2's up_read, the lock was handed to W.
+  CHECK(s.seen_enabled[5] == std::vector<ThreadId>{2});
+  CHECK(sem.activity() == 0);
+  CHECK(sem.holders().empty());
+}
+
+TEST_CASE("rw semaphore: a reader does not overtake a queued writer") {
+  StackPool pool;
+  Execution ex(pool);
+  RwSemaphore sem(ex, "mmap_sem");
+  std::vector<std::string> order;
+  ex.spawn("R1", [&] {
+    sem.down_read();
+    order.push_back("R1 in");
+    sem.up_read();
+  });
+  ex.spawn("W", [&] {
+    sem.down_write();
+    order.push_back("W in");
+    sem.up_write();
+  });
+  ex.spawn("R2", [&] {
+    sem.down_read();
+    order.push_back("R2 in");
+    sem.up_read();
+  });
+  // R1 holds it for reading, W queues, R2 tries: only readers hold the
+  // lock, but a writer waits, so R2 queues behind it.
+  Scripted s({0, 1, 2});
+  const Verdict& v = ex.run(s, {});
+  CHECK(v.kind == Verdict::Kind::ok);
+  CHECK(s.seen_enabled[3] == std::vector<ThreadId>{0});
+  CHECK(s.seen_enabled[4] == std::vector<ThreadId>{1});  // R1 left: handed to W alone
+  CHECK(order == std::vector<std::string>{"R1 in", "W in", "R2 in"});
+}
+
+TEST_CASE("rw semaphore: up_write hands it to every reader at the head of the queue, up to a writer") {
+  StackPool pool;
+  Execution ex(pool);
+  RwSemaphore sem(ex, "sem");
+  int readers_in = 0, max_readers = 0;
+  auto reader = [&] {
+    sem.down_read();
+    max_readers = std::max(max_readers, ++readers_in);
+    --readers_in;
+    sem.up_read();
+  };
+  ex.spawn("W1", [&] {
+    sem.down_write();
+    sem.up_write();
+  });
+  ex.spawn("R1", reader);
+  ex.spawn("R2", reader);
+  ex.spawn("W2", [&] {
+    sem.down_write();
+    sem.up_write();
+  });
+  // W1 holds it; R1, R2, W2 queue in that order; W1 leaves.
+  Scripted s({0, 1, 2, 3, 0});
+  const Verdict& v = ex.run(s, {});
+  CHECK(v.kind == Verdict::Kind::ok);
+  CHECK(s.seen_enabled[5] == std::vector<ThreadId>{1, 2});  // both readers, not W2
+  CHECK(sem.activity() == 0);
+}
+
+TEST_CASE("rw semaphore: a queued writer closes the i_sem/page lock/mmap_sem cycle, and the report names it") {
+  StackPool pool;
+  Execution ex(pool);
+  RwSemaphore mmap_sem(ex, "mm.mmap_sem");
+  BitLock page(ex, "page[0].PG_locked");
+  ex.spawn("faulter", [&] {  // a fault: mmap_sem for reading, then the page lock
+    mmap_sem.down_read("do_page_fault: down_read(mmap_sem)");
+    page.lock("lock_page");
+  });
+  ex.spawn("writer", [&] {  // holds the page, then its copy faults
+    page.lock("lock_page");
+    mmap_sem.down_read("do_page_fault: down_read(mmap_sem)");
+  });
+  ex.spawn("munmap", [&] {
+    mmap_sem.down_write("sys_munmap: down_write(mmap_sem)");
+    mmap_sem.up_write("sys_munmap: up_write(mmap_sem)");
+  });
+  // faulter reads mmap_sem; writer locks the page; munmap queues for
+  // writing; writer's down_read queues behind it: nobody can run.
+  Scripted s({0, 1, 2, 1});
+  const Verdict& v = ex.run(s, {});
+  REQUIRE(v.kind == Verdict::Kind::deadlock);
+  CHECK(!v.cycle.empty());
+  CHECK(v.waits.size() == 3);
+  CHECK(v.message.find("mm.mmap_sem") != std::string::npos);
+  CHECK(v.message.find("held by faulter") != std::string::npos);
+}
+
+TEST_CASE("rw semaphore: up_read by a thread that holds nothing is a kernel bug") {
+  StackPool pool;
+  Execution ex(pool);
+  RwSemaphore sem(ex, "sem");
+  ex.spawn("T", [&] { sem.up_read(); });
+  Scripted s;
+  const Verdict& v = ex.run(s, {});
+  CHECK(v.kind == Verdict::Kind::violation);
+  CHECK(v.invariant == "kernel-bug");
 }
