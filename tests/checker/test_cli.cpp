@@ -229,7 +229,7 @@ TEST_CASE("cli: --help ends with an example, --version, models") {
 }
 
 TEST_CASE("cli: the shipped example scenarios all meet their expectations") {
-  std::string dir = std::string(INTERLEAVE_SOURCE_DIR) + "/tests/checker/scenarios";
+  std::string dir = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/examples";
   fs::path work = workdir("shipped");
   Cli r = run(work, "check '" + dir + "' --trace-out traces");
   CHECK(r.code == 0);
