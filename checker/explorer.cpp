@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "checker/strategies/replay.hpp"
+#include "checker/strategies/search.hpp"
 #include "sim/stack_pool.hpp"
 
 namespace checker {
@@ -110,6 +111,7 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
   sim::Execution ex(stacks);
   const bool timed = opts.time_limit_s > 0 || static_cast<bool>(opts.progress);
   double now = 0;
+  const SearchInfo* info = dynamic_cast<const SearchInfo*>(&strategy);
   for (;;) {
     if (timed && res.executions % kClockEvery == 0) now = elapsed();
     if (opts.max_executions != 0 && res.executions >= opts.max_executions) {
@@ -124,7 +126,8 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
       break;
     }
     if (opts.progress && now >= next_progress) {
-      opts.progress(Progress{res.executions, res.steps, res.depth, now});
+      opts.progress(Progress{res.executions, res.steps, res.depth, now,
+                             info ? info->estimate() : 0.0});
       next_progress = now + opts.progress_interval_s;
     }
 
@@ -149,15 +152,18 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
       ++res.executions;
       res.steps += ex.steps();
       if (ex.steps() > res.depth) res.depth = ex.steps();
-      if (verdict->kind == sim::Verdict::Kind::aborted) {
+      if (verdict->kind == sim::Verdict::Kind::aborted && info && info->pruned()) {
+        ++res.blocked;  // stopped on purpose: nothing new lies behind it
+      } else if (verdict->kind == sim::Verdict::Kind::aborted) {
         res.status = ExploreResult::Status::nondeterminism;
         res.error = verdict->message;
         res.elapsed_s = elapsed();
+        if (info) res.search = info->summary();
         return res;
-      }
-      if (verdict->failed()) {
+      } else if (verdict->failed()) {
         failed = true;
-        res.failures.push_back(Failure{*verdict, ex.schedule(), res.executions});
+        res.failures.push_back(Failure{*verdict, ex.schedule(), res.executions,
+                                       info ? info->summary() : std::string()});
       } else if (opts.collect_outcomes && !res.outcomes_truncated) {
         std::string o = program.outcome();
         if (res.outcomes.size() < opts.max_outcomes || res.outcomes.count(o))
@@ -174,9 +180,13 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
     }
   }
   res.elapsed_s = elapsed();
+  if (info) res.search = info->summary();
+  if (res.complete && info && info->bounded_out() && res.budget.empty())
+    res.budget = "the search stopped at its maximum bound: " + res.search;
 
   if (res.failures.empty()) {
-    res.status = res.complete ? ExploreResult::Status::pass : ExploreResult::Status::inconclusive;
+    res.status = res.complete && !(info && info->bounded_out()) ? ExploreResult::Status::pass
+                                                                : ExploreResult::Status::inconclusive;
     return res;
   }
   const Failure& first = res.failures.front();

@@ -28,6 +28,7 @@ struct Progress {
   std::uint64_t steps = 0;
   std::uint64_t depth = 0;  // steps of the longest execution so far
   double elapsed_s = 0;
+  double estimate = 0;      // executions of the whole search, as the strategy guesses; 0 unknown
 };
 
 struct ExploreOptions {
@@ -48,6 +49,7 @@ struct Failure {
   sim::Verdict verdict;
   sim::Schedule schedule;
   std::uint64_t execution = 0;  // its number, from 1
+  std::string search;           // where the strategy stood: "preemption bound 1", ...; "" none
 };
 
 // One execution run again from a schedule, with history.
@@ -71,10 +73,13 @@ struct ExploreResult {
   };
   Status status = Status::pass;
   std::uint64_t executions = 0;
+  std::uint64_t blocked = 0;  // of the executions: stopped early by the strategy (DPOR's
+                              // sleep-set-blocked ones); the others ran to their end
   std::uint64_t steps = 0;
   std::uint64_t depth = 0;
   double elapsed_s = 0;
   bool complete = false;     // the strategy said there was nothing more to run
+  std::string search;        // the strategy's own summary ("preemption bound 1", ...); "" none
   std::string budget;        // inconclusive: what ran out, as a person reads it
   std::vector<Failure> failures;  // the first failure, or all of them when going on
   Replayed replay;           // the first failure re-run with history (when verified)

@@ -228,7 +228,8 @@ void print_run_report(std::ostream& out, const Scenario& s, const ExploreSetting
       break;
     case Status::violation:
       out << "VIOLATION  " << name << ": " << describe_verdict(r.failures.front().verdict)
-          << ", found in execution " << r.failures.front().execution << "\n";
+          << ", found in execution " << r.failures.front().execution
+          << (r.failures.front().search.empty() ? "" : " at " + r.failures.front().search) << "\n";
       break;
     case Status::internal_error:
       out << "ERROR  " << name << ": "
@@ -239,6 +240,10 @@ void print_run_report(std::ostream& out, const Scenario& s, const ExploreSetting
       break;
   }
   out << "  explored " << numbers << "\n";
+  if (r.blocked > 0)
+    out << "  of them " << plural(r.executions - r.blocked, "complete execution") << " and "
+        << r.blocked << " blocked by the sleep set (stopped early: nothing new lay behind them)\n";
+  if (!r.search.empty() && r.status != Status::violation) out << "  search: " << r.search << "\n";
   if (!r.outcomes.empty() && r.status != Status::violation) {
     out << "  outcomes (" << r.outcomes.size() << (r.outcomes_truncated ? "+, no more kept" : "")
         << "):";

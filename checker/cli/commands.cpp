@@ -34,6 +34,7 @@ ExploreSettings apply(ExploreSettings s, const Overrides& o) {
   if (o.time_limit_s) s.time_limit_s = *o.time_limit_s;
   if (o.max_steps) s.max_steps = *o.max_steps;
   if (o.seed) s.seed = *o.seed;
+  if (o.bound) s.bound = *o.bound;
   return effective_settings(s);
 }
 

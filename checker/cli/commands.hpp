@@ -24,6 +24,7 @@ struct Overrides {
   std::optional<double> time_limit_s;
   std::optional<std::uint64_t> max_steps;
   std::optional<std::uint64_t> seed;
+  std::optional<std::uint32_t> bound;  // pb, db: the largest bound
   std::string trace_out;  // a file (*.json) or a directory; "" the default directory
   bool no_trace = false;
   bool progress = true;   // on a terminal, outside CI

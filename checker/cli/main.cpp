@@ -9,6 +9,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/input_error.hpp"
+#include "checker/scenario/scenario.hpp"
 
 #ifndef INTERLEAVE_VERSION
 #define INTERLEAVE_VERSION "unknown"
@@ -24,10 +25,19 @@ const char* kExitCodes =
     "nondeterminism in a model); 4 budget exhausted before the search was complete.";
 
 void add_search_options(CLI::App* cmd, Overrides& o) {
+  std::string strategies = "how to search, overriding the scenario's:";
+  std::vector<std::string> names;
+  for (const checker::StrategyInfo& s : checker::known_strategies()) {
+    strategies += "\n  " + s.name + ": " + s.description;
+    names.push_back(s.name);
+  }
   cmd->add_option_function<std::string>(
-         "--strategy", [&o](const std::string& v) { o.strategy = v; },
-         "dfs (exhaustive) or random (seeded random walk); overrides the scenario's")
-      ->check(CLI::IsMember({"dfs", "random"}));
+         "--strategy", [&o](const std::string& v) { o.strategy = v; }, strategies)
+      ->check(CLI::IsMember(names));
+  cmd->add_option_function<std::uint32_t>(
+      "--bound", [&o](std::uint32_t v) { o.bound = v; },
+      "pb, db: the largest preemption / delay bound to try (default: no limit; when schedules "
+      "over it are left out the result is inconclusive)");
   cmd->add_option_function<std::uint64_t>(
       "--max-executions", [&o](std::uint64_t v) { o.max_executions = v; },
       "stop after this many executions (0: no limit); the result is then inconclusive");

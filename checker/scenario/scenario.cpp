@@ -22,6 +22,16 @@ const std::vector<std::string>& known_invariants() {
   return names;
 }
 
+const std::vector<StrategyInfo>& known_strategies() {
+  static const std::vector<StrategyInfo> list = {
+      {"dfs", "every schedule, depth first"},
+      {"pb", "iterative preemption bounding: schedules with 0, 1, 2, ... preemptions"},
+      {"db", "iterative delay bounding: round-robin schedules with 0, 1, 2, ... delays"},
+      {"random", "seeded random walks"},
+  };
+  return list;
+}
+
 namespace {
 
 std::string one_of(const std::vector<std::string>& names) {
@@ -31,11 +41,17 @@ std::string one_of(const std::vector<std::string>& names) {
 }
 
 ExploreSettings parse_explore(const json& j, const std::string& path) {
-  jr::Object o(j, path, {"strategy", "max_executions", "time_limit_s", "max_steps", "seed"});
+  jr::Object o(j, path, {"strategy", "max_executions", "time_limit_s", "max_steps", "seed", "bound"});
   ExploreSettings e;
   e.strategy = o.string("strategy", e.strategy);
-  if (e.strategy != "dfs" && e.strategy != "random")
-    jr::bad(o.path("strategy"), *o.find("strategy"), "\"dfs\" or \"random\"");
+  std::vector<std::string> strategies;
+  for (const StrategyInfo& s : known_strategies()) strategies.push_back(s.name);
+  if (std::find(strategies.begin(), strategies.end(), e.strategy) == strategies.end()) {
+    std::string near = jr::closest(e.strategy, strategies);
+    jr::bad(o.path("strategy"), *o.find("strategy"), one_of(strategies),
+            near.empty() ? std::string() : "did you mean \"" + near + "\"?");
+  }
+  if (o.find("bound")) e.bound = static_cast<std::uint32_t>(o.uint("bound", 0, 0, 1000));
   e.max_executions = o.uint("max_executions", e.max_executions);
   e.time_limit_s = o.number("time_limit_s", e.time_limit_s, 0, 1e9);
   e.max_steps = o.uint("max_steps", e.max_steps, 1);

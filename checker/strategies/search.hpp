@@ -1,0 +1,31 @@
+// What a strategy can tell the explorer beyond sim::Strategy. Optional: the
+// explorer asks for it with a dynamic_cast, once per search, so that the
+// engine's interface stays the four calls of sim/strategy.hpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace checker {
+
+class SearchInfo {
+ public:
+  virtual ~SearchInfo() = default;
+  // The last execution was stopped on purpose with sim::kAbort because it can
+  // lead nowhere new (DPOR: every enabled thread is in the sleep set). The
+  // explorer counts it apart, keeps no outcome of it, and goes on; any other
+  // abort is nondeterminism in the model.
+  virtual bool pruned() const { return false; }
+  // Where the search stands, for the report line of a violation or of the
+  // end: "preemption bound 1", "3 complete, 2 sleep-set blocked". "" none.
+  virtual std::string summary() const { return {}; }
+  // An estimate of how many executions the whole search runs; 0 when the
+  // strategy cannot give one (a random walk), for the progress line.
+  virtual double estimate() const { return 0; }
+  // True when the search ended because of a bound it was given (a maximum
+  // preemption bound), not because it covered everything: the result is then
+  // inconclusive, not a pass.
+  virtual bool bounded_out() const { return false; }
+};
+
+}  // namespace checker
