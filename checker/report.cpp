@@ -176,9 +176,11 @@ std::string interleaving(const std::vector<sim::Event>& history,
       std::string row = number(r);
       for (std::size_t i = 0; i < sl.lanes.size(); ++i)
         row += pad(i == r.lane ? r.cell : std::string(), sl.widths[i]) + "  ";
-      row += r.details;
+      const bool below = style.state_below_when_wide && row.size() + r.details.size() > style.width;
+      if (!below) row += r.details;
       while (!row.empty() && row.back() == ' ') row.pop_back();
       out += row + "\n";
+      if (below && !r.details.empty()) out += "           " + r.details + "\n";
     }
     if (!verdict.waits.empty()) {
       std::string row = "           ";
@@ -206,7 +208,8 @@ std::string interleaving(const std::vector<sim::Event>& history,
 }
 
 void print_run_report(std::ostream& out, const Scenario& s, const ExploreSettings& settings,
-                      const ExploreResult& r, const std::string& trace_path) {
+                      const ExploreResult& r, const std::string& trace_path,
+                      const std::string& shrink_note) {
   using Status = ExploreResult::Status;
   const std::string name = label(s);
   const std::string numbers =
@@ -263,6 +266,7 @@ void print_run_report(std::ostream& out, const Scenario& s, const ExploreSetting
     const sim::Verdict& v = r.replay.history.empty() ? r.failures.front().verdict : r.replay.verdict;
     out << "\n";
     print_message(out, v);
+    if (!shrink_note.empty()) out << "\n  " << shrink_note << "\n";
     if (!r.replay.history.empty()) {
       out << "\n  the interleaving (" << plural(r.replay.history.size(), "step") << ", "
           << plural(r.failures.front().schedule.size(), "decision") << "):\n";

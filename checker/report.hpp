@@ -26,6 +26,9 @@ struct InterleavingStyle {
   bool fold_epilogue = true;    // false: the epilogue's steps are rows too (marked as such)
   bool always_columns = false;  // columns even when they are wider than `width`
   std::size_t cell_limit = 44;  // characters of a cell before it is cut with "~"
+  // Columns: a state that would run past `width` goes on a line of its own
+  // under its step, instead of at the end of the step's line.
+  bool state_below_when_wide = false;
 };
 
 // The interleaving laid out as swimlanes: one lane per thread that appears
@@ -65,9 +68,11 @@ std::size_t thread_decisions(const sim::Schedule& s);
 // The wait-for cycle as one line: "t0 -(B)-> t1 -(A)-> t0"; "" without one.
 std::string wait_cycle(const sim::Verdict& v);
 
-// The report of `interleave run` for one scenario.
+// The report of `interleave run` for one scenario. `shrink_note` says what
+// shrinking did to the failure shown (checker/shrink.hpp), "" when it did not run.
 void print_run_report(std::ostream& out, const Scenario& s, const ExploreSettings& settings,
-                      const ExploreResult& r, const std::string& trace_path);
+                      const ExploreResult& r, const std::string& trace_path,
+                      const std::string& shrink_note = {});
 
 // The report of `interleave replay`.
 void print_replay_report(std::ostream& out, const std::string& trace_file,

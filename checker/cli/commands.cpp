@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "checker/input_error.hpp"
+#include "checker/oracle.hpp"
 #include "checker/report.hpp"
 #include "checker/run.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
+#include "checker/shrink.hpp"
 #include "checker/trace.hpp"
 #include "sim/stack_pool.hpp"
 
@@ -104,7 +106,25 @@ struct Ran {
   ExploreSettings settings;
   std::string trace_path;   // written
   std::string trace_error;  // could not be written
+  std::string shrink;       // what shrinking did, when it ran
 };
+
+// Shrinks the first failure of a search (checker/shrink.hpp) and puts the
+// smaller execution in its place, so that the report and the trace show it.
+Trace shrink_failure(const Scenario& s, Ran& ran) {
+  Trace t = make_trace(s, ran.settings, ran.result);
+  ShrinkResult sr = shrink(t);
+  ran.shrink = shrink_summary(sr);
+  if (!sr.shrunk()) return t;
+  Failure& f = ran.result.failures.front();
+  f.schedule = sr.trace.schedule;
+  f.verdict = sr.trace.verdict;
+  ran.result.replay.verdict = sr.trace.verdict;
+  ran.result.replay.schedule = sr.trace.schedule;
+  ran.result.replay.history = sr.trace.history;
+  ran.result.replay.thread_names = sr.trace.threads;
+  return sr.trace;
+}
 
 Ran run_and_trace(const Scenario& s, const Overrides& o) {
   Ran ran;
@@ -113,10 +133,12 @@ Ran run_and_trace(const Scenario& s, const Overrides& o) {
   ran.result = run_scenario(s, ran.settings, progress_printer(progress));
   clear_progress(progress);
   if (!ran.result.failures.empty()) {
+    const bool shrinkable = o.shrink && ran.result.status == ExploreResult::Status::violation;
+    Trace t = shrinkable ? shrink_failure(s, ran) : make_trace(s, ran.settings, ran.result);
     std::string path = trace_path_for(s, o);
     if (!path.empty()) {
       try {
-        write_trace(make_trace(s, ran.settings, ran.result), path);
+        write_trace(t, path);
         ran.trace_path = path;
       } catch (const std::exception& e) {
         ran.trace_error = e.what();
@@ -150,43 +172,6 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
   return files;
 }
 
-std::string found_verdict(const ExploreResult& r) {
-  switch (r.status) {
-    case ExploreResult::Status::pass: return "pass";
-    case ExploreResult::Status::violation:
-      return "violation of " + invariant_of(r.failures.front().verdict);
-    case ExploreResult::Status::inconclusive: return "inconclusive";
-    case ExploreResult::Status::nondeterminism: return "error (nondeterminism in the model)";
-    case ExploreResult::Status::internal_error: return "error (internal error in the model)";
-  }
-  return "?";
-}
-
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') o += ' ';
-        else o += c;
-    }
-  }
-  return o;
-}
-
-struct CheckCase {
-  std::string file;
-  std::string name;
-  bool passed = false;
-  std::string message;  // why it failed, or what it found
-  double seconds = 0;
-};
-
 }  // namespace
 
 int run_command(const std::vector<std::string>& files, const Overrides& o) {
@@ -204,7 +189,7 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
     try {
       Scenario s = load_scenario(file);
       Ran ran = run_and_trace(s, o);
-      print_run_report(std::cout, s, ran.settings, ran.result, ran.trace_path);
+      print_run_report(std::cout, s, ran.settings, ran.result, ran.trace_path, ran.shrink);
       if (!ran.trace_error.empty())
         std::cerr << "interleave: could not write the trace: " << ran.trace_error << "\n";
       code = worse(code, exit_code(ran.result.status));
@@ -277,7 +262,7 @@ int replay_command(const std::string& trace_file, const std::string& trace_out) 
 }
 
 int check_command(const std::vector<std::string>& paths, const Overrides& o,
-                  const std::string& junit_file) {
+                  const CheckOutputs& outputs) {
   std::vector<std::string> files = scenario_files(paths);
   if (files.empty()) {
     std::cerr << "interleave: no scenario files (*.json) in";
@@ -285,108 +270,64 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
     std::cerr << "\n";
     return kExitBadInput;
   }
-  Overrides quiet = o;
   std::vector<CheckCase> cases;
-  int passed = 0, failed = 0;
+  int passed = 0, failed = 0, updated = 0;
   bool bad_input = false, internal = false;
   for (const std::string& file : files) {
     CheckCase c;
-    c.file = file;
-    c.name = fs::path(file).stem().string();
     try {
       Scenario s = load_scenario(file);
-      c.name = s.name;
-      Ran ran = run_and_trace(s, quiet);
-      const ExploreResult& r = ran.result;
-      c.seconds = r.elapsed_s;
-      std::string found = found_verdict(r);
-      std::string counts =
-          std::to_string(r.executions) + (r.executions == 1 ? " execution" : " executions");
-      if (!s.expect) {
-        c.message = "the scenario has no \"expect\"; found " + found;
-      } else {
-        const Expectation& e = *s.expect;
-        bool ok = false;
-        if (e.verdict == "pass") ok = r.status == ExploreResult::Status::pass;
-        else if (e.verdict == "inconclusive") ok = r.status == ExploreResult::Status::inconclusive;
-        else if (e.verdict == "violation")
-          ok = r.status == ExploreResult::Status::violation &&
-               (e.invariant.empty() || e.invariant == invariant_of(r.failures.front().verdict));
-        std::string expected = e.verdict + (e.invariant.empty() ? "" : " of " + e.invariant);
-        if (!ok) {
-          c.message = "expected " + expected + ", found " + found;
-          if (r.status == ExploreResult::Status::inconclusive) c.message += " (" + r.budget + ")";
-          if (!r.error.empty()) c.message += ": " + r.error.substr(0, r.error.find('\n'));
-        } else if (e.outcomes) {
-          std::set<std::string> want(e.outcomes->begin(), e.outcomes->end());
-          if (r.outcomes_truncated) {
-            c.message = "expected " + std::to_string(want.size()) +
-                        " outcomes, found more than " + std::to_string(r.outcomes.size());
-          } else if (want != r.outcomes) {
-            std::string missing, extra;
-            for (const std::string& w : want)
-              if (!r.outcomes.count(w)) missing += (missing.empty() ? "" : " | ") + w;
-            for (const std::string& f : r.outcomes)
-              if (!want.count(f)) extra += (extra.empty() ? "" : " | ") + f;
-            c.message = "expected " + std::to_string(want.size()) + " outcomes, found " +
-                        std::to_string(r.outcomes.size());
-            if (!missing.empty()) c.message += "; missing: " + missing;
-            if (!extra.empty()) c.message += "; unexpected: " + extra;
-          } else {
-            c.passed = true;
-            c.message = found + ", " + std::to_string(r.outcomes.size()) + " outcomes, " + counts;
-          }
-        } else {
-          c.passed = true;
-          c.message = found + ", " + counts;
+      Ran ran = run_and_trace(s, o);
+      c = judge(s, ran.result);
+      c.trace = ran.trace_path;
+      c.shrink = ran.shrink;
+      if (outputs.update && can_update(s, ran.result, c)) {
+        try {
+          update_outcomes(file, *s.expect, *c.outcomes);
+          c.passed = c.updated = true;
+          c.message = "updated the expected outcomes to the " + std::to_string(c.outcomes->size()) +
+                      " found (" + std::to_string(c.unexpected.size()) + " added, " +
+                      std::to_string(c.missing.size()) + " removed), " +
+                      std::to_string(c.executions) + " executions";
+          ++updated;
+        } catch (const std::exception& e) {
+          c.message += "; could not update the file: " + std::string(e.what());
         }
       }
       if (!ran.trace_path.empty()) c.message += "; trace: " + ran.trace_path;
-      if (r.status == ExploreResult::Status::nondeterminism ||
-          r.status == ExploreResult::Status::internal_error)
-        internal = true;
+      if (!ran.trace_error.empty()) c.message += "; could not write the trace: " + ran.trace_error;
     } catch (const InputError& e) {
+      c = CheckCase{};
+      c.name = fs::path(file).stem().string();
+      c.found = "a bad scenario file";
       c.message = e.message() + (e.hint().empty() ? "" : " (hint: " + e.hint() + ")");
-      bad_input = true;
+      c.bad_input = true;
     }
+    c.file = file;
+    if (c.internal && !c.passed) internal = true;
+    if (c.bad_input) bad_input = true;
     (c.passed ? passed : failed) += 1;
     std::cout << (c.passed ? "ok    " : "FAIL  ") << file << ": " << c.message << "\n";
     std::cout.flush();
     cases.push_back(std::move(c));
   }
-  std::cout << passed << " passed, " << failed << " failed\n";
+  std::cout << passed << " passed, " << failed << " failed";
+  if (updated > 0) std::cout << " (" << updated << " updated)";
+  std::cout << "\n";
 
-  if (!junit_file.empty()) {
-    std::ostringstream x;
-    double total = 0;
-    for (const CheckCase& c : cases) total += c.seconds;
-    x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    x << "<testsuites name=\"interleave check\" tests=\"" << cases.size() << "\" failures=\""
-      << failed << "\" time=\"" << total << "\">\n";
-    x << "  <testsuite name=\"interleave\" tests=\"" << cases.size() << "\" failures=\"" << failed
-      << "\" errors=\"0\" skipped=\"0\" time=\"" << total << "\">\n";
-    for (const CheckCase& c : cases) {
-      x << "    <testcase classname=\"" << xml_escape(c.file) << "\" name=\"" << xml_escape(c.name)
-        << "\" time=\"" << c.seconds << "\"";
-      if (c.passed) {
-        x << "/>\n";
-      } else {
-        x << ">\n      <failure message=\"" << xml_escape(c.message) << "\">"
-          << xml_escape(c.message) << "</failure>\n    </testcase>\n";
-      }
-    }
-    x << "  </testsuite>\n</testsuites>\n";
+  int code = failed == 0 ? kExitOk : bad_input ? kExitBadInput : internal ? kExitInternal : kExitViolation;
+  auto write_report = [&](const std::string& path, const std::string& text, const char* what) {
+    if (path.empty()) return;
     try {
-      write_file_atomically(junit_file, x.str());
+      write_file_atomically(path, text);
     } catch (const std::exception& e) {
-      std::cerr << "interleave: could not write the JUnit file: " << e.what() << "\n";
-      return kExitInternal;
+      std::cerr << "interleave: could not write the " << what << " file: " << e.what() << "\n";
+      code = worse(code, kExitInternal);
     }
-  }
-  if (failed == 0) return kExitOk;
-  if (bad_input) return kExitBadInput;
-  if (internal) return kExitInternal;
-  return kExitViolation;
+  };
+  write_report(outputs.junit, junit_xml(cases), "JUnit");
+  write_report(outputs.json, check_json(cases).dump(2) + "\n", "JSON");
+  return code;
 }
 
 int models_command() {

@@ -28,14 +28,36 @@ struct Overrides {
   std::string trace_out;  // a file (*.json) or a directory; "" the default directory
   bool no_trace = false;
   bool progress = true;   // on a terminal, outside CI
+  bool shrink = true;     // shrink a violation's trace before it is reported (--no-shrink)
 };
 
 inline constexpr const char* kDefaultTraceDir = "interleave-traces";
 
 int run_command(const std::vector<std::string>& files, const Overrides& o);
 int replay_command(const std::string& trace_file, const std::string& trace_out);
+struct CheckOutputs {
+  std::string junit;    // JUnit XML to this file
+  std::string json;     // the JSON report to this file
+  bool update = false;  // rewrite the expected outcome sets that differ
+};
 int check_command(const std::vector<std::string>& paths, const Overrides& o,
-                  const std::string& junit_file);
+                  const CheckOutputs& outputs);
 int models_command();
+
+// checker/cli/trace_commands.cpp
+struct ShrinkArgs {
+  std::string trace_file;
+  std::string trace_out;  // "" beside the input: NAME.shrunk.trace.json
+  std::uint64_t max_runs = 3000;
+  double time_limit_s = 10;
+};
+int shrink_command(const ShrinkArgs& a);
+struct ShowArgs {
+  std::string trace_file;
+  std::string html_file;  // also write the page here
+  std::size_t width = 0;  // 0: the terminal's, or 160
+  bool all = false;       // the end-of-run checks' steps too
+};
+int show_command(const ShowArgs& a);
 
 }  // namespace checker::cli

@@ -56,6 +56,8 @@ void add_search_options(CLI::App* cmd, Overrides& o) {
                               "directory (default ") +
                       kDefaultTraceDir + "/)");
   cmd->add_flag("--no-trace", o.no_trace, "write no trace");
+  cmd->add_flag("--no-shrink", [&o](std::int64_t) { o.shrink = false; },
+                "report and write the violation as found, without shrinking it first");
   cmd->add_flag("--no-progress", [&o](std::int64_t) { o.progress = false; },
                 "no progress line on the terminal (it is never shown outside a terminal or in CI)");
 }
@@ -95,7 +97,7 @@ int real_main(int argc, char** argv) {
 
   Overrides check_opts;
   std::vector<std::string> check_paths;
-  std::string junit;
+  CheckOutputs check_out;
   CLI::App* check = app.add_subcommand(
       "check", "run scenarios and compare each verdict with its \"expect\" (the CI oracle)");
   check->add_option("PATH", check_paths,
@@ -103,12 +105,55 @@ int real_main(int argc, char** argv) {
                     "*.trace.json excepted)")
       ->required();
   add_search_options(check, check_opts);
-  check->add_option("--junit", junit, "also write the results as JUnit XML to this file");
+  check->add_option("--junit", check_out.junit, "also write the results as JUnit XML to this file");
+  check->add_option("--json", check_out.json, "also write the results as JSON to this file");
+  check->add_flag("--update", check_out.update,
+                  "accept the outcome sets found: rewrite the \"outcomes\" of each file whose\n"
+                  "verdict is met but whose outcomes differ (in place, atomically)");
   check->footer(
-      "Prints one line per scenario and closes with `N passed, N failed`. Exit codes: 0 every\n"
-      "scenario met its expectation; 1 some did not; 2 some file was bad; 3 a model was\n"
-      "nondeterministic or threw.\n\n"
-      "Example:\n  interleave check scenarios/ --junit interleave-junit.xml");
+      "Prints one line per scenario and closes with `N passed, N failed`. A scenario passes\n"
+      "when its verdict is the expected one and, where its \"expect\" lists \"outcomes\", the\n"
+      "complete search found exactly that set. Exit codes: 0 every scenario met its\n"
+      "expectation; 1 some did not; 2 some file was bad; 3 a model was nondeterministic or\n"
+      "threw.\n\n"
+      "Example:\n  interleave check scenarios/ --junit interleave-junit.xml --json check.json\n"
+      "  interleave check scenarios/ --update   # accept the outcome sets found");
+
+  ShrinkArgs shrink_args;
+  CLI::App* shr = app.add_subcommand(
+      "shrink", "make a failing trace smaller while the same invariant still breaks");
+  shr->add_option("TRACE", shrink_args.trace_file, "a trace file written by run or check")->required();
+  shr->add_option("--trace-out,-o", shrink_args.trace_out,
+                  "where to write the smaller trace (default: beside TRACE, as "
+                  "NAME.shrunk.trace.json)");
+  shr->add_option("--max-runs", shrink_args.max_runs, "candidate executions to try, at most")
+      ->check(CLI::PositiveNumber);
+  shr->add_option("--time-limit", shrink_args.time_limit_s, "seconds to spend, at most (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  shr->footer(
+      "Removes threads, operations, agents and kinds of fault from the embedded scenario,\n"
+      "then injected faults, preemptions and steps from the schedule, keeping each change\n"
+      "only when the same invariant still breaks. The smaller trace embeds the smaller\n"
+      "scenario and replays like any other. run and check shrink every violation they\n"
+      "report unless given --no-shrink.\n"
+      "Exit codes: 1 the shrunk trace (still) shows the violation; 0 the trace shows no\n"
+      "failure (nothing to shrink); 2 a bad trace file; 3 the trace does not replay under\n"
+      "this model.\n\n"
+      "Example:\n  interleave shrink interleave-traces/torn-read.trace.json -o torn-small.trace.json");
+
+  ShowArgs show_args;
+  CLI::App* show = app.add_subcommand(
+      "show", "draw a trace as per-thread swimlanes (terminal, or a self-contained HTML page)");
+  show->add_option("TRACE", show_args.trace_file, "a trace file")->required();
+  show->add_option("--html", show_args.html_file,
+                   "also write the execution as one self-contained HTML page to this file");
+  show->add_option("--width", show_args.width, "terminal columns (default: the terminal's, or 160)");
+  show->add_flag("--all", show_args.all, "show the steps of the end-of-run checks too");
+  show->footer(
+      "One column per thread and one row per step (the kernel function, the object, and the\n"
+      "page state after it where it changed: flags L locked, U uptodate, D dirty, E error;\n"
+      "the reference count; the bytes). The step that broke the invariant is marked >>.\n\n"
+      "Example:\n  interleave show interleave-traces/torn-read.trace.json --html torn-read.html");
 
   CLI::App* models = app.add_subcommand("models", "list the models a scenario can name");
   models->footer("Example:\n  interleave models");
@@ -122,7 +167,9 @@ int real_main(int argc, char** argv) {
 
   if (run->parsed()) return run_command(run_files, run_opts);
   if (rep->parsed()) return replay_command(replay_file, replay_out);
-  if (check->parsed()) return check_command(check_paths, check_opts, junit);
+  if (check->parsed()) return check_command(check_paths, check_opts, check_out);
+  if (shr->parsed()) return shrink_command(shrink_args);
+  if (show->parsed()) return show_command(show_args);
   if (models->parsed()) return models_command();
   std::cerr << app.help();
   return kExitBadInput;

@@ -63,6 +63,7 @@ Expectation parse_expect(const json& j, const std::string& path) {
   jr::Object o(j, path, {"verdict", "invariant", "outcomes"});
   Expectation e;
   const std::vector<std::string> verdicts = {"pass", "violation", "inconclusive"};
+  e.path = path;
   e.verdict = jr::as_string(o.require("verdict", one_of(verdicts)), o.path("verdict"));
   if (std::find(verdicts.begin(), verdicts.end(), e.verdict) == verdicts.end())
     jr::bad(o.path("verdict"), *o.find("verdict"), one_of(verdicts));

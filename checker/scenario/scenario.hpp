@@ -40,6 +40,7 @@ struct Expectation {
   std::string verdict;    // "pass" | "violation" | "inconclusive"
   std::string invariant;  // violation: which one ("deadlock", "torn-read", ...); "" any
   std::optional<std::vector<std::string>> outcomes;  // the exact set of outcomes, sorted
+  std::string path = "/expect";  // its JSON pointer in the file (where --update writes)
 };
 
 struct Scenario {

@@ -1,0 +1,153 @@
+// `interleave shrink` and `interleave show`: the commands that take a trace
+// and make it smaller or draw it (checker/shrink, checker/show, checker/html).
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "checker/cli/commands.hpp"
+#include "checker/explorer.hpp"
+#include "checker/html.hpp"
+#include "checker/input_error.hpp"
+#include "checker/report.hpp"
+#include "checker/scenario/model.hpp"
+#include "checker/show.hpp"
+#include "checker/shrink.hpp"
+#include "checker/trace.hpp"
+#include "sim/stack_pool.hpp"
+
+namespace checker::cli {
+
+namespace {
+
+bool load(const std::string& file, Trace& t) {
+  try {
+    t = load_trace(file);
+    return true;
+  } catch (const InputError& e) {
+    std::cerr << "interleave: " << e.message() << "\n";
+    if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
+    return false;
+  }
+}
+
+// foo.trace.json -> foo.shrunk.trace.json; foo.json -> foo.shrunk.json.
+std::string shrunk_name(const std::string& in) {
+  for (const char* ext : {".trace.json", ".json"}) {
+    const std::string e = ext;
+    if (in.size() > e.size() && in.compare(in.size() - e.size(), e.size(), e) == 0)
+      return in.substr(0, in.size() - e.size()) + ".shrunk" + e;
+  }
+  return in + ".shrunk.trace.json";
+}
+
+std::size_t terminal_width() {
+  winsize w{};
+  if (::isatty(1) && ::ioctl(1, TIOCGWINSZ, &w) == 0 && w.ws_col >= 40) return w.ws_col;
+  if (const char* c = std::getenv("COLUMNS")) {
+    const long n = std::strtol(c, nullptr, 10);
+    if (n >= 40) return static_cast<std::size_t>(n);
+  }
+  return 160;
+}
+
+void print_indented(const std::string& text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::cout << "  " << text.substr(pos, nl - pos) << "\n";
+    pos = nl + 1;
+  }
+}
+
+}  // namespace
+
+int shrink_command(const ShrinkArgs& a) {
+  Trace t;
+  if (!load(a.trace_file, t)) return kExitBadInput;
+  if (!t.verdict.failed()) {
+    std::cout << "PASS  " << a.trace_file
+              << ": the trace shows no failure, so there is nothing to shrink\n";
+    return kExitOk;
+  }
+  ShrinkOptions o;
+  o.max_runs = a.max_runs;
+  o.time_limit_s = a.time_limit_s;
+  ShrinkResult r = shrink(t, o);
+  if (!r.error.empty()) {
+    std::cout << "ERROR  " << a.trace_file << ": cannot shrink it: " << r.error << "\n"
+              << "  `interleave replay " << a.trace_file << "` says where the model and the trace part\n";
+    return kExitInternal;
+  }
+  const std::string out = a.trace_out.empty() ? shrunk_name(a.trace_file) : a.trace_out;
+  try {
+    write_trace(r.trace, out);
+  } catch (const std::exception& e) {
+    std::cerr << "interleave: could not write the trace: " << e.what() << "\n";
+    return kExitInternal;
+  }
+  std::cout << "VIOLATION  " << a.trace_file << ": " << describe_verdict(r.trace.verdict) << "; "
+            << shrink_summary(r) << "\n\n";
+  print_indented(r.trace.verdict.message);
+  if (!r.trace.verdict.cycle.empty()) std::cout << "    wait-for cycle: " << wait_cycle(r.trace.verdict) << "\n";
+  InterleavingStyle style;
+  style.run_steps = thread_decisions(r.trace.schedule);
+  std::cout << "\n  the interleaving (" << r.trace.history.size() << " steps, "
+            << r.trace.schedule.size() << " decisions):\n"
+            << interleaving(r.trace.history, r.trace.threads, r.trace.verdict, style);
+  std::cout << "\n  shrunk trace: " << out << "\n  replay it: interleave replay " << out
+            << "\n  show it: interleave show " << out << "\n";
+  return kExitViolation;
+}
+
+int show_command(const ShowArgs& a) {
+  Trace t;
+  if (!load(a.trace_file, t)) return kExitBadInput;
+  if (t.history.empty()) {
+    // A trace without its history (written by hand, or trimmed): run it again.
+    try {
+      std::unique_ptr<models::Program> program = make_program(t.scenario);
+      sim::StackPool stacks;
+      Replayed r = replay(*program, t.schedule, stacks, t.settings.max_steps);
+      t.history = r.history;
+      t.threads = r.thread_names;
+    } catch (const std::exception& e) {
+      std::cerr << "interleave: the trace has no history and could not be run again: " << e.what() << "\n";
+      return kExitInternal;
+    }
+  }
+  std::optional<TraceSize> size;
+  std::vector<std::uint64_t> preempting;
+  if (t.verdict.failed()) {
+    try {
+      size = trace_size(t, &preempting);
+    } catch (const std::exception&) {
+      // The model changed since the trace was written: draw the history as recorded.
+    }
+  }
+  ShowStyle style;
+  style.width = a.width ? a.width : terminal_width();
+  style.all = a.all;
+  std::cout << show_text(t, a.trace_file, size, style);
+  if (!size && t.verdict.failed())
+    std::cout << "\n  (the schedule does not replay under this build's model: drawn as recorded; "
+                 "`interleave replay "
+              << a.trace_file << "` says where they part)\n";
+  if (!a.html_file.empty()) {
+    TracePage page;
+    page.trace_file = a.trace_file;
+    page.size = size;
+    page.preempting_steps = preempting;
+    try {
+      write_file_atomically(a.html_file, trace_html(t, page));
+    } catch (const std::exception& e) {
+      std::cerr << "interleave: could not write the page: " << e.what() << "\n";
+      return kExitInternal;
+    }
+    std::cout << "\n  page: " << a.html_file << " (one self-contained file; open it in a browser)\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace checker::cli

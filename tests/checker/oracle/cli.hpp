@@ -1,0 +1,68 @@
+// For the oracle's tests (check, shrink, show): run the `interleave` binary in
+// a new process, in a fresh working directory, and read what it wrote.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace oracle_test {
+
+namespace fs = std::filesystem;
+
+struct Cli {
+  int code = -1;
+  std::string out, err;
+};
+
+inline std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline fs::path workdir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("interleave-test-oracle-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+inline void write(const fs::path& p, const std::string& text) {
+  if (p.has_parent_path()) fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+// Runs a shell command line in `dir`; stdout and stderr are captured.
+inline Cli shell(const fs::path& dir, const std::string& cmdline) {
+  std::string cmd = "cd '" + dir.string() + "' && " + cmdline + " >cli.out 2>cli.err </dev/null";
+  int status = std::system(cmd.c_str());
+  Cli c;
+  c.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  c.out = slurp(dir / "cli.out");
+  c.err = slurp(dir / "cli.err");
+  return c;
+}
+
+inline Cli run(const fs::path& dir, const std::string& args) {
+  return shell(dir, "'" + std::string(INTERLEAVE_BIN_PATH) + "' " + args);
+}
+
+inline std::string last_line(const std::string& s) {
+  std::string t = s;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  return t.substr(t.rfind('\n') == std::string::npos ? 0 : t.rfind('\n') + 1);
+}
+
+inline std::string source(const std::string& rel) { return std::string(INTERLEAVE_SOURCE_DIR) + "/" + rel; }
+
+inline bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace oracle_test
