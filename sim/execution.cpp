@@ -7,6 +7,9 @@
 #include <utility>
 
 #include <boost/context/fiber.hpp>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #include "sim/primitives.hpp"
 #include "sim/stack_pool.hpp"
@@ -22,7 +25,29 @@ struct Execution::Thread {
   bool finished = false;
   Op pending;     // the operation it stopped at
   ctx::fiber fc;  // its suspended continuation (empty while it runs or once it ended)
+  ctx::stack_context stack;  // the stack its fiber runs on
 };
+
+namespace {
+// AddressSanitizer must be told of every switch between stacks, or it takes
+// the fibers' frames for overflows of the stack it believes is current.
+// Without ASan these cost nothing.
+void asan_start_switch(void** fake_stack, const void* bottom, std::size_t size) {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_start_switch_fiber(fake_stack, bottom, size);
+#else
+  (void)fake_stack, (void)bottom, (void)size;
+#endif
+}
+void asan_finish_switch(void* fake_stack, const void** old_bottom, std::size_t* old_size) {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_finish_switch_fiber(fake_stack, old_bottom, old_size);
+#else
+  (void)fake_stack, (void)old_bottom, (void)old_size;
+#endif
+}
+const void* stack_bottom(const ctx::stack_context& sc) { return static_cast<char*>(sc.sp) - sc.size; }
+}  // namespace
 
 struct Execution::MainContext {
   ctx::fiber fc;
@@ -98,20 +123,34 @@ void Execution::switch_to(ThreadId next) {
   current_ = next;
   switched_from_ = from;
   ctx::fiber& target = next == kMain ? main_->fc : threads_[next]->fc;
+  void* fake_stack = nullptr;
+  if (next == kMain)
+    asan_start_switch(&fake_stack, main_stack_bottom_, main_stack_size_);
+  else
+    asan_start_switch(&fake_stack, stack_bottom(threads_[next]->stack), threads_[next]->stack.size);
   ctx::fiber back = std::move(target).resume();
+  asan_finish_switch(fake_stack, nullptr, nullptr);
   // Running again: `back` is the continuation of whoever switched to us.
   if (switched_from_ == kMain)
     main_->fc = std::move(back);
   else
     threads_[switched_from_]->fc = std::move(back);
+  // Teardown resumes a thread only to unwind its stack.
+  if (tearing_down_ && current_ != kMain) throw Unwind{};
 }
 
 void Execution::start_fiber(ThreadId t) {
-  threads_[t]->fc = ctx::fiber(std::allocator_arg, PooledStack(stacks_), [this, t](ctx::fiber&& caller) {
-    main_->fc = std::move(caller);  // fibers are started from the main context only
+  Thread& th = *threads_[t];
+  th.fc = ctx::fiber(std::allocator_arg, PooledStack(stacks_, &th.stack), [this, t](ctx::fiber&& caller) {
+    // Fibers are started from the main context only: learn its stack.
+    asan_finish_switch(nullptr, &main_stack_bottom_, &main_stack_size_);
+    main_->fc = std::move(caller);
     std::string error;
+    bool unwound = false;
     try {
       threads_[t]->body();
+    } catch (const Unwind&) {
+      unwound = true;
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -123,12 +162,18 @@ void Execution::start_fiber(ThreadId t) {
       v.message = "thread " + threads_[t]->name + " threw: " + error;
       v.thread = t;
       v.step = steps_;
-      end_with(std::move(v));
+      if (!over_) verdict_ = std::move(v);
+      over_ = true;  // the exit below goes back to the main context
     }
     threads_[t]->finished = true;
-    const ThreadId next = priming_ ? kMain : decide_next();
+    const ThreadId next = priming_ || unwound ? kMain : decide_next();
     current_ = next;
     switched_from_ = t;
+    // This fiber ends: its fake stack (ASan) goes with it.
+    if (next == kMain)
+      asan_start_switch(nullptr, main_stack_bottom_, main_stack_size_);
+    else
+      asan_start_switch(nullptr, stack_bottom(threads_[next]->stack), threads_[next]->stack.size);
     return std::move(next == kMain ? main_->fc : threads_[next]->fc);
   });
   // Run it up to its first visible operation (or its end): a thread's start is no decision.
@@ -376,11 +421,12 @@ Verdict Execution::deadlock_verdict() const {
 
 void Execution::teardown() {
   tearing_down_ = true;
-  // Destroying a suspended fiber unwinds its stack (Boost.Context throws
-  // forced_unwind inside it), so the model's locals are destroyed properly.
-  for (auto& th : threads_) {
+  // Each thread still suspended is resumed once: its switch_to throws Unwind,
+  // which unwinds its stack (the model's locals are destroyed properly) up to
+  // the fiber's start, which then ends and comes back here.
+  for (ThreadId t = 0; t < threads_.size(); ++t) {
     current_ = kMain;
-    th->fc = ctx::fiber();
+    if (threads_[t]->fc) switch_to(t);
   }
   current_ = kMain;
 }

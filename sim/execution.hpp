@@ -102,12 +102,13 @@ class Execution {
   const std::vector<Event>& history() const { return history_; }
   const Verdict& verdict() const { return verdict_; }
   bool history_on() const { return opts_.history; }
-  // True while abandoned fibers are being unwound: visible ops do nothing.
+  // True while the threads left suspended are being unwound: visible ops do nothing.
   bool tearing_down() const { return tearing_down_; }
 
  private:
   struct Thread;
   struct MainContext;
+  struct Unwind {};  // thrown inside a fiber that teardown resumes, to unwind its stack
   static constexpr ThreadId kMain = kNoThread - 1;  // the context that called run()
 
   ThreadId spawn_thread(std::string name, std::function<void()> body, bool daemon, bool epilogue);
@@ -144,6 +145,8 @@ class Execution {
   ThreadId epilogue_thread_ = kNoThread;
   bool tearing_down_ = false;
   std::unique_ptr<MainContext> main_;
+  const void* main_stack_bottom_ = nullptr;  // for AddressSanitizer's fiber annotations
+  std::size_t main_stack_size_ = 0;
 };
 
 }  // namespace sim

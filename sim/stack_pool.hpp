@@ -29,15 +29,23 @@ class StackPool {
   std::vector<boost::context::stack_context> free_;
 };
 
-// The StackAllocator that Boost.Context's fiber constructor takes.
+// The StackAllocator that Boost.Context's fiber constructor takes. It tells
+// `record`, when given, which stack it handed out (AddressSanitizer needs the
+// bounds of the stack a switch goes to).
 class PooledStack {
  public:
-  explicit PooledStack(StackPool& pool) : pool_(&pool) {}
-  boost::context::stack_context allocate() { return pool_->take(); }
+  explicit PooledStack(StackPool& pool, boost::context::stack_context* record = nullptr)
+      : pool_(&pool), record_(record) {}
+  boost::context::stack_context allocate() {
+    boost::context::stack_context sc = pool_->take();
+    if (record_) *record_ = sc;
+    return sc;
+  }
   void deallocate(boost::context::stack_context& sc) noexcept { pool_->give_back(sc); }
 
  private:
   StackPool* pool_;
+  boost::context::stack_context* record_;
 };
 
 }  // namespace sim
