@@ -111,7 +111,7 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
   sim::Execution ex(stacks);
   const bool timed = opts.time_limit_s > 0 || static_cast<bool>(opts.progress);
   double now = 0;
-  const SearchInfo* info = dynamic_cast<const SearchInfo*>(&strategy);
+  SearchInfo* info = dynamic_cast<SearchInfo*>(&strategy);
   for (;;) {
     if (timed && res.executions % kClockEvery == 0) now = elapsed();
     if (opts.max_executions != 0 && res.executions >= opts.max_executions) {
@@ -140,6 +140,7 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
       try {
         program.setup(ex);
         const sim::Verdict& run_verdict = ex.run(strategy, eo);
+        if (info) info->run_ended(ex);
         if (run_verdict.failed()) {
           verdict = &run_verdict;
         } else {
@@ -163,7 +164,7 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
       } else if (verdict->failed()) {
         failed = true;
         res.failures.push_back(Failure{*verdict, ex.schedule(), res.executions,
-                                       info ? info->summary() : std::string()});
+                                       info ? info->position() : std::string()});
       } else if (opts.collect_outcomes && !res.outcomes_truncated) {
         std::string o = program.outcome();
         if (res.outcomes.size() < opts.max_outcomes || res.outcomes.count(o))

@@ -5,6 +5,7 @@
 #include "checker/scenario/model.hpp"
 #include "checker/strategies/delay_bounding.hpp"
 #include "checker/strategies/dfs.hpp"
+#include "checker/strategies/dpor.hpp"
 #include "checker/strategies/preemption_bounding.hpp"
 #include "checker/strategies/random.hpp"
 #include "sim/stack_pool.hpp"
@@ -14,6 +15,7 @@ namespace checker {
 std::unique_ptr<sim::Strategy> make_strategy(const ExploreSettings& s) {
   if (s.strategy == "dfs") return std::make_unique<DfsStrategy>();
   if (s.strategy == "random") return std::make_unique<RandomStrategy>(s.seed);
+  if (s.strategy == "dpor") return std::make_unique<DporStrategy>();
   if (s.strategy == "pb") return std::make_unique<PreemptionBounding>(s.bound);
   if (s.strategy == "db") return std::make_unique<DelayBounding>(s.bound);
   throw std::invalid_argument("no strategy named " + s.strategy);

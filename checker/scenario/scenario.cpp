@@ -25,6 +25,7 @@ const std::vector<std::string>& known_invariants() {
 const std::vector<StrategyInfo>& known_strategies() {
   static const std::vector<StrategyInfo> list = {
       {"dfs", "every schedule, depth first"},
+      {"dpor", "source-set DPOR with sleep sets: one schedule per order of the dependent steps"},
       {"pb", "iterative preemption bounding: schedules with 0, 1, 2, ... preemptions"},
       {"db", "iterative delay bounding: round-robin schedules with 0, 1, 2, ... delays"},
       {"random", "seeded random walks"},

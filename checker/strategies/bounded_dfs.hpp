@@ -42,6 +42,9 @@ class BoundedDfs : public sim::Strategy, public SearchInfo {
   std::string abort_reason() const override { return abort_reason_; }
 
   std::string summary() const override;
+  std::string position() const override {
+    return std::string(cost_name()) + " bound " + std::to_string(bound_);
+  }
   double estimate() const override;
   bool bounded_out() const override { return bounded_out_; }
 

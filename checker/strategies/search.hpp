@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <string>
 
+namespace sim {
+class Execution;
+}
+
 namespace checker {
 
 class SearchInfo {
@@ -19,6 +23,9 @@ class SearchInfo {
   // Where the search stands, for the report line of a violation or of the
   // end: "preemption bound 1", "3 complete, 2 sleep-set blocked". "" none.
   virtual std::string summary() const { return {}; }
+  // Where the search stands now, for the line that reports a violation
+  // ("found in execution 53 at preemption bound 1"); "" when nothing to say.
+  virtual std::string position() const { return {}; }
   // An estimate of how many executions the whole search runs; 0 when the
   // strategy cannot give one (a random walk), for the progress line.
   virtual double estimate() const { return 0; }
@@ -26,6 +33,10 @@ class SearchInfo {
   // preemption bound), not because it covered everything: the result is then
   // inconclusive, not a pass.
   virtual bool bounded_out() const { return false; }
+  // Called by the explorer when an execution's run is over (before the
+  // end-of-run checks, whose epilogue moves the daemons on): the threads'
+  // last pending operations are still those of the run.
+  virtual void run_ended(const sim::Execution&) {}
 };
 
 }  // namespace checker
