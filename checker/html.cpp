@@ -166,7 +166,7 @@ std::string segment_cell(const StateSegment& s) {
   const std::size_t q2 = q1 == std::string::npos ? q1 : rest.rfind('"');
   if (q1 != std::string::npos && q2 > q1)
     html = esc(rest.substr(0, q1)) + "<span class=\"bytes\">" + esc(rest.substr(q1, q2 - q1 + 1)) +
-           "</span>" + esc(rest.substr(q2 + 1));
+           "</span>" + (q2 + 1 < rest.size() ? "<span class=\"obj\">" + esc(rest.substr(q2 + 1)) + "</span>" : "");
   else
     html = esc(rest);
   return "<span title=\"" + esc(s.text) + "\">" + flag_badges(flags) + " " + html + "</span>";
@@ -213,9 +213,7 @@ std::string trace_html(const Trace& t, const TracePage& page) {
   h += "</span>\n";
   h += "<p class=\"facts\">" + esc(trace_facts(t, page.size)) + "</p>\n";
   if (!v.message.empty()) {
-    std::string msg = v.message;
-    if (!v.cycle.empty()) msg += "\nwait-for cycle: " + wait_cycle(v);
-    h += "<pre class=\"message\">" + esc(msg) + "</pre>\n";
+    h += "<pre class=\"message\">" + esc(verdict_message(v)) + "</pre>\n";
   }
   h += "<nav>";
   if (v.failed() && std::any_of(sl.rows.begin(), sl.rows.end(), [](const auto& r) { return r.marked; }))

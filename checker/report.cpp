@@ -44,20 +44,33 @@ std::string plural(std::uint64_t n, const char* word) {
 // The verdict's message, indented; the wait-for cycle in the report's own
 // form (with the object on each edge) instead of the message's line.
 void print_message(std::ostream& out, const sim::Verdict& v) {
+  const std::string msg = verdict_message(v);
+  for (std::size_t pos = 0; pos < msg.size();) {
+    std::size_t nl = msg.find('\n', pos);
+    if (nl == std::string::npos) nl = msg.size();
+    out << "  " << msg.substr(pos, nl - pos) << "\n";
+    pos = nl + 1;
+  }
+}
+
+std::string label(const Scenario& s) { return s.file.empty() ? s.name : s.file; }
+
+}  // namespace
+
+std::string verdict_message(const sim::Verdict& v) {
+  std::string out;
   const std::string& msg = v.message;
   for (std::size_t pos = 0; pos != std::string::npos;) {
     std::size_t nl = msg.find('\n', pos);
     std::string line = msg.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
     pos = nl == std::string::npos ? nl : nl + 1;
     if (!v.cycle.empty() && line.find("wait-for cycle:") != std::string::npos) continue;
-    out << "  " << line << "\n";
+    out += line + "\n";
   }
-  if (!v.cycle.empty()) out << "    wait-for cycle: " << wait_cycle(v) << "\n";
+  if (!v.cycle.empty()) out += "  wait-for cycle: " + wait_cycle(v) + "\n";
+  if (!out.empty()) out.pop_back();
+  return out;
 }
-
-std::string label(const Scenario& s) { return s.file.empty() ? s.name : s.file; }
-
-}  // namespace
 
 std::string describe_verdict(const sim::Verdict& v) {
   switch (v.kind) {
@@ -141,7 +154,8 @@ Swimlanes swimlanes(const std::vector<sim::Event>& history,
     row.details = e.state == last_state ? std::string() : e.state;
     last_state = e.state;
     if (!e.note.empty()) row.details += (row.details.empty() ? "" : "  ") + std::string("(") + e.note + ")";
-    row.marked = verdict.failed() && verdict.step != 0 && e.step == verdict.step &&
+    row.marked = verdict.failed() && verdict.kind != sim::Verdict::Kind::aborted &&
+                 verdict.step != 0 && e.step == verdict.step &&
                  (verdict.thread == sim::kNoThread || verdict.thread == e.thread);
     row.epilogue = i >= style.run_steps;
     if (row.lane < sl.lanes.size()) sl.widths[row.lane] = std::max(sl.widths[row.lane], row.cell.size());
@@ -289,13 +303,21 @@ void print_replay_report(std::ostream& out, const std::string& trace_file,
     out << (r.verdict.failed() ? "VIOLATION  " : "PASS  ") << trace_file << ": replayed "
         << plural(r.schedule.size(), "decision") << ", " << plural(r.history.size(), "step")
         << ": the same verdict as recorded: " << describe_verdict(r.verdict) << "\n";
+  } else if (!r.fits) {
+    out << "ERROR  " << trace_file
+        << ": the replay does not match the trace: its schedule no longer fits the model\n";
+    if (!difference.empty()) out << "  " << difference << "\n";
+    out << "  recorded: " << describe_verdict(recorded)
+        << (recorded.failed() && recorded.step != 0 ? " at step " + std::to_string(recorded.step) : std::string())
+        << "\n  the model has changed since the trace was written (or it is nondeterministic); "
+           "below, the steps that still replayed\n";
   } else {
     out << "ERROR  " << trace_file << ": the replay does not match the trace: recorded "
         << describe_verdict(recorded) << ", replayed " << describe_verdict(r.verdict) << "\n";
     if (!difference.empty()) out << "  " << difference << "\n";
     out << "  the model is nondeterministic, or it changed since the trace was written\n";
   }
-  if (r.verdict.failed()) {
+  if (r.verdict.failed() && r.verdict.kind != sim::Verdict::Kind::aborted) {
     out << "\n";
     print_message(out, r.verdict);
   }
@@ -304,6 +326,8 @@ void print_replay_report(std::ostream& out, const std::string& trace_file,
     InterleavingStyle style;
     style.run_steps = thread_decisions(r.schedule);
     out << interleaving(r.history, r.thread_names, r.verdict, style);
+    if (!r.fits && !difference.empty())
+      out << "           (here the schedule no longer fits: " << difference << ")\n";
   }
 }
 

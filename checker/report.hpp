@@ -68,6 +68,10 @@ std::size_t thread_decisions(const sim::Schedule& s);
 // The wait-for cycle as one line: "t0 -(B)-> t1 -(A)-> t0"; "" without one.
 std::string wait_cycle(const sim::Verdict& v);
 
+// The verdict's message as reports print it: its wait-for cycle line, if
+// any, in the form of wait_cycle() (with the object on each edge).
+std::string verdict_message(const sim::Verdict& v);
+
 // The report of `interleave run` for one scenario. `shrink_note` says what
 // shrinking did to the failure shown (checker/shrink.hpp), "" when it did not run.
 void print_run_report(std::ostream& out, const Scenario& s, const ExploreSettings& settings,

@@ -102,8 +102,7 @@ std::string show_text(const Trace& t, const std::string& trace_file,
   if (!t.scenario.description.empty()) out += "  " + t.scenario.description + "\n";
   if (!v.message.empty()) {
     out += "\n";
-    indent_lines(out, v.message, "  ");
-    if (!v.cycle.empty()) out += "  wait-for cycle: " + wait_cycle(v) + "\n";
+    indent_lines(out, verdict_message(v), "  ");
   }
 
   InterleavingStyle is;

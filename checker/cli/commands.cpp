@@ -215,7 +215,7 @@ int replay_command(const std::string& trace_file, const std::string& trace_out) 
   Replayed r = replay(*program, t.schedule, stacks, t.settings.max_steps);
   std::string difference;
   if (!r.fits) {
-    difference = "the schedule does not fit the model: " + r.misfit;
+    difference = r.misfit;
   } else if (!same_verdict(r.verdict, t.verdict)) {
     difference = "the verdict differs: recorded \"" + t.verdict.message.substr(0, t.verdict.message.find('\n')) +
                  "\" at step " + std::to_string(t.verdict.step) + ", replayed \"" +

@@ -89,8 +89,7 @@ int shrink_command(const ShrinkArgs& a) {
   }
   std::cout << "VIOLATION  " << a.trace_file << ": " << describe_verdict(r.trace.verdict) << "; "
             << shrink_summary(r) << "\n\n";
-  print_indented(r.trace.verdict.message);
-  if (!r.trace.verdict.cycle.empty()) std::cout << "    wait-for cycle: " << wait_cycle(r.trace.verdict) << "\n";
+  print_indented(verdict_message(r.trace.verdict));
   InterleavingStyle style;
   style.run_steps = thread_decisions(r.trace.schedule);
   std::cout << "\n  the interleaving (" << r.trace.history.size() << " steps, "

@@ -39,6 +39,13 @@ sim::ThreadId ReplayStrategy::pick_thread(std::span<const sim::ThreadId> enabled
   if (!std::binary_search(enabled.begin(), enabled.end(), d.value)) {
     reason_ = where() + ": the schedule runs thread " + name_of(d.value, ex) +
               ", which is not enabled; enabled: " + names_of(enabled, ex);
+    if (d.value < ex.thread_count()) {
+      const sim::Op& op = ex.pending(d.value);
+      reason_ += ex.finished(d.value)
+                     ? "; " + ex.thread_name(d.value) + " has finished"
+                     : "; " + ex.thread_name(d.value) + " sleeps in " + op.label +
+                           (op.touch_count ? " " + ex.object_name(op.touches[0].object) : std::string());
+    }
     return sim::kAbort;
   }
   ++pos_;

@@ -6,6 +6,8 @@
 
 #include <sys/stat.h>
 
+#include <sstream>
+
 #include "checker/oracle.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "cli.hpp"
@@ -233,4 +235,62 @@ TEST_CASE("check --update: an empty outcome list asks for the outcomes; nested a
   CHECK(json::parse(*r2)["a/b"]["x"][2] == json::array({2, 7}));
   CHECK_FALSE(replace_json_value(doc, "/e/missing", json(1)));
   CHECK_FALSE(replace_json_value(doc, "/a~1b/x/9", json(1)));
+}
+
+TEST_CASE("docs/ci.md: the GitHub Actions job installs the Debian packages and its commands run") {
+  const std::string doc = slurp(source("docs/ci.md"));
+  const std::size_t begin = doc.find("```yaml\n");
+  REQUIRE(begin != std::string::npos);
+  const std::size_t end = doc.find("\n```", begin + 8);
+  const std::string yaml = doc.substr(begin + 8, end - begin - 8);
+  fs::path dir = workdir("ci-doc");
+  write(dir / "job.yml", yaml);
+  write(dir / "steps.py", R"(import json, sys, yaml
+doc = yaml.safe_load(open("job.yml"))
+on = doc.get("on", doc.get(True))
+steps = doc["jobs"]["check"]["steps"]
+print(json.dumps({"on": sorted(on), "container": doc["jobs"]["check"]["container"],
+                  "runs": [s.get("run", "") for s in steps], "uses": [s.get("uses", "") for s in steps]}))
+)");
+  if (std::system("python3 -c 'import yaml' >/dev/null 2>&1") != 0) {
+    MESSAGE("SKIPPED: python3 with the yaml module is not installed: the job in docs/ci.md was not read");
+    return;
+  }
+  Cli p = shell(dir, "python3 steps.py");
+  REQUIRE(p.code == 0);
+  const json job = json::parse(p.out);
+  CHECK(job["on"] == json::array({"pull_request", "push"}));
+  CHECK(job["container"].get<std::string>().starts_with("debian:"));
+
+  // Every package scripts/setup installs is installed by the job.
+  const std::string setup = slurp(source("scripts/setup"));
+  const std::size_t a = setup.find("packages=(") + 10;
+  std::istringstream pkgs(setup.substr(a, setup.find(')', a) - a));
+  std::string apt;
+  for (const json& r : job["runs"])
+    if (has(r.get<std::string>(), "apt-get install")) apt = r.get<std::string>();
+  REQUIRE_FALSE(apt.empty());
+  for (std::string pkg; pkgs >> pkg;) CHECK_MESSAGE(has(apt, " " + pkg), pkg);
+
+  // The check and show steps, run as written (on the example scenarios, with this build).
+  fs::create_directories(dir / "build");
+  fs::create_symlink(INTERLEAVE_BIN_PATH, dir / "build" / "interleave");
+  fs::create_directories(dir / "scenarios");
+  for (const auto& e : fs::directory_iterator(source("scenarios/examples")))
+    fs::copy_file(e.path(), dir / "scenarios" / e.path().filename());
+  int ran = 0;
+  for (const json& r : job["runs"]) {
+    const std::string cmd = r.get<std::string>();
+    if (!has(cmd, "build/interleave")) continue;
+    write(dir / "step.sh", "set -e\n" + cmd);
+    Cli c = shell(dir, "bash step.sh");
+    const std::string what = cmd + "\n" + c.out + c.err;
+    CHECK_MESSAGE(c.code == 0, what);
+    ++ran;
+  }
+  CHECK(ran == 2);
+  CHECK(fs::exists(dir / "interleave-junit.xml"));
+  CHECK(fs::exists(dir / "interleave-check.json"));
+  CHECK(fs::exists(dir / "interleave-traces" / "abba.trace.json"));
+  CHECK(fs::exists(dir / "interleave-traces" / "abba.html"));
 }
