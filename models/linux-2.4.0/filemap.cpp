@@ -559,7 +559,8 @@ int Kernel::msync_interval(const std::vector<Pte*>& vma) {
 // user pages of one region; pages in no vma give -EFAULT at the end.
 std::int64_t Kernel::sys_msync(std::uint64_t start, std::uint64_t len) {
   const std::uint64_t ps = s_.geo.page_size;
-  s_.mm.mmap_sem.down("sys_msync: down(mmap_sem)");
+  // (From 2.4.3 on mmap_sem is an rw_semaphore and sys_msync takes it for reading.)
+  pagecache::down_read_mmap_sem(s_.mm, s_.mm.mmap_rwsem ? "sys_msync: down_read(mmap_sem)" : "sys_msync: down(mmap_sem)");
   std::int64_t error = -kEINVAL;
   if (start % ps == 0) {
     len = (len + ps - 1) / ps * ps;
@@ -581,7 +582,7 @@ std::int64_t Kernel::sys_msync(std::uint64_t start, std::uint64_t len) {
     if (!error && !vma.empty()) error = msync_interval(vma);
     if (!error) error = unmapped_error;
   }
-  s_.mm.mmap_sem.up("sys_msync: up(mmap_sem)");
+  pagecache::up_read_mmap_sem(s_.mm, s_.mm.mmap_rwsem ? "sys_msync: up_read(mmap_sem)" : "sys_msync: up(mmap_sem)");
   return error;
 }
 

@@ -36,6 +36,7 @@ void __add_to_page_cache(AddressSpace& mapping, Page& page, std::uint32_t index)
   page_cache_get_in_step(page);
   page.index = index;
   page.mapping = true;
+  page.was_cached = true;
   ++mapping.nrpages;
   mapping.list_move(page, Page::List::clean);
   mapping.hash[index] = &page;

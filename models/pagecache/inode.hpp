@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "models/pagecache/page.hpp"
@@ -17,6 +18,11 @@ struct Inode {
   Inode(sim::Execution& ex, std::uint64_t size, std::uint32_t file_blocks);
 
   sim::Semaphore i_sem;          // inode->i_sem (a mutex: count 1)
+  // inode->i_rwsem of today's kernels (i_sem became i_mutex in 2.6.16 and the
+  // rw_semaphore i_rwsem in 4.7): made only by the variants that take it
+  // (Kernel constructors, before the execution runs), so that the others
+  // keep their objects.
+  std::unique_ptr<sim::RwSemaphore> i_rwsem;
   sim::ObjectId size_obj;        // inode.i_size
   std::uint64_t i_size = 0;
   // ext2: the inode's block map. File block n, once allocated, is disk block n

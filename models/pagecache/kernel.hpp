@@ -53,6 +53,9 @@ class Kernel {
   virtual int writepage(Page& page) = 0;
   // fs/buffer.c try_to_free_buffers (page_launder; called with the page locked).
   virtual int try_to_free_buffers(Page& page, int wait) = 0;
+  // Whether filemap_nopage returns the page locked, as 2.6.23's filemap_fault
+  // does (VM_FAULT_LOCKED): do_no_page then unlocks it after setting the pte.
+  virtual bool nopage_returns_locked() const { return false; }
 
   // ---- the end-of-run epilogue of the lost-data check, run alone
   // Reads [0, i_size) through the page cache (do_generic_file_read into a

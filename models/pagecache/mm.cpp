@@ -1,12 +1,41 @@
 #include "models/pagecache/mm.hpp"
 
 #include "models/pagecache/kernel.hpp"
+#include "models/pagecache/page.hpp"
 #include "models/pagecache/state.hpp"
 #include "models/pagecache/step.hpp"
 
 namespace models::pagecache {
 
 MmStruct::MmStruct(sim::Execution& ex) : mmap_sem(ex, "mm.mmap_sem", 1) {}
+
+void down_read_mmap_sem(MmStruct& mm, const char* label) {
+  if (mm.mmap_rwsem)
+    mm.mmap_rwsem->down_read(label);
+  else
+    mm.mmap_sem.down(label);
+}
+
+void up_read_mmap_sem(MmStruct& mm, const char* label) {
+  if (mm.mmap_rwsem)
+    mm.mmap_rwsem->up_read(label);
+  else
+    mm.mmap_sem.up(label);
+}
+
+void down_write_mmap_sem(MmStruct& mm, const char* label) {
+  if (mm.mmap_rwsem)
+    mm.mmap_rwsem->down_write(label);
+  else
+    mm.mmap_sem.down(label);
+}
+
+void up_write_mmap_sem(MmStruct& mm, const char* label) {
+  if (mm.mmap_rwsem)
+    mm.mmap_rwsem->up_write(label);
+  else
+    mm.mmap_sem.up(label);
+}
 
 Pte* MmStruct::pte_of(std::uint64_t addr, std::uint32_t page_size) {
   auto it = ptes.find(addr / page_size);
@@ -40,6 +69,9 @@ static int do_no_page(State& s, Pte& pte, std::uint64_t address, bool write_acce
   pte.page = page;  // the reference nopage took is the pte's now
   pte.present = true;
   if (write_access) pte.dirty = true;  // pte_mkwrite(pte_mkdirty(entry))
+  // 2.6.23 on (__do_fault): ->fault returned the page locked
+  // (VM_FAULT_LOCKED); it is unlocked once the pte is installed.
+  if (s.kernel->nopage_returns_locked()) UnlockPage(*page);
   return 2;  // Major fault
 }
 
@@ -58,17 +90,19 @@ int handle_mm_fault(State& s, Pte& pte, std::uint64_t address, bool write_access
 // arch/i386/mm/fault.c L106 do_page_fault.
 FaultResult do_page_fault(State& s, std::uint64_t address, bool write) {
   MmStruct& mm = s.mm;
-  mm.mmap_sem.down("do_page_fault: down(mmap_sem)");
+  // (2.4.3 on: down_read(&mm->mmap_sem) of an rw_semaphore.)
+  down_read_mmap_sem(mm, mm.mmap_rwsem ? "do_page_fault: down_read(mmap_sem)" : "do_page_fault: down(mmap_sem)");
+  const char* up_label = mm.mmap_rwsem ? "do_page_fault: up_read(mmap_sem)" : "do_page_fault: up(mmap_sem)";
   // vma = find_vma(mm, address): the vma list does not change while mmap_sem is held.
   Pte* vma = mm.find_vma(address, s.geo.page_size);
   if (!vma) {
     // bad_area: up(&mm->mmap_sem); then SIGSEGV, or the fixup for a kernel access
-    mm.mmap_sem.up("do_page_fault: up(mmap_sem)");
+    up_read_mmap_sem(mm, up_label);
     return FaultResult::sigsegv;
   }
   // good_area: every region of the model is readable and writable.
   const int r = handle_mm_fault(s, *vma, address, write);
-  mm.mmap_sem.up("do_page_fault: up(mmap_sem)");
+  up_read_mmap_sem(mm, up_label);
   return r == 0 ? FaultResult::sigbus : FaultResult::handled;  // do_sigbus: up(mmap_sem) first
 }
 
@@ -77,7 +111,7 @@ FaultResult do_page_fault(State& s, std::uint64_t address, bool write) {
 std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len) {
   MmStruct& mm = s.mm;
   const std::uint64_t ps = s.geo.page_size;
-  mm.mmap_sem.down("sys_munmap: down(mmap_sem)");
+  down_write_mmap_sem(mm, mm.mmap_rwsem ? "sys_munmap: down_write(mmap_sem)" : "sys_munmap: down(mmap_sem)");
   std::int64_t ret = 0;
   if (addr % ps != 0 || (len + ps - 1) / ps == 0) {
     ret = -22;  // -EINVAL
@@ -104,7 +138,7 @@ std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len) {
       }
     }
   }
-  mm.mmap_sem.up("sys_munmap: up(mmap_sem)");
+  up_write_mmap_sem(mm, mm.mmap_rwsem ? "sys_munmap: up_write(mmap_sem)" : "sys_munmap: up(mmap_sem)");
   return ret;
 }
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "models/pagecache/config.hpp"
@@ -43,6 +44,12 @@ struct MmStruct {
   explicit MmStruct(sim::Execution& ex);
 
   sim::Semaphore mmap_sem;
+  // From 2.4.3 on mm->mmap_sem is a struct rw_semaphore: page faults take it
+  // for reading, munmap for writing. Made only by the variants of those
+  // kernels (use_rw_mmap_sem, from their Kernel constructor); the helpers
+  // below then use it instead of the 2.4.0 semaphore.
+  std::unique_ptr<sim::RwSemaphore> mmap_rwsem;
+  void use_rw_mmap_sem(sim::Execution& ex) { mmap_rwsem = std::make_unique<sim::RwSemaphore>(ex, "mm.mmap_sem"); }
   std::map<std::uint64_t, Pte> ptes;  // by vpn: every user page of every region
 
   // The pte of the user page holding `addr`, or nullptr when no region has it.
@@ -52,6 +59,14 @@ struct MmStruct {
   // The object holding the bytes a user access to this page touches.
   sim::ObjectId data_obj(const Pte& pte, const State& s) const;
 };
+
+// mm->mmap_sem taken for reading (down_read; in 2.4.0, whose mmap_sem is a
+// semaphore, down) or for writing (down_write; in 2.4.0, down). Each is one
+// visible operation, as the primitive's.
+void down_read_mmap_sem(MmStruct& mm, const char* label);
+void up_read_mmap_sem(MmStruct& mm, const char* label);
+void down_write_mmap_sem(MmStruct& mm, const char* label);
+void up_write_mmap_sem(MmStruct& mm, const char* label);
 
 enum class FaultResult : std::uint8_t {
   handled,  // the pte is present now: the access is retried

@@ -92,7 +92,7 @@ void page_cache_release_in_step(Page& page) {
   if (page.count <= 0) BUG(page.ex(), "reference count of " + page.name() + " below zero");
   if (--page.count == 0) {
     if (page.mapping) BUG(page.ex(), page.name() + " freed while still in the page cache");
-    if (page.locked()) BUG(page.ex(), page.name() + " freed while locked");
+    if (page.was_cached && page.locked()) BUG(page.ex(), page.name() + " freed while locked");
     page.freed = true;
   }
 }

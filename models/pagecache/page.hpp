@@ -82,6 +82,10 @@ struct Page {
   std::uint64_t serial;      // allocation number in this execution, from 1
   std::uint32_t index;       // page->index
   bool mapping = false;      // page->mapping != NULL: in the page cache
+  // It has been in the page cache: only then is the slot's PG_locked its
+  // own (a spare page that never got in shares the slot's lock with the page
+  // that did, and may be freed while that one is locked).
+  bool was_cached = false;
   bool uptodate = false;     // PG_uptodate
   bool dirty = false;        // PG_dirty
   bool error = false;        // PG_error

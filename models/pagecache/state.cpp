@@ -182,6 +182,7 @@ Page& State::install_cached_page(std::uint32_t index) {
     page.data[b] = at < content.size() ? content[at] : 0;
   }
   page.mapping = true;
+  page.was_cached = true;
   page.uptodate = true;
   page.index = index;
   page.count = 1;  // the page cache's reference

@@ -52,6 +52,10 @@ class State {
   std::vector<File> files;  // one per ThreadSpec, by its index
   Observation obs;
   bool epilogue = false;    // the end-of-run epilogue runs: the agents stop
+  // By thread id: 0, or 1 while the thread is in the fault of a nonblocking
+  // copy (zippel-* variants), 2 once filemap_nopage refused to sleep there
+  // (models/pagecache/uaccess.hpp).
+  std::vector<std::uint8_t> nonblocking_faults;
   std::unique_ptr<Kernel> kernel;
 
   // include/linux/pagemap.h page_cache_alloc: a new struct page for `index`

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 #include "models/pagecache/state.hpp"
 #include "models/pagecache/step.hpp"
@@ -117,6 +118,221 @@ int __get_user(State& s, std::uint64_t addr, std::uint8_t& x) {
       return -14;  // -EFAULT
     }
   }
+}
+
+// include/asm-i386/uaccess.h __put_user (__put_user_asm with its fixup).
+int __put_user(State& s, std::uint64_t addr, std::uint8_t x) {
+  for (;;) {
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) t.w(pte->obj).w(s.mm.data_obj(*pte, s));
+    t.step(s.ex, "__put_user");
+    if (pte && pte->present) {
+      user_bytes(*pte)[addr % s.geo.page_size] = x;
+      pte->dirty = true;
+      return 0;
+    }
+    if (do_page_fault(s, addr, true) != FaultResult::handled) return -14;  // -EFAULT
+  }
+}
+
+// ---------------------------------------------------------------- nonblocking copies
+
+bool fault_is_nonblocking(const State& s) {
+  const sim::ThreadId t = s.ex.current();
+  return t < s.nonblocking_faults.size() && s.nonblocking_faults[t] != 0;
+}
+
+void set_fault_would_block(State& s) {
+  const sim::ThreadId t = s.ex.current();
+  if (t >= s.nonblocking_faults.size() || !s.nonblocking_faults[t])
+    throw std::logic_error("model bug: set_fault_would_block outside a nonblocking fault");
+  s.nonblocking_faults[t] = 2;
+}
+
+namespace {
+
+// do_page_fault with the current thread's faults nonblocking. Returns
+// handled, or sets `eagain` when filemap_nopage would have slept.
+FaultResult nonblocking_fault(State& s, std::uint64_t addr, bool write, bool& eagain) {
+  const sim::ThreadId t = s.ex.current();
+  if (t >= s.nonblocking_faults.size()) s.nonblocking_faults.resize(t + 1, 0);
+  s.nonblocking_faults[t] = 1;
+  const FaultResult r = do_page_fault(s, addr, write);
+  eagain = s.nonblocking_faults[t] == 2;
+  s.nonblocking_faults[t] = 0;
+  return r;
+}
+
+}  // namespace
+
+int __get_user_nonblocking(State& s, std::uint64_t addr, std::uint8_t& x) {
+  for (;;) {
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) t.r(pte->obj).r(s.mm.data_obj(*pte, s));
+    t.step(s.ex, "__get_user_nonblocking");
+    if (pte && pte->present) {
+      x = user_bytes(*pte)[addr % s.geo.page_size];
+      return 0;
+    }
+    bool eagain = false;
+    if (nonblocking_fault(s, addr, false, eagain) != FaultResult::handled) {
+      x = 0;
+      return eagain ? -11 : -14;  // -EAGAIN : -EFAULT
+    }
+  }
+}
+
+NonblockingCopy copy_from_user_nonblocking(State& s, KernelBuf to, std::uint64_t from, std::uint32_t n,
+                                           Bytes* copied, bool zero_fill) {
+  sim::Execution& ex = s.ex;
+  NonblockingCopy r;
+  bool fault_chosen = !s.cfg.faults.copy_from_user;
+  std::uint32_t fault_at = kNoFault;
+  std::uint32_t done = 0;
+  bool failed = false;
+  while (done < n) {
+    const std::uint64_t addr = from + done;
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) t.r(pte->obj).r(s.mm.data_obj(*pte, s));
+    t.w(to.obj).step(ex, "copy_from_user_nonblocking");
+    if (!fault_chosen) {
+      fault_chosen = true;
+      const std::uint32_t v = ex.choose(n + 1, "copy_from_user fails after");
+      if (v > 0) fault_at = v - 1;
+    }
+    if (fault_at == done) {
+      failed = true;
+      break;
+    }
+    std::uint32_t len = chunk_at(s, addr, n - done);
+    if (fault_at != kNoFault) len = std::min(len, fault_at - done);
+    if (!pte || !pte->present) {
+      bool eagain = false;
+      if (nonblocking_fault(s, addr, false, eagain) == FaultResult::handled) continue;
+      if (eagain) {
+        r.eagain = true;
+      } else {
+        failed = true;
+      }
+      break;
+    }
+    const std::uint8_t* src = user_bytes(*pte) + addr % s.geo.page_size;
+    for (std::uint32_t k = 0; k < len; ++k) {
+      const std::uint8_t b = src[k];
+      to.data[done + k] = b;
+      if (copied) copied->push_back(b);
+    }
+    done += len;
+  }
+  r.left = n - done;
+  if (failed && zero_fill) {
+    for (std::uint32_t z = done; z < n;) {
+      const std::uint32_t len = std::min(s.geo.copy_chunk, n - z);
+      if (to.obj != sim::kNoObject) Touches().w(to.obj).step(ex, "__copy_user_zeroing: zero-fill");
+      std::fill_n(to.data + z, len, std::uint8_t{0});
+      z += len;
+    }
+  }
+  return r;
+}
+
+NonblockingCopy copy_to_user_nonblocking(State& s, std::uint64_t to, KernelBuf from, std::uint32_t n,
+                                         Bytes* copied) {
+  sim::Execution& ex = s.ex;
+  NonblockingCopy r;
+  std::uint32_t done = 0;
+  while (done < n) {
+    const std::uint64_t addr = to + done;
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) t.w(pte->obj).w(s.mm.data_obj(*pte, s));
+    t.r(from.obj).step(ex, "copy_to_user_nonblocking");
+    if (!pte || !pte->present) {
+      bool eagain = false;
+      if (nonblocking_fault(s, addr, true, eagain) == FaultResult::handled) continue;
+      r.eagain = eagain;
+      break;
+    }
+    const std::uint32_t len = chunk_at(s, addr, n - done);
+    std::uint8_t* dst = user_bytes(*pte) + addr % s.geo.page_size;
+    for (std::uint32_t k = 0; k < len; ++k) {
+      const std::uint8_t b = from.data[done + k];
+      dst[k] = b;
+      if (copied) copied->push_back(b);
+    }
+    pte->dirty = true;
+    done += len;
+  }
+  r.left = n - done;
+  return r;
+}
+
+// ---------------------------------------------------------------- atomic copies
+
+// include/asm-x86/uaccess_32.h __copy_from_user_inatomic(_nocache) under
+// pagefault_disable (include/linux/uaccess.h): "the uncopied bytes will *NOT*
+// be padded with zeros".
+std::uint32_t copy_from_user_atomic(State& s, KernelBuf to, std::uint64_t from, std::uint32_t n, Bytes* copied,
+                                    std::vector<std::uint64_t>* bad) {
+  sim::Execution& ex = s.ex;
+  bool fault_chosen = !s.cfg.faults.copy_from_user;
+  std::uint32_t fault_at = kNoFault;
+  std::uint32_t done = 0;
+  while (done < n) {
+    const std::uint64_t addr = from + done;
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) t.r(pte->obj).r(s.mm.data_obj(*pte, s));
+    t.w(to.obj).step(ex, "copy_from_user_inatomic");
+    if (!fault_chosen) {
+      fault_chosen = true;
+      const std::uint32_t v = ex.choose(n + 1, "copy_from_user fails after");
+      if (v > 0) fault_at = v - 1;
+    }
+    if (fault_at == done) {
+      if (bad) bad->push_back(addr);
+      break;
+    }
+    std::uint32_t len = chunk_at(s, addr, n - done);
+    if (fault_at != kNoFault) len = std::min(len, fault_at - done);
+    // A page that is not present: do_page_fault sees in_atomic() and goes
+    // straight to the fixup, which ends the copy.
+    if (!pte || !pte->present) break;
+    const std::uint8_t* src = user_bytes(*pte) + addr % s.geo.page_size;
+    for (std::uint32_t k = 0; k < len; ++k) {
+      const std::uint8_t b = src[k];
+      to.data[done + k] = b;
+      if (copied) copied->push_back(b);
+    }
+    done += len;
+  }
+  return n - done;
+}
+
+std::uint32_t __copy_to_user_inatomic(State& s, std::uint64_t to, KernelBuf from, std::uint32_t n, Bytes* copied) {
+  sim::Execution& ex = s.ex;
+  std::uint32_t done = 0;
+  while (done < n) {
+    const std::uint64_t addr = to + done;
+    Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
+    Touches t;
+    if (pte) t.w(pte->obj).w(s.mm.data_obj(*pte, s));
+    t.r(from.obj).step(ex, "copy_to_user_inatomic");
+    if (!pte || !pte->present) break;
+    const std::uint32_t len = chunk_at(s, addr, n - done);
+    std::uint8_t* dst = user_bytes(*pte) + addr % s.geo.page_size;
+    for (std::uint32_t k = 0; k < len; ++k) {
+      const std::uint8_t b = from.data[done + k];
+      dst[k] = b;
+      if (copied) copied->push_back(b);
+    }
+    pte->dirty = true;
+    done += len;
+  }
+  return n - done;
 }
 
 FaultResult user_access(State& s, std::uint64_t addr, bool store, std::uint8_t value, std::uint8_t& loaded) {

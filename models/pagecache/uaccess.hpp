@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/pagecache/config.hpp"
 #include "models/pagecache/mm.hpp"
@@ -46,6 +47,57 @@ std::uint32_t __copy_to_user(State& s, std::uint64_t to, KernelBuf from, std::ui
 // __get_user of one byte (the prefault of generic_file_write): 0, or -EFAULT
 // when the fault could not be handled.
 int __get_user(State& s, std::uint64_t addr, std::uint8_t& x);
+
+// __put_user of one byte (fault_in_pages_writeable of 2.6): 0, or -EFAULT.
+// It stores `x` (the kernel's stores 0) into user memory.
+int __put_user(State& s, std::uint64_t addr, std::uint8_t x);
+
+// ---- Copies that never sleep in a page fault on a locked page ----
+
+// The nonblocking copies of Roman Zippel's mail, idea 1 ("a nonblocking
+// version of copy_(from|to)_user, which returns EAGAIN if it finds a locked
+// page"): chunks as copy_from_user; a chunk that meets a user page that is
+// not present takes the fault with its thread's faults marked nonblocking, so
+// that filemap_nopage fails instead of sleeping on a locked page (the
+// zippel-* variants' filemap_nopage reads the mark: set_fault_would_block).
+// Such a fault ends the copy with `eagain`; nothing is zero-filled then. A
+// fault that cannot be handled ends it too; copy_from_user_nonblocking
+// zero-fills the rest of the destination then only when `zero_fill` (as
+// __copy_user_zeroing's fixup). Injected faults (Config.faults) as in
+// copy_from_user.
+struct NonblockingCopy {
+  std::uint32_t left = 0;  // bytes not copied
+  bool eagain = false;     // a fault would have slept on a locked page
+};
+NonblockingCopy copy_from_user_nonblocking(State& s, KernelBuf to, std::uint64_t from, std::uint32_t n,
+                                           Bytes* copied, bool zero_fill);
+NonblockingCopy copy_to_user_nonblocking(State& s, std::uint64_t to, KernelBuf from, std::uint32_t n,
+                                         Bytes* copied);
+
+// __get_user of one byte whose fault is nonblocking in the same way (the
+// prefault of zippel-combined while it holds a page lock): 0, -EFAULT, or
+// -EAGAIN when the fault would have slept on a locked page.
+int __get_user_nonblocking(State& s, std::uint64_t addr, std::uint8_t& x);
+
+// The thread that runs now is inside a nonblocking copy's fault (for filemap_nopage).
+bool fault_is_nonblocking(const State& s);
+// filemap_nopage found a locked page in a nonblocking fault and did not sleep.
+void set_fault_would_block(State& s);
+
+// pagefault_disable(); __copy_from_user_inatomic() (2.6.24 on: the copy of
+// generic_perform_write): a chunk that meets a user page that is not present
+// takes no fault (in_atomic: straight to the exception fixup), so the copy
+// stops there, never sleeps and takes no lock; the rest of the destination
+// is left as it was (no zero-fill). Returns the bytes not copied. An injected
+// fault (Config.faults.copy_from_user) stops it likewise; the address that
+// faulted is appended to `bad`, when given, so that the caller's fault-in of
+// it fails too (the fault could not be handled).
+std::uint32_t copy_from_user_atomic(State& s, KernelBuf to, std::uint64_t from, std::uint32_t n, Bytes* copied,
+                                    std::vector<std::uint64_t>* bad = nullptr);
+// __copy_to_user_inatomic (2.6's file_read_actor, fast path): the same, the
+// other way; stores set the pte's dirty bit.
+std::uint32_t __copy_to_user_inatomic(State& s, std::uint64_t to, KernelBuf from, std::uint32_t n,
+                                      Bytes* copied = nullptr);
 
 // A load or store of one byte by the thread in user mode (Operation::touch).
 // A fault that cannot be handled would be a signal (SIGSEGV, SIGBUS); the

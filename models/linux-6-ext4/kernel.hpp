@@ -1,0 +1,72 @@
+// Today's buffered read and write paths with ext4's inode-lock rules,
+// derived from linux-2.6.24: generic_perform_write as in gregkh/linux @
+// 1c6d58b8a03b656bfe4c6930a7d6052782c0bc89 mm/filemap.c (write_begin, an
+// atomic copy, write_end; a copy that made no progress retries with the
+// bytes it did copy, and only then faults the source in, with no folio
+// locked), filemap_read of the same tree (a batch of cached pages, i_size
+// read once the pages are uptodate, copies with no lock), today's
+// block_write_begin (no ClearPageUptodate on error) and simple_write_end
+// (zeroes only a page that is not uptodate); the inode lock is the
+// rw_semaphore i_rwsem: ext4_buffered_write_iter takes it exclusive
+// (inode_lock), ext4_file_read_iter takes none for buffered reads
+// (gregkh/linux @ 26b1bfbd8417240adf60564a9991c9ed5ec9e877 fs/ext4/file.c).
+// What stays as in 2.6.24 or 2.4 is in README.md.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "models/linux-2.6.24/kernel.hpp"
+
+namespace models::linux_6_ext4 {
+
+using linux_2_6_24::IovIter;
+using pagecache::Bytes;
+using pagecache::File;
+using pagecache::IoVec;
+using pagecache::Page;
+using pagecache::State;
+
+class Kernel : public linux_2_6_24::Kernel {
+ public:
+  explicit Kernel(State& s);
+
+  // ---- pagecache::Kernel
+  Page* filemap_nopage(pagecache::Pte& area, std::uint64_t address, bool no_share) override;
+
+  // ---- fs/ext4/file.c: ext4_file_write_iter -> ext4_buffered_write_iter;
+  // ext4_file_read_iter -> generic_file_read_iter
+  std::int64_t generic_file_aio_write(File& file, const std::vector<IoVec>& iov, std::uint64_t& ppos,
+                                      Bytes& data) override;
+  std::int64_t generic_file_read(File& filp, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
+                                 Bytes& data) override;
+
+  // ---- mm/filemap.c
+  std::int64_t generic_perform_write(File& file, IovIter& i, std::uint64_t pos, Bytes& data) override;
+  virtual std::uint64_t fault_in_iov_iter_readable(const IovIter& i, std::uint64_t size,
+                                                   const std::vector<std::uint64_t>& bad);
+  virtual std::int64_t filemap_read(File& filp, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
+                                    Bytes& data);
+  virtual int filemap_get_pages(File& filp, std::uint64_t pos, std::uint64_t count, std::vector<Page*>& batch);
+  virtual void filemap_get_read_batch(std::uint64_t index, std::uint64_t max, std::vector<Page*>& batch);
+  virtual int filemap_update_page(std::uint64_t pos, std::uint64_t count, Page& page);
+  virtual int filemap_create_folio(std::uint64_t pos, std::vector<Page*>& batch);
+  virtual int filemap_read_folio(Page& page);
+  void page_cache_sync_readahead(File& filp, std::uint64_t index, std::uint64_t req_size) override;
+
+  // ---- fs/buffer.c
+  int block_write_begin(std::uint64_t pos, unsigned len, Page*& page) override;
+  virtual bool block_is_partially_uptodate(Page& page, std::uint64_t from, std::uint64_t count);
+
+  // ---- fs/libfs.c
+  int simple_write_end(std::uint64_t pos, unsigned len, unsigned copied, Page& page) override;
+
+ protected:
+  // The inode lock around a buffered write (ext4: inode_lock).
+  virtual void write_lock();
+  virtual void write_unlock();
+};
+
+std::unique_ptr<pagecache::Kernel> make_kernel(State& s);
+
+}  // namespace models::linux_6_ext4
