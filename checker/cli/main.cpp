@@ -152,7 +152,8 @@ int real_main(int argc, char** argv) {
   show->footer(
       "One column per thread and one row per step (the kernel function, the object, and the\n"
       "page state after it where it changed: flags L locked, U uptodate, D dirty, E error;\n"
-      "the reference count; the bytes). The step that broke the invariant is marked >>.\n\n"
+      "the reference count; the bytes). The step that broke the invariant is marked >>.\n"
+      "Exit codes: 0 drawn; 2 a bad trace file; 3 the page could not be written.\n\n"
       "Example:\n  interleave show interleave-traces/torn-read.trace.json --html torn-read.html");
 
   CLI::App* models = app.add_subcommand("models", "list the models a scenario can name");
