@@ -230,7 +230,8 @@ void print_run_report(std::ostream& out, const Scenario& s, const ExploreSetting
       plural(r.executions, "execution") + ", " + plural(r.steps, "step") + " in " +
       fmt_seconds(r.elapsed_s) + " (" + rate(double(r.executions), r.elapsed_s) +
       " executions/s, " + rate(double(r.steps), r.elapsed_s) + " steps/s), strategy " +
-      settings.strategy + (settings.strategy == "random" ? " seed " + std::to_string(settings.seed)
+      settings.strategy + (settings.strategy == "random" || settings.strategy == "pct"
+                               ? " seed " + std::to_string(settings.seed)
                                                          : std::string());
   switch (r.status) {
     case Status::pass:

@@ -37,6 +37,7 @@ ExploreSettings apply(ExploreSettings s, const Overrides& o) {
   if (o.max_steps) s.max_steps = *o.max_steps;
   if (o.seed) s.seed = *o.seed;
   if (o.bound) s.bound = *o.bound;
+  if (o.pct_depth) s.pct_depth = *o.pct_depth;
   return effective_settings(s);
 }
 

@@ -25,6 +25,7 @@ struct Overrides {
   std::optional<std::uint64_t> max_steps;
   std::optional<std::uint64_t> seed;
   std::optional<std::uint32_t> bound;  // pb, db: the largest bound
+  std::optional<std::uint32_t> pct_depth;
   std::string trace_out;  // a file (*.json) or a directory; "" the default directory
   bool no_trace = false;
   bool progress = true;   // on a terminal, outside CI

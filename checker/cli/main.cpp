@@ -24,6 +24,13 @@ const char* kExitCodes =
     "not met; 2 bad usage or a bad scenario or trace file; 3 internal error (also\n"
     "nondeterminism in a model); 4 budget exhausted before the search was complete.";
 
+const char* kSearchDefault =
+    "Unless the scenario or --strategy names one, the search is `auto`: exhaustive DPOR\n"
+    "(one schedule per order of the dependent steps) within the budget; if it cannot finish\n"
+    "in half of the budget, PCT for the rest. With no budget DPOR runs to its end, so a pass\n"
+    "is complete. To find a bug fast in a large search, try --strategy pb (iterative\n"
+    "preemption bounding: most bugs need 1 or 2 preemptions).";
+
 void add_search_options(CLI::App* cmd, Overrides& o) {
   std::string strategies = "how to search, overriding the scenario's:";
   std::vector<std::string> names;
@@ -38,6 +45,10 @@ void add_search_options(CLI::App* cmd, Overrides& o) {
       "--bound", [&o](std::uint32_t v) { o.bound = v; },
       "pb, db: the largest preemption / delay bound to try (default: no limit; when schedules "
       "over it are left out the result is inconclusive)");
+  cmd->add_option_function<std::uint32_t>(
+         "--pct-depth", [&o](std::uint32_t v) { o.pct_depth = v; },
+         "pct, auto: the bug depth d (default 3): d - 1 priority change points per execution")
+      ->check(CLI::Range(1, 100));
   cmd->add_option_function<std::uint64_t>(
       "--max-executions", [&o](std::uint64_t v) { o.max_executions = v; },
       "stop after this many executions (0: no limit); the result is then inconclusive");
@@ -79,8 +90,9 @@ int real_main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "explore one or more scenario files and report");
   run->add_option("SCENARIO", run_files, "scenario files (JSON)")->required();
   add_search_options(run, run_opts);
-  run->footer(std::string(kExitCodes) +
+  run->footer(std::string(kSearchDefault) + "\n\n" + kExitCodes +
               "\n\nExample:\n  interleave run scenarios/examples/abba.json --trace-out abba.trace.json\n"
+              "  interleave run --strategy pb scenarios/seed/self-deadlock-reclaim.json\n"
               "  interleave run --strategy random --seed 7 --max-executions 5000 my-scenario.json");
 
   std::string replay_file, replay_out;

@@ -24,10 +24,14 @@ const std::vector<std::string>& known_invariants() {
 
 const std::vector<StrategyInfo>& known_strategies() {
   static const std::vector<StrategyInfo> list = {
+      {"auto", "the default: exhaustive dpor within the budget; if it cannot finish in half of "
+               "it, pct for the rest (no budget: dpor to the end)"},
       {"dfs", "every schedule, depth first"},
       {"dpor", "source-set DPOR with sleep sets: one schedule per order of the dependent steps"},
       {"pb", "iterative preemption bounding: schedules with 0, 1, 2, ... preemptions"},
       {"db", "iterative delay bounding: round-robin schedules with 0, 1, 2, ... delays"},
+      {"pct", "probabilistic concurrency testing: random priorities with pct_depth - 1 change "
+              "points (a bug of depth d is found with probability >= 1/(n k^(d-1)) per execution)"},
       {"random", "seeded random walks"},
   };
   return list;
@@ -42,7 +46,8 @@ std::string one_of(const std::vector<std::string>& names) {
 }
 
 ExploreSettings parse_explore(const json& j, const std::string& path) {
-  jr::Object o(j, path, {"strategy", "max_executions", "time_limit_s", "max_steps", "seed", "bound"});
+  jr::Object o(j, path,
+               {"strategy", "max_executions", "time_limit_s", "max_steps", "seed", "bound", "pct_depth"});
   ExploreSettings e;
   e.strategy = o.string("strategy", e.strategy);
   std::vector<std::string> strategies;
@@ -53,6 +58,7 @@ ExploreSettings parse_explore(const json& j, const std::string& path) {
             near.empty() ? std::string() : "did you mean \"" + near + "\"?");
   }
   if (o.find("bound")) e.bound = static_cast<std::uint32_t>(o.uint("bound", 0, 0, 1000));
+  e.pct_depth = static_cast<std::uint32_t>(o.uint("pct_depth", e.pct_depth, 1, 100));
   e.max_executions = o.uint("max_executions", e.max_executions);
   e.time_limit_s = o.number("time_limit_s", e.time_limit_s, 0, 1e9);
   e.max_steps = o.uint("max_steps", e.max_steps, 1);

@@ -19,12 +19,13 @@ namespace checker {
 inline constexpr std::uint32_t kNoBound = 0xffffffffu;
 
 struct ExploreSettings {
-  std::string strategy = "dfs";      // one of known_strategies()
+  std::string strategy = "auto";     // one of known_strategies()
   std::uint64_t max_executions = 0;  // 0: no limit (random: kDefaultRandomExecutions)
   double time_limit_s = 0;           // 0: no limit
   std::uint64_t max_steps = 10000;   // per execution
   std::uint64_t seed = 0;            // random walks
   std::uint32_t bound = kNoBound;    // pb, db: the largest preemption / delay bound to try
+  std::uint32_t pct_depth = 3;       // pct (and auto's PCT phase): the bug depth d
 };
 
 // The strategies a scenario or --strategy may name, with one line each.

@@ -162,7 +162,8 @@ TEST_CASE("cli: bad scenario files exit 2 with one line naming the file and the 
 
 TEST_CASE("cli: an exhausted budget is inconclusive (exit 4), a complete search passes (exit 0)") {
   fs::path dir = workdir("budget");
-  write(dir / "steps.json", R"({"model": "example:steps", "params": {"threads": 3, "steps": 4}})");
+  write(dir / "steps.json", R"({"model": "example:steps", "params": {"threads": 3, "steps": 4},
+                                "explore": {"strategy": "dfs"}})");
   Cli r = run(dir, "run steps.json --max-executions 10");
   CHECK(r.code == 4);
   CHECK(r.out.starts_with("INCONCLUSIVE  steps.json: no violation in 10 executions"));
@@ -173,6 +174,10 @@ TEST_CASE("cli: an exhausted budget is inconclusive (exit 4), a complete search 
   r = run(dir, "run steps.json");
   CHECK(r.code == 0);
   CHECK(r.out.starts_with("PASS  steps.json: no violation in any of the 34650 executions"));
+  // The default (auto: DPOR first) needs one: the threads share nothing.
+  r = run(dir, "run steps.json --strategy auto");
+  CHECK(r.code == 0);
+  CHECK(r.out.starts_with("PASS  steps.json: no violation in the only execution"));
 }
 
 TEST_CASE("cli: check compares every verdict with its expectation") {

@@ -61,7 +61,7 @@ TEST_CASE("a scenario's generic keys are read") {
 
   Scenario d = parse_scenario(json::parse(R"({"model": "example:abba"})"), "dir/abba-case.json");
   CHECK(d.name == "abba-case");
-  CHECK(d.explore.strategy == "dfs");
+  CHECK(d.explore.strategy == "auto");
   CHECK_FALSE(d.expect);
 }
 
@@ -78,7 +78,7 @@ TEST_CASE("bad scenarios: every error names the JSON path, what was found and wh
   CHECK(error_of(R"({"model": "example:abba", "explore": {"max_executions": -1}})") ==
         "/explore/max_executions|found -1, expected an integer >= 0|");
   CHECK(error_of(R"({"model": "example:abba", "explore": {"strategy": "bfs"}})") ==
-        "/explore/strategy|found \"bfs\", expected one of \"dfs\", \"dpor\", \"pb\", \"db\", \"random\"|"
+        "/explore/strategy|found \"bfs\", expected one of \"auto\", \"dfs\", \"dpor\", \"pb\", \"db\", \"pct\", \"random\"|"
         "did you mean \"dfs\"?");
   CHECK(error_of(R"({"model": "example:abba", "explore": {"max_steps": 0}})") ==
         "/explore/max_steps|found 0, expected an integer >= 1|");

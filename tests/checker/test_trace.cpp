@@ -60,7 +60,7 @@ TEST_CASE("a trace holds the scenario, settings, schedule, verdict and history, 
   CHECK(j["format"] == "interleave-trace");
   CHECK(j["version"] == 1);
   CHECK(j["scenario"]["model"] == "example:abba");
-  CHECK(j["settings"]["strategy"] == "dfs");
+  CHECK(j["settings"]["strategy"] == "auto");
   CHECK(j["schedule"][0] == json::parse(R"({"thread": 0})"));
   CHECK(j["verdict"]["cycle"].size() == 2);
   CHECK(j["history"][1]["thread_name"] == "t1");
@@ -118,7 +118,9 @@ TEST_CASE("bad traces are refused with the JSON path") {
 }
 
 TEST_CASE("the report shows the verdict, the interleaving per thread, the cycle and the trace") {
-  Scenario s = parse_scenario(json::parse(R"({"name": "abba", "model": "example:abba"})"), "abba.json");
+  Scenario s = parse_scenario(
+      json::parse(R"({"name": "abba", "model": "example:abba", "explore": {"strategy": "dfs"}})"),
+      "abba.json");
   ExploreSettings settings = effective_settings(s.explore);
   ExploreResult r = run_scenario(s, settings);
   std::ostringstream out;

@@ -18,7 +18,7 @@ using namespace oracle_test;
 
 namespace {
 
-const char* kAbba = R"({"name": "abba", "model": "example:abba",
+const char* kAbba = R"({"name": "abba", "model": "example:abba", "explore": {"strategy": "dfs"},
   "expect": {"verdict": "violation", "invariant": "deadlock"}})";
 
 // Formatted by hand, with a compact line and a comment-like description: --update
@@ -63,9 +63,10 @@ TEST_CASE("check: every expectation met exits 0 with one line per scenario") {
   fs::path dir = workdir("check-pass");
   write(dir / "s" / "abba.json", kAbba);
   write(dir / "s" / "lost.json", R"({"name": "lost", "model": "example:lost-update",
+      "explore": {"strategy": "dfs"},
       "expect": {"verdict": "pass", "outcomes": ["counter=2", "counter=1"]}})");
   write(dir / "s" / "budget.json", R"({"name": "budget", "model": "example:steps",
-      "params": {"threads": 3, "steps": 4}, "explore": {"max_executions": 5},
+      "params": {"threads": 3, "steps": 4}, "explore": {"strategy": "dfs", "max_executions": 5},
       "expect": {"verdict": "inconclusive"}})");
   Cli r = run(dir, "check s --trace-out traces");
   CHECK(r.code == 0);
