@@ -223,10 +223,16 @@ std::string trace_html(const Trace& t, const TracePage& page) {
          std::string(epilogue_verdict ? " checked" : "") + "> the " +
          plural(t.history.size() - run_steps, "step") +
          " of the end-of-run checks (read back, sync, evict, read again)</label>";
-  h += "<span class=\"legend\">page flags: <b class=\"fl\"><b class=\"L\">L</b></b>locked "
-       "<b class=\"fl\"><b class=\"U\">U</b></b>uptodate <b class=\"fl\"><b class=\"D\">D</b></b>dirty "
-       "<b class=\"fl\"><b class=\"E\">E</b></b>error; cN the reference count; highlighted: changed by the "
-       "step; <span class=\"pre\"></span> a preemption</span>";
+  bool pages = false;
+  for (const auto& row : states)
+    for (const auto& [key, seg] : row) pages = pages || !page_flags(seg).empty();
+  h += "<span class=\"legend\">";
+  if (pages)
+    h += "page flags: <b class=\"fl\"><b class=\"L\">L</b></b>locked "
+         "<b class=\"fl\"><b class=\"U\">U</b></b>uptodate <b class=\"fl\"><b class=\"D\">D</b></b>dirty "
+         "<b class=\"fl\"><b class=\"E\">E</b></b>error; cN the reference count; highlighted: changed by the "
+         "step; ";
+  h += "<span class=\"pre\"></span> a preemption</span>";
   h += "</nav>\n</header>\n<main>\n<div class=\"scroll\">\n<table id=\"swimlanes\">\n<thead><tr><th>step</th>";
   // Lanes with steps of the end-of-run checks only are hidden with them.
   std::vector<bool> elane(sl.lanes.size(), true);
