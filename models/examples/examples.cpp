@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "models/examples/sctbench.hpp"
 #include "sim/primitives.hpp"
 
 namespace models::examples {
@@ -204,7 +205,8 @@ class LockMix final : public Program {
 }  // namespace
 
 const std::vector<ExampleInfo>& examples() {
-  static const std::vector<ExampleInfo> list = {
+  static const std::vector<ExampleInfo> list = [] {
+  std::vector<ExampleInfo> list = {
       {"lost-update", "threads increment a shared counter with load then store, no lock; "
                       "outcome: the final value",
        {{"threads", "incrementing threads", 2, 1, 6}}},
@@ -219,6 +221,11 @@ const std::vector<ExampleInfo>& examples() {
                    "asserts both words (the benchmark's program)",
        {{"threads", "threads", 3, 1, 6}, {"rounds", "rounds per thread", 1, 1, 4}}},
   };
+  // The SCTBench classics (models/examples/sctbench.hpp).
+  const std::vector<ExampleInfo>& classics = sctbench_examples();
+  list.insert(list.end(), classics.begin(), classics.end());
+  return list;
+  }();
   return list;
 }
 
@@ -248,6 +255,7 @@ std::unique_ptr<Program> make_example(std::string_view name, const Params& param
   if (name == "self-deadlock") return std::make_unique<SelfDeadlock>();
   if (name == "steps") return std::make_unique<Steps>(p("threads"), p("steps"));
   if (name == "lock-mix") return std::make_unique<LockMix>(p("threads"), p("rounds"));
+  if (auto classic = make_sctbench(name, *info, params)) return classic;
   throw std::logic_error("example " + info->name + " is listed but not built");
 }
 
