@@ -93,6 +93,33 @@ Replayed replay(models::Program& program, const sim::Schedule& schedule, sim::St
   return r;
 }
 
+void settle(ExploreResult& res, bool bounded_out, models::Program& program, sim::StackPool& stacks,
+            const ExploreOptions& opts) {
+  if (res.complete && bounded_out && res.budget.empty())
+    res.budget = "the search stopped at its maximum bound: " + res.search;
+  if (res.failures.empty()) {
+    res.status = res.complete && !bounded_out ? ExploreResult::Status::pass
+                                              : ExploreResult::Status::inconclusive;
+    return;
+  }
+  const Failure& first = res.failures.front();
+  res.status = first.verdict.kind == sim::Verdict::Kind::internal_error
+                   ? ExploreResult::Status::internal_error
+                   : ExploreResult::Status::violation;
+  if (first.verdict.kind == sim::Verdict::Kind::internal_error && first.schedule.empty())
+    res.error = first.verdict.message;
+  if (!opts.verify_failure) return;
+  res.replay = replay(program, first.schedule, stacks, opts.max_steps);
+  if (!res.replay.fits || !same_verdict(res.replay.verdict, first.verdict)) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = "nondeterminism in the model: execution " + std::to_string(first.execution) +
+                " ended with " + verdict_line(first.verdict) +
+                ", but the same decisions replayed ended with " +
+                verdict_line(res.replay.verdict) +
+                (res.replay.fits ? std::string() : " (" + res.replay.misfit + ")");
+  }
+}
+
 ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::StackPool& stacks,
                       const ExploreOptions& opts) {
   using Clock = std::chrono::steady_clock;
@@ -182,30 +209,7 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
   }
   res.elapsed_s = elapsed();
   if (info) res.search = info->summary();
-  if (res.complete && info && info->bounded_out() && res.budget.empty())
-    res.budget = "the search stopped at its maximum bound: " + res.search;
-
-  if (res.failures.empty()) {
-    res.status = res.complete && !(info && info->bounded_out()) ? ExploreResult::Status::pass
-                                                                : ExploreResult::Status::inconclusive;
-    return res;
-  }
-  const Failure& first = res.failures.front();
-  res.status = first.verdict.kind == sim::Verdict::Kind::internal_error
-                   ? ExploreResult::Status::internal_error
-                   : ExploreResult::Status::violation;
-  if (first.verdict.kind == sim::Verdict::Kind::internal_error && first.schedule.empty())
-    res.error = first.verdict.message;
-  if (!opts.verify_failure) return res;
-  res.replay = replay(program, first.schedule, stacks, opts.max_steps);
-  if (!res.replay.fits || !same_verdict(res.replay.verdict, first.verdict)) {
-    res.status = ExploreResult::Status::nondeterminism;
-    res.error = "nondeterminism in the model: execution " + std::to_string(first.execution) +
-                " ended with " + verdict_line(first.verdict) +
-                ", but the same decisions replayed ended with " +
-                verdict_line(res.replay.verdict) +
-                (res.replay.fits ? std::string() : " (" + res.replay.misfit + ")");
-  }
+  settle(res, info && info->bounded_out(), program, stacks, opts);
   return res;
 }
 

@@ -98,6 +98,13 @@ std::string invariant_of(const sim::Verdict& v);
 ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::StackPool& stacks,
                       const ExploreOptions& opts);
 
+// After a search: the status from the failures, completeness and the bound
+// (a search that stopped at its maximum bound is inconclusive); the first
+// failure re-run with history and compared (nondeterminism otherwise), when
+// opts.verify_failure. explore() ends with it; so do split searches.
+void settle(ExploreResult& res, bool bounded_out, models::Program& program, sim::StackPool& stacks,
+            const ExploreOptions& opts);
+
 // Runs `schedule` once through the replay strategy, with history on.
 Replayed replay(models::Program& program, const sim::Schedule& schedule, sim::StackPool& stacks,
                 std::uint64_t max_steps);

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "checker/parallel.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/strategies/auto.hpp"
 #include "checker/strategies/delay_bounding.hpp"
@@ -42,12 +43,10 @@ ExploreOptions explore_options(const ExploreSettings& s) {
 
 ExploreResult run_scenario(const Scenario& s, const ExploreSettings& settings,
                            std::function<void(const Progress&)> progress) {
-  std::unique_ptr<models::Program> program = make_program(s);
-  std::unique_ptr<sim::Strategy> strategy = make_strategy(settings);
-  sim::StackPool stacks;
   ExploreOptions opts = explore_options(settings);
   opts.progress = std::move(progress);
-  return explore(*program, *strategy, stacks, opts);
+  const unsigned jobs = settings.jobs == 0 ? default_jobs() : settings.jobs;
+  return explore_parallel([&s] { return make_program(s); }, settings, opts, jobs);
 }
 
 Trace make_trace(const Scenario& s, const ExploreSettings& settings, const ExploreResult& r) {

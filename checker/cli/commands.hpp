@@ -26,6 +26,7 @@ struct Overrides {
   std::optional<std::uint64_t> seed;
   std::optional<std::uint32_t> bound;  // pb, db: the largest bound
   std::optional<std::uint32_t> pct_depth;
+  std::optional<unsigned> jobs;  // worker threads (default: the machine's cores)
   std::string trace_out;  // a file (*.json) or a directory; "" the default directory
   bool no_trace = false;
   bool progress = true;   // on a terminal, outside CI

@@ -45,6 +45,12 @@ void add_search_options(CLI::App* cmd, Overrides& o) {
       "--bound", [&o](std::uint32_t v) { o.bound = v; },
       "pb, db: the largest preemption / delay bound to try (default: no limit; when schedules "
       "over it are left out the result is inconclusive)");
+  cmd->add_option_function<unsigned>(
+         "--jobs,-j", [&o](unsigned v) { o.jobs = v; },
+         "worker threads (default: the machine's cores). dfs, pb, db, pct, random and auto's "
+         "PCT phase are split among them and give the same executions, counts, verdict and "
+         "trace as one worker; dpor runs on one")
+      ->check(CLI::Range(1u, 1024u));
   cmd->add_option_function<std::uint32_t>(
          "--pct-depth", [&o](std::uint32_t v) { o.pct_depth = v; },
          "pct, auto: the bug depth d (default 3): d - 1 priority change points per execution")

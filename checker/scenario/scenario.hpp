@@ -26,6 +26,8 @@ struct ExploreSettings {
   std::uint64_t seed = 0;            // random walks
   std::uint32_t bound = kNoBound;    // pb, db: the largest preemption / delay bound to try
   std::uint32_t pct_depth = 3;       // pct (and auto's PCT phase): the bug depth d
+  // Not read from a scenario file (it depends on the machine): --jobs.
+  unsigned jobs = 0;                 // worker threads; 0: the machine's cores
 };
 
 // The strategies a scenario or --strategy may name, with one line each.

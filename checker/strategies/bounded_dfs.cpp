@@ -5,6 +5,11 @@
 namespace checker {
 
 namespace {
+template <class B>
+void fix_to_root(B& b, std::uint32_t alt) {
+  b.tried = alt < b.count ? alt : b.count - 1;
+  b.limit = b.tried + 1;
+}
 std::string nondeterminism(const sim::Execution& ex, const std::string& what) {
   return "nondeterminism in the model: at step " + std::to_string(ex.steps()) + " " + what +
          ", unlike an earlier execution with the same decisions";
@@ -40,10 +45,13 @@ sim::ThreadId BoundedDfs::pick_thread(std::span<const sim::ThreadId> enabled,
     cost_ = b.cost_before + a.cost;
     return a.thread;
   }
-  path_.push_back({false, n, 0, static_cast<std::uint32_t>(pool_.size()), cost_});
+  path_.push_back({false, n, 0, static_cast<std::uint32_t>(pool_.size()), cost_, n});
   pool_.insert(pool_.end(), scratch_.begin(), scratch_.begin() + n);
-  ++pos_;
-  return scratch_[0].thread;  // costs 0
+  Branch& b = path_[pos_++];
+  if (pos_ <= root_.size()) fix_to_root(b, root_[pos_ - 1]);
+  const Alt& a = pool_[b.offset + b.tried];
+  cost_ = b.cost_before + a.cost;
+  return a.thread;
 }
 
 std::uint32_t BoundedDfs::pick_value(std::uint32_t n, const char* label, const sim::Execution& ex) {
@@ -57,9 +65,49 @@ std::uint32_t BoundedDfs::pick_value(std::uint32_t n, const char* label, const s
     ++pos_;
     return b.tried;
   }
-  path_.push_back({true, n, 0, static_cast<std::uint32_t>(pool_.size()), cost_});
-  ++pos_;
-  return 0;
+  path_.push_back({true, n, 0, static_cast<std::uint32_t>(pool_.size()), cost_, n});
+  Branch& b = path_[pos_++];
+  if (pos_ <= root_.size()) fix_to_root(b, root_[pos_ - 1]);
+  return b.tried;
+}
+
+void BoundedDfs::set_iteration(std::uint32_t bound) {
+  iterate_ = false;
+  bound_ = bound;
+  per_bound_.assign(1, 0);
+  cut_ = false;
+  done_ = false;
+  path_.clear();
+  pool_.clear();
+}
+
+void BoundedDfs::set_root(std::span<const std::uint32_t> prefix) {
+  root_.assign(prefix.begin(), prefix.end());
+  path_.clear();
+  pool_.clear();
+  done_ = false;
+}
+
+void BoundedDfs::last_path(Path& out) const {
+  out.clear();
+  for (std::size_t i = 0; i < pos_ && i < path_.size(); ++i) out.push_back(path_[i].tried);
+}
+
+bool BoundedDfs::donate(std::vector<Path>& out) {
+  for (std::size_t i = root_.size(); i < path_.size(); ++i) {
+    Branch& b = path_[i];
+    if (b.tried + 1 >= b.limit) continue;
+    Path prefix;
+    for (std::size_t j = 0; j < i; ++j) prefix.push_back(path_[j].tried);
+    for (std::uint32_t alt = b.tried + 1; alt < b.limit; ++alt) {
+      prefix.push_back(alt);
+      out.push_back(prefix);
+      prefix.pop_back();
+    }
+    b.limit = b.tried + 1;
+    return true;
+  }
+  return false;
 }
 
 void BoundedDfs::restart_iteration() {
@@ -76,7 +124,7 @@ bool BoundedDfs::end_execution(const sim::Execution&) {
     pool_.resize(path_.empty() ? 0
                                : path_.back().offset + (path_.back().is_value ? 0 : path_.back().count));
   }
-  while (!path_.empty() && path_.back().tried + 1 >= path_.back().count) {
+  while (!path_.empty() && path_.back().tried + 1 >= path_.back().limit) {
     pool_.resize(path_.back().offset);
     path_.pop_back();
   }
@@ -85,6 +133,10 @@ bool BoundedDfs::end_execution(const sim::Execution&) {
     return true;
   }
   // This iteration is exhausted.
+  if (!iterate_) {
+    done_ = true;
+    return false;
+  }
   if (cut_ && bound_ < max_bound_) {
     ++bound_;
     restart_iteration();
@@ -96,16 +148,22 @@ bool BoundedDfs::end_execution(const sim::Execution&) {
 }
 
 std::string BoundedDfs::summary() const {
-  std::string s = std::string(cost_name()) + " bound " + std::to_string(bound_);
-  if (done_ && per_bound_.size() > 1) {
+  return summary_text(cost_name(), bound_, per_bound_, done_, bounded_out_);
+}
+
+std::string BoundedDfs::summary_text(const char* cost_name, std::uint32_t bound,
+                                     const std::vector<std::uint64_t>& per_bound, bool done,
+                                     bool bounded_out) {
+  std::string s = std::string(cost_name) + " bound " + std::to_string(bound);
+  if (done && per_bound.size() > 1) {
     s += " (executions per bound:";
-    for (std::size_t b = 0; b < per_bound_.size(); ++b)
-      s += (b ? ", " : " ") + std::to_string(per_bound_[b]);
+    for (std::size_t b = 0; b < per_bound.size(); ++b)
+      s += (b ? ", " : " ") + std::to_string(per_bound[b]);
     s += ")";
   }
-  if (done_)
-    s += bounded_out_ ? ": schedules over the maximum bound were left out"
-                      : ": no schedule needs more";
+  if (done)
+    s += bounded_out ? ": schedules over the maximum bound were left out"
+                     : ": no schedule needs more";
   return s;
 }
 

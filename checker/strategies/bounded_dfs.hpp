@@ -21,13 +21,14 @@
 #include <string>
 #include <vector>
 
+#include "checker/strategies/partition.hpp"
 #include "checker/strategies/search.hpp"
 #include "sim/schedule.hpp"
 #include "sim/strategy.hpp"
 
 namespace checker {
 
-class BoundedDfs : public sim::Strategy, public SearchInfo {
+class BoundedDfs : public sim::Strategy, public SearchInfo, public TreeSearch {
  public:
   static constexpr std::uint32_t kNoMaximum = std::numeric_limits<std::uint32_t>::max();
 
@@ -42,6 +43,9 @@ class BoundedDfs : public sim::Strategy, public SearchInfo {
   std::string abort_reason() const override { return abort_reason_; }
 
   std::string summary() const override;
+  static std::string summary_text(const char* cost_name, std::uint32_t bound,
+                                  const std::vector<std::uint64_t>& per_bound, bool done,
+                                  bool bounded_out);
   std::string position() const override {
     return std::string(cost_name()) + " bound " + std::to_string(bound_);
   }
@@ -58,6 +62,15 @@ class BoundedDfs : public sim::Strategy, public SearchInfo {
   bool done() const { return done_; }
   // What a unit of cost is called: "preemption", "delay".
   virtual const char* cost_name() const = 0;
+
+  // For a search split among workers: from now on, only iteration `bound`
+  // (the search ends with it instead of going on to the next), from the root.
+  void set_iteration(std::uint32_t bound);
+  // This iteration left out a schedule over its bound (so another is needed).
+  bool cut() const { return cut_; }
+  void set_root(std::span<const std::uint32_t> prefix) override;
+  void last_path(Path& out) const override;
+  bool donate(std::vector<Path>& out) override;
 
  protected:
   struct Alt {
@@ -76,6 +89,7 @@ class BoundedDfs : public sim::Strategy, public SearchInfo {
     std::uint32_t tried = 0;        // the alternative this execution takes
     std::uint32_t offset = 0;       // thread points: where its alternatives start in pool_
     std::uint32_t cost_before = 0;  // cost of the path before this decision
+    std::uint32_t limit = 0;        // alternatives from `tried` up to here are this search's
   };
   void restart_iteration();
 
@@ -89,6 +103,8 @@ class BoundedDfs : public sim::Strategy, public SearchInfo {
   std::vector<Alt> pool_;
   std::vector<Alt> scratch_;
   std::size_t pos_ = 0;
+  Path root_;             // the first branch points take these alternatives, and only them
+  bool iterate_ = true;   // go on to the next bound when an iteration is exhausted
   std::vector<std::uint64_t> per_bound_{0};
   std::string abort_reason_;
 };

@@ -15,6 +15,11 @@ std::string thread_list(std::span<const sim::ThreadId> ts, const sim::Execution&
   }
   return "{" + s + "}";
 }
+// A branch point inside the root prefix: only the alternative the prefix names.
+void fix_to_root(DfsStrategy::Branch& b, std::uint32_t alt) {
+  b.tried = alt < b.count ? alt : b.count - 1;
+  b.limit = b.tried + 1;
+}
 }  // namespace
 
 void DfsStrategy::begin_execution() {
@@ -42,10 +47,10 @@ sim::ThreadId DfsStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
     ++pos_;
     return enabled[b.tried];
   }
-  path_.push_back({false, n, 0, static_cast<std::uint32_t>(pool_.size())});
+  path_.push_back({false, n, 0, static_cast<std::uint32_t>(pool_.size()), n});
   pool_.insert(pool_.end(), enabled.begin(), enabled.end());
-  ++pos_;
-  return enabled[0];
+  if (pos_ < root_.size()) fix_to_root(path_.back(), root_[pos_]);
+  return enabled[path_[pos_++].tried];
 }
 
 std::uint32_t DfsStrategy::pick_value(std::uint32_t n, const char* label,
@@ -63,9 +68,39 @@ std::uint32_t DfsStrategy::pick_value(std::uint32_t n, const char* label,
     ++pos_;
     return b.tried;
   }
-  path_.push_back({true, n, 0, static_cast<std::uint32_t>(pool_.size())});
-  ++pos_;
-  return 0;
+  path_.push_back({true, n, 0, static_cast<std::uint32_t>(pool_.size()), n});
+  if (pos_ < root_.size()) fix_to_root(path_.back(), root_[pos_]);
+  return path_[pos_++].tried;
+}
+
+void DfsStrategy::set_root(std::span<const std::uint32_t> prefix) {
+  root_.assign(prefix.begin(), prefix.end());
+  path_.clear();
+  pool_.clear();
+  pos_ = 0;
+  done_ = false;
+}
+
+void DfsStrategy::last_path(Path& out) const {
+  out.clear();
+  for (std::size_t i = 0; i < pos_ && i < path_.size(); ++i) out.push_back(path_[i].tried);
+}
+
+bool DfsStrategy::donate(std::vector<Path>& out) {
+  for (std::size_t i = root_.size(); i < path_.size(); ++i) {
+    Branch& b = path_[i];
+    if (b.tried + 1 >= b.limit) continue;
+    Path prefix;
+    for (std::size_t j = 0; j < i; ++j) prefix.push_back(path_[j].tried);
+    for (std::uint32_t alt = b.tried + 1; alt < b.limit; ++alt) {
+      prefix.push_back(alt);
+      out.push_back(prefix);
+      prefix.pop_back();
+    }
+    b.limit = b.tried + 1;
+    return true;
+  }
+  return false;
 }
 
 bool DfsStrategy::end_execution(const sim::Execution&) {
@@ -75,7 +110,7 @@ bool DfsStrategy::end_execution(const sim::Execution&) {
     path_.resize(pos_);
     pool_.resize(path_.empty() ? 0 : path_.back().offset + (path_.back().is_value ? 0 : path_.back().count));
   }
-  while (!path_.empty() && path_.back().tried + 1 >= path_.back().count) {
+  while (!path_.empty() && path_.back().tried + 1 >= path_.back().limit) {
     pool_.resize(path_.back().offset);
     path_.pop_back();
   }

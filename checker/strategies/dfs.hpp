@@ -18,17 +18,19 @@
 #include <string>
 #include <vector>
 
+#include "checker/strategies/partition.hpp"
 #include "sim/strategy.hpp"
 
 namespace checker {
 
-class DfsStrategy final : public sim::Strategy {
+class DfsStrategy final : public sim::Strategy, public TreeSearch {
  public:
   struct Branch {
     bool is_value = false;
     std::uint32_t count = 0;   // alternatives: enabled threads, or the value range
     std::uint32_t tried = 0;   // index of the alternative this execution takes
     std::uint32_t offset = 0;  // thread points: where the enabled threads start in the pool
+    std::uint32_t limit = 0;   // alternatives from `tried` up to here are this search's
   };
 
   void begin_execution() override;
@@ -46,10 +48,15 @@ class DfsStrategy final : public sim::Strategy {
   // True once every path has been explored.
   bool done() const { return done_; }
 
+  void set_root(std::span<const std::uint32_t> prefix) override;
+  void last_path(Path& out) const override;
+  bool donate(std::vector<Path>& out) override;
+
  private:
   std::vector<Branch> path_;
   std::vector<sim::ThreadId> pool_;
   std::size_t pos_ = 0;  // next branch point of the current execution
+  Path root_;            // the first branch points take these alternatives, and only them
   bool done_ = false;
   std::string abort_reason_;
 };

@@ -8,21 +8,11 @@
 
 namespace checker {
 
-namespace {
-// splitmix64 of the seed and the execution number: independent streams.
-std::uint64_t mix(std::uint64_t seed, std::uint64_t index) {
-  std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-}  // namespace
-
 PctStrategy::PctStrategy(std::uint64_t seed, std::uint32_t depth)
-    : seed_(seed), depth_(std::max<std::uint32_t>(depth, 1)), rng_(mix(seed, 0)) {}
+    : seed_(seed), depth_(std::max<std::uint32_t>(depth, 1)), rng_(stream_seed(seed, 0)) {}
 
 void PctStrategy::begin_execution() {
-  rng_ = Xoshiro256(mix(seed_, index_));
+  rng_ = Xoshiro256(stream_seed(seed_, index_));
   started_ = false;
   step_ = 0;
 }
@@ -73,6 +63,13 @@ bool PctStrategy::end_execution(const sim::Execution& ex) {
   }
   ++index_;
   return true;
+}
+
+void PctStrategy::learn_from(const IndexedSearch& first) {
+  if (const auto* p = dynamic_cast<const PctStrategy*>(&first)) {
+    k_ = p->k_;
+    threads_ = p->threads_;
+  }
 }
 
 std::string PctStrategy::summary() const {

@@ -17,13 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "checker/strategies/partition.hpp"
 #include "checker/strategies/random.hpp"
 #include "checker/strategies/search.hpp"
 #include "sim/strategy.hpp"
 
 namespace checker {
 
-class PctStrategy final : public sim::Strategy, public SearchInfo {
+class PctStrategy final : public sim::Strategy, public SearchInfo, public IndexedSearch {
  public:
   PctStrategy(std::uint64_t seed, std::uint32_t depth);
 
@@ -39,7 +40,10 @@ class PctStrategy final : public sim::Strategy, public SearchInfo {
 
   // Runs execution number `index` (from 0) next; the explorer's executions
   // run 0, 1, 2, ... without it.
-  void seek(std::uint64_t index) { index_ = index; }
+  void seek(std::uint64_t index) override { index_ = index; }
+  // Execution 0 gives k.
+  std::uint64_t warmup() const override { return 1; }
+  void learn_from(const IndexedSearch& first) override;
   std::uint32_t depth() const { return depth_; }
   std::uint64_t steps_k() const { return k_; }
   std::uint64_t seed() const { return seed_; }

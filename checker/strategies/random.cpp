@@ -12,6 +12,11 @@ std::uint64_t splitmix64(std::uint64_t& x) {
 std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 }  // namespace
 
+std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t index) {
+  std::uint64_t x = seed ^ (0x9e3779b97f4a7c15ULL * (index + 1));
+  return splitmix64(x);
+}
+
 Xoshiro256::Xoshiro256(std::uint64_t seed) {
   for (std::uint64_t& s : s_) s = splitmix64(seed);
 }

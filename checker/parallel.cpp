@@ -1,0 +1,599 @@
+#include "checker/parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "checker/run.hpp"
+#include "checker/strategies/bounded_dfs.hpp"
+#include "checker/strategies/dpor.hpp"
+#include "checker/strategies/partition.hpp"
+#include "checker/strategies/pct.hpp"
+#include "checker/strategies/search.hpp"
+#include "sim/stack_pool.hpp"
+
+namespace checker {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string time_budget_text(double s) {
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%g", s);
+  return std::string("the time budget (") + secs + " s, --time-limit) ran out";
+}
+
+std::string execution_budget_text(std::uint64_t n) {
+  return "the execution budget (" + std::to_string(n) + " executions, --max-executions) ran out";
+}
+
+// One execution, as explore() runs it.
+struct OneRun {
+  bool failed = false;
+  bool pruned = false;
+  bool aborted = false;  // nondeterminism: the strategy could not go on
+  sim::Verdict verdict;  // when failed or aborted
+  std::uint64_t steps = 0;
+};
+
+OneRun run_one(models::Program& program, sim::Execution& ex, sim::Strategy& strategy,
+               SearchInfo* info, const sim::ExecutionOptions& eo) {
+  OneRun r;
+  ex.reset();
+  sim::Verdict end_verdict;
+  const sim::Verdict* verdict = &end_verdict;
+  try {
+    program.setup(ex);
+    const sim::Verdict& run_verdict = ex.run(strategy, eo);
+    if (info) info->run_ended(ex);
+    if (run_verdict.failed())
+      verdict = &run_verdict;
+    else
+      end_verdict = program.check_end(ex);
+  } catch (const std::exception& e) {
+    end_verdict.kind = sim::Verdict::Kind::internal_error;
+    end_verdict.invariant = "internal-error";
+    end_verdict.message =
+        std::string("the model threw outside its threads (setup, run or end checks): ") + e.what();
+    verdict = &end_verdict;
+  }
+  r.steps = ex.steps();
+  if (verdict->kind == sim::Verdict::Kind::aborted && info && info->pruned()) {
+    r.pruned = true;
+  } else if (verdict->kind == sim::Verdict::Kind::aborted) {
+    r.aborted = true;
+    r.verdict = *verdict;
+  } else if (verdict->failed()) {
+    r.failed = true;
+    r.verdict = *verdict;
+  }
+  return r;
+}
+
+void add_outcome(std::set<std::string>& outcomes, bool& truncated, std::string o, std::size_t max) {
+  if (truncated) return;
+  if (outcomes.size() < max || outcomes.count(o))
+    outcomes.insert(std::move(o));
+  else
+    truncated = true;
+}
+
+// What one worker keeps for itself.
+struct Worker {
+  std::unique_ptr<models::Program> program;
+  sim::StackPool stacks;
+  std::unique_ptr<sim::Execution> ex;
+  std::unique_ptr<sim::Strategy> strategy;
+  SearchInfo* info = nullptr;
+
+  Worker(const ProgramFactory& make, const ExploreSettings& settings)
+      : program(make()), ex(std::make_unique<sim::Execution>(stacks)), strategy(make_strategy(settings)) {
+    info = dynamic_cast<SearchInfo*>(strategy.get());
+  }
+};
+
+// Counters every worker adds to, read by the progress line and the budgets.
+struct Shared {
+  Clock::time_point start = Clock::now();
+  std::atomic<std::uint64_t> executions{0};  // started (budget reservations)
+  std::atomic<std::uint64_t> steps{0};
+  std::atomic<std::uint64_t> depth{0};
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::string budget;  // what stopped the search (under mu)
+  std::string error;   // nondeterminism (under mu)
+
+  void note_depth(std::uint64_t d) {
+    std::uint64_t cur = depth.load(std::memory_order_relaxed);
+    while (d > cur && !depth.compare_exchange_weak(cur, d, std::memory_order_relaxed)) {
+    }
+  }
+  // Takes one execution of the budget; false when it ran out.
+  bool reserve(const ExploreOptions& o) {
+    const std::uint64_t n = executions.fetch_add(1, std::memory_order_relaxed);
+    if (o.max_executions != 0 && n >= o.max_executions) {
+      executions.fetch_sub(1, std::memory_order_relaxed);
+      halt(execution_budget_text(o.max_executions));
+      return false;
+    }
+    return true;
+  }
+  void halt(const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (budget.empty() && error.empty()) budget = why;
+    stop = true;
+  }
+  void fail(const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (error.empty()) error = why;
+    stop = true;
+  }
+  bool out_of_time(const ExploreOptions& o) {
+    if (o.time_limit_s > 0 && seconds_since(start) >= o.time_limit_s) {
+      halt(time_budget_text(o.time_limit_s));
+      return true;
+    }
+    return false;
+  }
+};
+
+// Runs `body(i)` on `jobs` threads and, on this one, the progress line until
+// they are done.
+void run_workers(unsigned jobs, Shared& shared, const ExploreOptions& opts,
+                 const std::function<void(unsigned)>& body,
+                 const std::function<double()>& estimate = {}) {
+  std::mutex mu;
+  std::condition_variable cv;
+  unsigned running = jobs;
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < jobs; ++i)
+    threads.emplace_back([&, i] {
+      body(i);
+      std::lock_guard<std::mutex> lock(mu);
+      --running;
+      cv.notify_all();
+    });
+  double next = opts.progress_interval_s;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      if (cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return running == 0; })) break;
+    }
+    const double now = seconds_since(shared.start);
+    if (opts.progress && now >= next) {
+      opts.progress(Progress{shared.executions.load(), shared.steps.load(), shared.depth.load(), now,
+                             estimate ? estimate() : 0.0});
+      next = now + opts.progress_interval_s;
+    }
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+// ---------------------------------------------------------------- tree searches
+
+struct FailureAt {
+  Path path;
+  std::uint64_t ordinal = 0;  // its place among its piece's executions, from 1
+  std::uint64_t steps = 0;    // steps of its piece up to and including it
+  Failure failure;
+};
+
+// The executions one worker ran for one task: the subtree of `key`, less the
+// subtrees it gave away.
+struct Piece {
+  Path key;
+  std::uint64_t executions = 0, blocked = 0, steps = 0, depth = 0;
+  std::set<std::string> outcomes;
+  bool outcomes_truncated = false;
+  std::vector<FailureAt> failures;
+};
+
+struct TreeRun {
+  std::vector<Piece> pieces;
+  bool cut = false;       // bounded searches: some worker left a schedule out
+  bool stopped = false;   // a budget or an error stopped it
+};
+
+// One tree search (or one iteration of a bounded one) over `jobs` workers.
+TreeRun run_tree(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
+                 const ExploreOptions& opts, Shared& shared, std::optional<std::uint32_t> bound,
+                 const std::string& position) {
+  std::mutex mu;
+  std::vector<Path> queue{Path{}};  // sorted; the least first
+  unsigned busy = 0;
+  std::atomic<bool> hungry{false};
+  std::optional<Path> cutoff;      // the least failing path so far (under mu)
+  std::atomic<bool> has_cutoff{false};
+  TreeRun run;
+
+  sim::ExecutionOptions eo;
+  eo.max_steps = opts.max_steps;
+  auto body = [&](unsigned) {
+    Worker w(make, settings);
+    auto* tree = dynamic_cast<TreeSearch*>(w.strategy.get());
+    auto* bounded = dynamic_cast<BoundedDfs*>(w.strategy.get());
+    if (bounded && bound) bounded->set_iteration(*bound);
+    Path path;
+    std::vector<Path> given;
+    for (;;) {
+      Path task;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        while (queue.empty() && busy > 0 && !shared.stop) {
+          hungry = true;
+          lock.unlock();
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+          lock.lock();
+        }
+        if (queue.empty() || shared.stop) break;
+        task = std::move(queue.front());
+        queue.erase(queue.begin());
+        if (cutoff && task > *cutoff) continue;  // after the failure: not needed
+        ++busy;
+      }
+      tree->set_root(task);
+      Piece piece;
+      piece.key = task;
+      std::uint64_t n = 0;
+      for (;;) {
+        if (shared.stop) break;
+        if ((n++ & 15) == 0 && shared.out_of_time(opts)) break;
+        if (!shared.reserve(opts)) break;
+        OneRun r = run_one(*w.program, *w.ex, *w.strategy, w.info, eo);
+        tree->last_path(path);
+        if (has_cutoff.load(std::memory_order_acquire)) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (cutoff && path > *cutoff) {  // beyond the failure: not counted, and nothing more here
+            shared.executions.fetch_sub(1);
+            break;
+          }
+        }
+        if (r.aborted) {
+          shared.fail(r.verdict.message);
+          break;
+        }
+        ++piece.executions;
+        piece.steps += r.steps;
+        piece.depth = std::max(piece.depth, r.steps);
+        shared.steps.fetch_add(r.steps, std::memory_order_relaxed);
+        shared.note_depth(r.steps);
+        if (r.pruned) {
+          ++piece.blocked;
+        } else if (r.failed) {
+          piece.failures.push_back({path, piece.executions, piece.steps,
+                                    Failure{r.verdict, w.ex->schedule(), 0, position}});
+          if (opts.stop_at_first_failure) {
+            std::lock_guard<std::mutex> lock(mu);
+            if (!cutoff || path < *cutoff) cutoff = path;
+            has_cutoff.store(true, std::memory_order_release);
+            break;
+          }
+        } else if (opts.collect_outcomes) {
+          add_outcome(piece.outcomes, piece.outcomes_truncated, w.program->outcome(), opts.max_outcomes);
+        }
+        if (!w.strategy->end_execution(*w.ex)) break;
+        if (hungry.load(std::memory_order_relaxed)) {
+          given.clear();
+          if (tree->donate(given)) {
+            std::lock_guard<std::mutex> lock(mu);
+            for (Path& p : given) queue.insert(std::upper_bound(queue.begin(), queue.end(), p), std::move(p));
+            hungry = false;
+          }
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      if (bounded && bounded->cut()) run.cut = true;
+      run.pieces.push_back(std::move(piece));
+      --busy;
+    }
+  };
+  run_workers(jobs, shared, opts, body);
+  run.stopped = shared.stop;
+  return run;
+}
+
+// Adds a tree run to the result, counting only what one worker would have run.
+// Returns true when it found a failure that stops the search.
+bool merge_tree(ExploreResult& res, TreeRun& run, const ExploreOptions& opts,
+                std::uint64_t executions_before) {
+  std::vector<FailureAt*> failures;
+  for (Piece& p : run.pieces)
+    for (FailureAt& f : p.failures) failures.push_back(&f);
+  std::sort(failures.begin(), failures.end(), [](const FailureAt* a, const FailureAt* b) { return a->path < b->path; });
+  const FailureAt* first = opts.stop_at_first_failure && !failures.empty() ? failures.front() : nullptr;
+  const Piece* first_piece = nullptr;
+  if (first)
+    for (const Piece& p : run.pieces)
+      for (const FailureAt& f : p.failures)
+        if (&f == first) first_piece = &p;
+  std::uint64_t executions = 0;
+  for (Piece& p : run.pieces) {
+    if (first && &p == first_piece) {  // up to the failure, where it stopped
+      executions += first->ordinal;
+      res.steps += first->steps;
+      for (const std::string& o : p.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+      continue;
+    }
+    if (first && !(p.key < first->path)) continue;  // after the failure
+    executions += p.executions;
+    res.blocked += p.blocked;
+    res.steps += p.steps;
+    res.depth = std::max(res.depth, p.depth);
+    for (const std::string& o : p.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+    res.outcomes_truncated |= p.outcomes_truncated;
+  }
+  if (first) res.depth = std::max(res.depth, first_piece ? first_piece->depth : 0);
+  // Execution numbers in one worker's order.
+  if (first) {
+    Failure f = first->failure;
+    f.execution = executions_before + executions;
+    res.failures.push_back(std::move(f));
+  } else {
+    // Going on after failures: number them by their order among all executions
+    // (every piece ran to its end).
+    std::vector<const Piece*> order;
+    for (const Piece& p : run.pieces) order.push_back(&p);
+    std::sort(order.begin(), order.end(), [](const Piece* a, const Piece* b) { return a->key < b->key; });
+    for (const FailureAt* fa : failures) {
+      std::uint64_t before = 0;
+      for (const Piece* p : order) {
+        if (p->key < fa->path && !std::any_of(p->failures.begin(), p->failures.end(),
+                                              [&](const FailureAt& x) { return &x == fa; }))
+          before += p->executions;
+      }
+      Failure f = fa->failure;
+      f.execution = executions_before + before + fa->ordinal;
+      res.failures.push_back(std::move(f));
+    }
+  }
+  res.executions += executions;
+  return first != nullptr;
+}
+
+ExploreResult explore_tree(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
+                           const ExploreOptions& opts) {
+  Shared shared;
+  ExploreResult res;
+  std::unique_ptr<sim::Strategy> probe = make_strategy(settings);
+  auto* bounded = dynamic_cast<BoundedDfs*>(probe.get());
+  if (!bounded) {
+    TreeRun run = run_tree(jobs, make, settings, opts, shared, std::nullopt, {});
+    const bool found = merge_tree(res, run, opts, 0);
+    res.complete = !run.stopped && !found;
+  } else {
+    // The iterations one after the other, each split.
+    std::vector<std::uint64_t> per_bound;
+    bool bounded_out = false, found = false;
+    std::uint32_t b = 0;
+    for (;; ++b) {
+      const std::uint64_t before = res.executions;
+      const std::string position = std::string(bounded->cost_name()) + " bound " + std::to_string(b);
+      TreeRun run = run_tree(jobs, make, settings, opts, shared, b, position);
+      found = merge_tree(res, run, opts, before);
+      per_bound.push_back(res.executions - before);
+      if (found || run.stopped) break;
+      if (!run.cut) break;
+      if (b >= bounded->max_bound()) {
+        bounded_out = true;
+        break;
+      }
+    }
+    const bool done = !found && !shared.stop;
+    res.complete = done;
+    res.search = BoundedDfs::summary_text(bounded->cost_name(), b, per_bound, done, bounded_out);
+    if (done && bounded_out && res.failures.empty())
+      res.budget = "the search stopped at its maximum bound: " + res.search;
+    if (bounded_out) {
+      res.elapsed_s = seconds_since(shared.start);
+      auto program = make();
+      sim::StackPool stacks;
+      settle(res, true, *program, stacks, opts);
+      return res;
+    }
+  }
+  res.elapsed_s = seconds_since(shared.start);
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return res;
+  }
+  if (res.failures.empty() && shared.stop) res.budget = shared.budget;
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return res;
+}
+
+// ---------------------------------------------------------------- indexed searches
+
+ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
+                              const ExploreOptions& opts, std::uint64_t executions_before = 0) {
+  Shared shared;
+  ExploreResult res;
+  sim::ExecutionOptions eo;
+  eo.max_steps = opts.max_steps;
+
+  // The warm-up executions, in order, on one instance.
+  Worker first(make, settings);
+  auto* first_indexed = dynamic_cast<IndexedSearch*>(first.strategy.get());
+  const std::uint64_t warmup = first_indexed->warmup();
+  std::mutex mu;
+  std::optional<std::uint64_t> cutoff;  // the least failing execution number
+  struct Found {
+    std::uint64_t index;
+    Failure failure;
+  };
+  std::vector<Found> found;
+  std::map<std::string, std::uint64_t> outcomes;  // each with the least execution that gave it
+  std::uint64_t blocked = 0;
+  std::uint64_t ran = 0;  // executions run below the cutoff (or all of them)
+
+  auto record = [&](std::uint64_t index, const OneRun& r, Worker& w) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (r.aborted) return;
+    if (r.failed) {
+      found.push_back({index, Failure{r.verdict, w.ex->schedule(), 0, w.info ? w.info->position() : ""}});
+      if (opts.stop_at_first_failure && (!cutoff || index < *cutoff)) cutoff = index;
+    } else if (r.pruned) {
+      ++blocked;
+    } else if (opts.collect_outcomes) {
+      auto [it, added] = outcomes.try_emplace(w.program->outcome(), index);
+      if (!added) it->second = std::min(it->second, index);
+    }
+  };
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> steps_of;  // (index, steps) of every execution
+  auto note = [&](std::uint64_t index, const OneRun& r) {
+    shared.steps.fetch_add(r.steps, std::memory_order_relaxed);
+    shared.note_depth(r.steps);
+    std::lock_guard<std::mutex> lock(mu);
+    steps_of.push_back({index, r.steps});
+  };
+  std::uint64_t i = 0;
+  for (; i < warmup && !shared.stop; ++i) {
+    if (!shared.reserve(opts)) break;
+    first_indexed->seek(i);
+    OneRun r = run_one(*first.program, *first.ex, *first.strategy, first.info, eo);
+    if (r.aborted) shared.fail(r.verdict.message);
+    note(i, r);
+    record(i, r, first);
+    first.strategy->end_execution(*first.ex);
+    if (r.failed && opts.stop_at_first_failure) shared.stop = true;
+  }
+  std::atomic<std::uint64_t> next{i};
+  if (!shared.stop) {
+    auto body = [&](unsigned) {
+      Worker w(make, settings);
+      auto* indexed = dynamic_cast<IndexedSearch*>(w.strategy.get());
+      indexed->learn_from(*first_indexed);
+      std::uint64_t n = 0;
+      for (;;) {
+        if (shared.stop) break;
+        if ((n++ & 15) == 0 && shared.out_of_time(opts)) break;
+        const std::uint64_t index = next.fetch_add(1);
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (cutoff && index > *cutoff) break;
+        }
+        if (opts.max_executions != 0 && index >= opts.max_executions) {
+          shared.halt(execution_budget_text(opts.max_executions));
+          break;
+        }
+        shared.executions.fetch_add(1, std::memory_order_relaxed);
+        indexed->seek(index);
+        OneRun r = run_one(*w.program, *w.ex, *w.strategy, w.info, eo);
+        if (r.aborted) {
+          shared.fail(r.verdict.message);
+          break;
+        }
+        note(index, r);
+        record(index, r, w);
+        w.strategy->end_execution(*w.ex);
+      }
+    };
+    run_workers(jobs, shared, opts, body);
+  }
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.index < b.index; });
+  const std::uint64_t limit = opts.stop_at_first_failure && !found.empty() ? found.front().index + 1 : ~std::uint64_t{0};
+  for (const auto& [index, steps] : steps_of)
+    if (index < limit) {
+      ++ran;
+      res.steps += steps;
+      res.depth = std::max(res.depth, steps);
+    }
+  res.executions = executions_before + ran;
+  res.blocked = blocked;
+  for (const auto& [o, index] : outcomes)
+    if (index < limit) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+  for (Found& f : found) {
+    if (f.index >= limit) break;
+    f.failure.execution = executions_before + f.index + 1;
+    res.failures.push_back(std::move(f.failure));
+    if (opts.stop_at_first_failure) break;
+  }
+  res.complete = false;  // random walks and PCT never are
+  res.elapsed_s = seconds_since(shared.start);
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return res;
+  }
+  res.budget = shared.budget.empty() ? execution_budget_text(opts.max_executions) : shared.budget;
+  if (auto* s = dynamic_cast<SearchInfo*>(first.strategy.get())) res.search = s->summary();
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return res;
+}
+
+ExploreResult explore_one(const ProgramFactory& make, const ExploreSettings& settings,
+                          const ExploreOptions& opts) {
+  auto program = make();
+  std::unique_ptr<sim::Strategy> strategy = make_strategy(settings);
+  sim::StackPool stacks;
+  return explore(*program, *strategy, stacks, opts);
+}
+
+}  // namespace
+
+unsigned default_jobs() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
+
+ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings& settings,
+                               const ExploreOptions& opts, unsigned jobs) {
+  if (jobs <= 1 || settings.strategy == "dpor") return explore_one(make, settings, opts);
+  if (settings.strategy == "dfs" || settings.strategy == "pb" || settings.strategy == "db")
+    return explore_tree(jobs, make, settings, opts);
+  if (settings.strategy == "random" || settings.strategy == "pct")
+    return explore_indexed(jobs, make, settings, opts);
+  if (settings.strategy == "auto") {
+    // The DPOR phase on one worker, within half the budget; then PCT, split.
+    ExploreOptions first = opts;
+    const bool budget = opts.max_executions != 0 || opts.time_limit_s > 0;
+    if (!budget) return explore_one(make, [&] {
+      ExploreSettings d = settings;
+      d.strategy = "dpor";
+      return d;
+    }(), opts);
+    first.max_executions = opts.max_executions / 2 + (opts.max_executions == 1 ? 1 : 0);
+    first.time_limit_s = opts.time_limit_s / 2;
+    ExploreSettings dpor = settings;
+    dpor.strategy = "dpor";
+    ExploreResult a = explore_one(make, dpor, first);
+    if (a.complete || !a.failures.empty() || a.status == ExploreResult::Status::nondeterminism ||
+        a.status == ExploreResult::Status::internal_error ||
+        (opts.max_executions != 0 && a.executions >= opts.max_executions))
+      return a;
+    ExploreOptions rest = opts;
+    if (opts.max_executions != 0) rest.max_executions = opts.max_executions - a.executions;
+    if (opts.time_limit_s > 0) rest.time_limit_s = std::max(opts.time_limit_s - a.elapsed_s, 1e-9);
+    ExploreSettings pct = settings;
+    pct.strategy = "pct";
+    ExploreResult b = explore_indexed(jobs, make, pct, rest, a.executions);
+    b.steps += a.steps;
+    b.blocked += a.blocked;
+    b.depth = std::max(b.depth, a.depth);
+    b.elapsed_s += a.elapsed_s;
+    for (const std::string& o : a.outcomes) b.outcomes.insert(o);
+    b.search = "auto: dpor ran " + std::to_string(a.executions) +
+               " executions (half the budget) without finishing; then " + b.search;
+    if (!b.failures.empty()) b.failures.front().search = "the PCT phase (depth " + std::to_string(settings.pct_depth) + ")";
+    return b;
+  }
+  return explore_one(make, settings, opts);
+}
+
+}  // namespace checker

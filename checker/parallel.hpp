@@ -1,0 +1,45 @@
+// One search split among worker threads (--jobs), each with its own program
+// instance, fibers and execution, that runs exactly the executions one worker
+// would run and reports exactly the failure it would report.
+//
+// dfs, pb and db are tree searches (strategies/partition.hpp): each worker
+// explores the subtree of a path prefix and, when another worker is idle,
+// gives away the untried alternatives of its shallowest open branch point.
+// The failure reported is the first in the order of one worker (the least
+// path: the search goes on in the subtrees before it until they are done, and
+// stops the ones after it); the executions counted are those up to it in that
+// order, so the counts, the verdict and the trace are the same for any number
+// of workers. pb and db run their iterations one after the other, each split.
+//
+// random and pct run executions 0, 1, 2, ... that do not depend on each other:
+// workers take the next number; the failure reported is the one with the
+// least number, after every lower number has run. With --max-executions N they
+// run exactly executions 0 .. N-1, as one worker does.
+//
+// auto runs its DPOR phase on one worker and its PCT phase split. dpor runs on
+// one worker (its backtrack sets join subtrees that workers would explore
+// apart). A time limit stops every worker; what ran by then differs from run
+// to run, as it does with one worker.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "checker/explorer.hpp"
+#include "checker/scenario/scenario.hpp"
+#include "models/program.hpp"
+
+namespace checker {
+
+using ProgramFactory = std::function<std::unique_ptr<models::Program>()>;
+
+// The default of --jobs: the machine's cores (at least 1).
+unsigned default_jobs();
+
+// Explores the search that `settings` names with `jobs` workers (1: the
+// plain explorer, on this thread). `opts` holds the budgets and callbacks, as
+// explore() takes them.
+ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings& settings,
+                               const ExploreOptions& opts, unsigned jobs);
+
+}  // namespace checker
