@@ -8,11 +8,13 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <set>
 #include <thread>
 
 #include "checker/run.hpp"
 #include "checker/strategies/bounded_dfs.hpp"
+#include "checker/strategies/dfs.hpp"
 #include "checker/strategies/dpor.hpp"
 #include "checker/strategies/partition.hpp"
 #include "checker/strategies/pct.hpp"
@@ -209,9 +211,10 @@ struct TreeRun {
 // One tree search (or one iteration of a bounded one) over `jobs` workers.
 TreeRun run_tree(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
                  const ExploreOptions& opts, Shared& shared, std::optional<std::uint32_t> bound,
-                 const std::string& position) {
+                 const std::string& position, std::vector<Path> initial = {Path{}}) {
   std::mutex mu;
-  std::vector<Path> queue{Path{}};  // sorted; the least first
+  std::vector<Path> queue = std::move(initial);  // sorted; the least first
+  std::sort(queue.begin(), queue.end());
   unsigned busy = 0;
   std::atomic<bool> hungry{false};
   std::optional<Path> cutoff;      // the least failing path so far (under mu)
@@ -419,7 +422,10 @@ ExploreResult explore_tree(unsigned jobs, const ProgramFactory& make, const Expl
 // ---------------------------------------------------------------- indexed searches
 
 ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
-                              const ExploreOptions& opts, std::uint64_t executions_before = 0) {
+                              const ExploreOptions& opts, std::uint64_t executions_before = 0,
+                              std::uint64_t start = 0, std::uint64_t stride = 1,
+                              std::map<std::string, std::uint64_t>* outcome_indices = nullptr,
+                              std::map<std::uint64_t, PartCount>* counts = nullptr) {
   Shared shared;
   ExploreResult res;
   sim::ExecutionOptions eo;
@@ -460,18 +466,25 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
     std::lock_guard<std::mutex> lock(mu);
     steps_of.push_back({index, r.steps});
   };
-  std::uint64_t i = 0;
-  for (; i < warmup && !shared.stop; ++i) {
-    if (!shared.reserve(opts)) break;
+  // Execution numbers start, start + stride, ... (a shard's share; all of them
+  // without one). The warm-up runs on one instance whatever the share; only
+  // those in the share count.
+  for (std::uint64_t i = 0; i < warmup && !shared.stop; ++i) {
+    const bool mine = i % stride == start;
+    if (mine && !shared.reserve(opts)) break;
     first_indexed->seek(i);
     OneRun r = run_one(*first.program, *first.ex, *first.strategy, first.info, eo);
     if (r.aborted) shared.fail(r.verdict.message);
-    note(i, r);
-    record(i, r, first);
+    if (mine) {
+      note(i, r);
+      record(i, r, first);
+    }
     first.strategy->end_execution(*first.ex);
-    if (r.failed && opts.stop_at_first_failure) shared.stop = true;
+    if (mine && r.failed && opts.stop_at_first_failure) shared.stop = true;
   }
-  std::atomic<std::uint64_t> next{i};
+  std::uint64_t j0 = 0;
+  while (start + stride * j0 < warmup) ++j0;
+  std::atomic<std::uint64_t> next{j0};
   if (!shared.stop) {
     auto body = [&](unsigned) {
       Worker w(make, settings);
@@ -481,7 +494,7 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
       for (;;) {
         if (shared.stop) break;
         if ((n++ & 15) == 0 && shared.out_of_time(opts)) break;
-        const std::uint64_t index = next.fetch_add(1);
+        const std::uint64_t index = start + stride * next.fetch_add(1);
         {
           std::lock_guard<std::mutex> lock(mu);
           if (cutoff && index > *cutoff) break;
@@ -511,14 +524,18 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
       ++ran;
       res.steps += steps;
       res.depth = std::max(res.depth, steps);
+      if (counts) (*counts)[index] = PartCount{1, steps, steps, 0};
     }
   res.executions = executions_before + ran;
   res.blocked = blocked;
   for (const auto& [o, index] : outcomes)
-    if (index < limit) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+    if (index < limit) {
+      add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+      if (outcome_indices) (*outcome_indices)[o] = index;
+    }
   for (Found& f : found) {
     if (f.index >= limit) break;
-    f.failure.execution = executions_before + f.index + 1;
+    f.failure.execution = executions_before + (stride == 1 ? f.index + 1 : ran);
     res.failures.push_back(std::move(f.failure));
     if (opts.stop_at_first_failure) break;
   }
@@ -537,6 +554,150 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
   return res;
 }
 
+// ---------------------------------------------------------------- shards
+
+// The subtrees at the least branch depth where there are at least `want`
+// (every leaf, when the tree is smaller), in the order of one worker.
+std::vector<Path> tree_parts(const ProgramFactory& make, std::size_t want, const ExploreOptions& opts) {
+  sim::ExecutionOptions eo;
+  eo.max_steps = opts.max_steps;
+  for (std::size_t depth = 1;; ++depth) {
+    auto program = make();
+    sim::StackPool stacks;
+    sim::Execution ex(stacks);
+    DfsStrategy dfs;
+    dfs.set_depth_limit(depth);
+    std::vector<Path> parts;
+    bool deeper = false;
+    Path path;
+    for (;;) {
+      OneRun r = run_one(*program, ex, dfs, nullptr, eo);
+      if (r.aborted) throw std::runtime_error(r.verdict.message);
+      dfs.last_path(path);
+      deeper |= path.size() >= depth;
+      parts.push_back(path);
+      if (!dfs.end_execution(ex)) break;
+    }
+    if (parts.size() >= want || !deeper || depth >= 64) return parts;
+  }
+}
+
+std::string digest_of(const std::vector<Path>& parts) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the paths
+  auto mixin = [&](std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xff;
+      h *= 1099511628211ULL;
+    }
+  };
+  for (const Path& p : parts) {
+    mixin(p.size());
+    for (std::uint32_t x : p) mixin(x);
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+ShardResult shard_tree(const ProgramFactory& make, const ExploreSettings& settings,
+                       const ExploreOptions& opts, unsigned jobs, ShardSpec shard) {
+  ShardResult out;
+  out.shard = shard;
+  out.kind = "tree";
+  std::vector<Path> parts = tree_parts(make, std::size_t{16} * shard.count, opts);
+  out.parts = parts.size();
+  out.digest = digest_of(parts);
+  std::vector<Path> mine;
+  for (std::size_t i = shard.index - 1; i < parts.size(); i += shard.count) mine.push_back(parts[i]);
+  // The part a path (or a piece's prefix) lies in: the last part not after it.
+  auto part_of = [&](const Path& p) -> std::uint64_t {
+    auto it = std::upper_bound(parts.begin(), parts.end(), p);
+    return it == parts.begin() ? 0 : static_cast<std::uint64_t>(it - parts.begin() - 1);
+  };
+  Shared shared;
+  ExploreResult& res = out.result;
+  TreeRun run;
+  if (!mine.empty()) run = run_tree(jobs, make, settings, opts, shared, std::nullopt, {}, std::move(mine));
+  // This shard's first failure, in one worker's order.
+  const FailureAt* first = nullptr;
+  const Piece* first_piece = nullptr;
+  for (const Piece& p : run.pieces)
+    for (const FailureAt& f : p.failures)
+      if (!first || f.path < first->path) {
+        first = &f;
+        first_piece = &p;
+      }
+  if (!opts.stop_at_first_failure) first = nullptr;
+  std::uint64_t before_in_part = 0;
+  for (const Piece& p : run.pieces) {
+    PartCount* c = nullptr;
+    const std::uint64_t part = part_of(p.key);
+    if (first && &p == first_piece) {
+      c = &out.counts[part];
+      c->executions += first->ordinal;
+      c->steps += first->steps;
+      c->depth = std::max(c->depth, p.depth);
+    } else if (first && !(p.key < first->path)) {
+      continue;
+    } else {
+      c = &out.counts[part];
+      c->executions += p.executions;
+      c->steps += p.steps;
+      c->blocked += p.blocked;
+      c->depth = std::max(c->depth, p.depth);
+      if (first && part == part_of(first->path)) before_in_part += p.executions;
+    }
+    for (const std::string& o : p.outcomes) {
+      auto [it, added] = out.outcomes.try_emplace(o, part);
+      if (!added) it->second = std::min(it->second, part);
+    }
+  }
+  for (const auto& [part, c] : out.counts) {
+    res.executions += c.executions;
+    res.steps += c.steps;
+    res.blocked += c.blocked;
+    res.depth = std::max(res.depth, c.depth);
+  }
+  for (const auto& [o, part] : out.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+  if (first) {
+    out.failure = ShardFailure{part_of(first->path), before_in_part + first->ordinal};
+    Failure f = first->failure;
+    f.execution = res.executions;
+    res.failures.push_back(std::move(f));
+  } else if (!opts.stop_at_first_failure) {
+    for (const Piece& p : run.pieces)
+      for (const FailureAt& f : p.failures) res.failures.push_back(f.failure);
+  }
+  res.complete = !run.stopped && !first;
+  res.elapsed_s = seconds_since(shared.start);
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return out;
+  }
+  if (res.failures.empty() && shared.stop) res.budget = shared.budget;
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return out;
+}
+
+ShardResult shard_indexed(const ProgramFactory& make, const ExploreSettings& settings,
+                          const ExploreOptions& opts, unsigned jobs, ShardSpec shard) {
+  ShardResult out;
+  out.shard = shard;
+  out.kind = "indexed";
+  out.parts = opts.max_executions;
+  out.result = explore_indexed(jobs, make, settings, opts, 0, shard.index - 1, shard.count, &out.outcomes,
+                               &out.counts);
+  if (!out.result.failures.empty()) {
+    // Its number in the whole search: this shard ran start, start + N, ...
+    const Failure& f = out.result.failures.front();
+    out.failure = ShardFailure{(shard.index - 1) + std::uint64_t{shard.count} * (f.execution - 1), 1};
+  }
+  return out;
+}
+
 ExploreResult explore_one(const ProgramFactory& make, const ExploreSettings& settings,
                           const ExploreOptions& opts) {
   auto program = make();
@@ -546,6 +707,19 @@ ExploreResult explore_one(const ProgramFactory& make, const ExploreSettings& set
 }
 
 }  // namespace
+
+bool shardable(const std::string& strategy) {
+  return strategy == "dfs" || strategy == "random" || strategy == "pct";
+}
+
+ShardResult explore_shard(const ProgramFactory& make, const ExploreSettings& settings,
+                          const ExploreOptions& opts, unsigned jobs, ShardSpec shard) {
+  if (!shardable(settings.strategy))
+    throw std::invalid_argument("--shard works with the strategies dfs, random and pct, not " +
+                                settings.strategy);
+  if (settings.strategy == "dfs") return shard_tree(make, settings, opts, std::max(jobs, 1u), shard);
+  return shard_indexed(make, settings, opts, std::max(jobs, 1u), shard);
+}
 
 unsigned default_jobs() {
   const unsigned n = std::thread::hardware_concurrency();

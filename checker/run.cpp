@@ -49,6 +49,14 @@ ExploreResult run_scenario(const Scenario& s, const ExploreSettings& settings,
   return explore_parallel([&s] { return make_program(s); }, settings, opts, jobs);
 }
 
+ShardResult run_scenario_shard(const Scenario& s, const ExploreSettings& settings, ShardSpec shard,
+                               std::function<void(const Progress&)> progress) {
+  ExploreOptions opts = explore_options(settings);
+  opts.progress = std::move(progress);
+  const unsigned jobs = settings.jobs == 0 ? default_jobs() : settings.jobs;
+  return explore_shard([&s] { return make_program(s); }, settings, opts, jobs, shard);
+}
+
 Trace make_trace(const Scenario& s, const ExploreSettings& settings, const ExploreResult& r) {
   if (r.failures.empty()) throw std::logic_error("make_trace: the search found no failure");
   Trace t;

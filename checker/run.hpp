@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "checker/explorer.hpp"
+#include "checker/parallel.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/trace.hpp"
 #include "sim/strategy.hpp"
@@ -26,6 +27,11 @@ ExploreOptions explore_options(const ExploreSettings& s);
 // throws, nondeterminism) come back in the result, not as exceptions.
 ExploreResult run_scenario(const Scenario& s, const ExploreSettings& settings,
                            std::function<void(const Progress&)> progress = {});
+
+// One shard of the scenario's search (--shard K/N; parallel.hpp). Throws
+// std::invalid_argument for a strategy that cannot be split into shards.
+ShardResult run_scenario_shard(const Scenario& s, const ExploreSettings& settings, ShardSpec shard,
+                               std::function<void(const Progress&)> progress = {});
 
 // The trace of the result's first failure (requires one), with the history
 // of its verified re-run.

@@ -15,6 +15,7 @@
 #include "checker/run.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
+#include "checker/shard.hpp"
 #include "checker/shrink.hpp"
 #include "checker/trace.hpp"
 #include "sim/stack_pool.hpp"
@@ -108,6 +109,8 @@ struct Ran {
   ExploreSettings settings;
   std::string trace_path;   // written
   std::string trace_error;  // could not be written
+  std::optional<ShardResult> shard;  // --shard: this shard's result (its `result` is `result`)
+  std::optional<Trace> trace;        // the failure's trace, as written
   std::string shrink;       // what shrinking did, when it ran
 };
 
@@ -132,11 +135,22 @@ Ran run_and_trace(const Scenario& s, const Overrides& o) {
   Ran ran;
   ran.settings = apply(s.explore, o);
   const bool progress = show_progress(o);
-  ran.result = run_scenario(s, ran.settings, progress_printer(progress));
+  if (!o.shard.empty()) {
+    const ShardSpec spec = parse_shard(o.shard);
+    if (!shardable(ran.settings.strategy))
+      throw InputError("", "--shard works with the strategies dfs, random and pct, not " +
+                               ran.settings.strategy,
+                       "add --strategy dfs (every schedule) or --strategy pct (a bug hunt)");
+    ran.shard = run_scenario_shard(s, ran.settings, spec, progress_printer(progress));
+    ran.result = ran.shard->result;
+  } else {
+    ran.result = run_scenario(s, ran.settings, progress_printer(progress));
+  }
   clear_progress(progress);
   if (!ran.result.failures.empty()) {
     const bool shrinkable = o.shrink && ran.result.status == ExploreResult::Status::violation;
     Trace t = shrinkable ? shrink_failure(s, ran) : make_trace(s, ran.settings, ran.result);
+    ran.trace = t;
     std::string path = trace_path_for(s, o);
     if (!path.empty()) {
       try {
@@ -185,6 +199,7 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
   }
   int code = kExitOk;
   bool first = true;
+  std::vector<nlohmann::ordered_json> report;  // --json
   for (const std::string& file : files) {
     if (!first) std::cout << "\n";
     first = false;
@@ -192,6 +207,14 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
       Scenario s = load_scenario(file);
       Ran ran = run_and_trace(s, o);
       print_run_report(std::cout, s, ran.settings, ran.result, ran.trace_path, ran.shrink);
+      if (ran.shard)
+        std::cout << "  shard " << ran.shard->shard.index << "/" << ran.shard->shard.count
+                  << ": a deterministic 1/" << ran.shard->shard.count << " of the search"
+                  << (ran.shard->kind == "tree" ? " (" + std::to_string(ran.shard->parts) + " subtrees in all)"
+                                                : std::string())
+                  << "; `interleave merge` combines the " << ran.shard->shard.count << " reports (--json)\n";
+      if (!o.json.empty())
+        report.push_back(run_entry(s, ran.settings, ran.shard ? *ran.shard : whole(ran.result), ran.trace));
       if (!ran.trace_error.empty())
         std::cerr << "interleave: could not write the trace: " << ran.trace_error << "\n";
       code = worse(code, exit_code(ran.result.status));
@@ -200,6 +223,14 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
       code = worse(code, kExitBadInput);
     }
     std::cout.flush();
+  }
+  if (!o.json.empty()) {
+    try {
+      write_file_atomically(o.json, run_report(report).dump(2) + "\n");
+    } catch (const std::exception& e) {
+      std::cerr << "interleave: could not write the JSON report: " << e.what() << "\n";
+      return kExitInternal;
+    }
   }
   return code;
 }

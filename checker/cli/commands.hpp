@@ -27,6 +27,8 @@ struct Overrides {
   std::optional<std::uint32_t> bound;  // pb, db: the largest bound
   std::optional<std::uint32_t> pct_depth;
   std::optional<unsigned> jobs;  // worker threads (default: the machine's cores)
+  std::string shard;             // run --shard K/N: this shard of the search ("" all of it)
+  std::string json;              // run --json FILE: also write the results as JSON (shard.hpp)
   std::string trace_out;  // a file (*.json) or a directory; "" the default directory
   bool no_trace = false;
   bool progress = true;   // on a terminal, outside CI
@@ -45,6 +47,15 @@ struct CheckOutputs {
 int check_command(const std::vector<std::string>& paths, const Overrides& o,
                   const CheckOutputs& outputs);
 int models_command();
+
+// checker/cli/merge_command.cpp: `interleave merge` of run --json reports.
+struct MergeArgs {
+  std::vector<std::string> files;
+  std::string trace_out;  // a file (*.json) or a directory; "" the default directory
+  bool no_trace = false;
+  std::string json;       // also write the merged results as a run report
+};
+int merge_command(const MergeArgs& a);
 
 // checker/cli/trace_commands.cpp
 struct ShrinkArgs {

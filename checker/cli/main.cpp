@@ -96,6 +96,10 @@ int real_main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "explore one or more scenario files and report");
   run->add_option("SCENARIO", run_files, "scenario files (JSON)")->required();
   add_search_options(run, run_opts);
+  run->add_option("--shard", run_opts.shard,
+                  "K/N: explore a deterministic 1/N of the search (shard K, from 1), for N machines; "
+                  "`interleave merge` combines their --json reports (dfs, pct, random)");
+  run->add_option("--json", run_opts.json, "also write the results as JSON to this file (what merge reads)");
   run->footer(std::string(kSearchDefault) + "\n\n" + kExitCodes +
               "\n\nExample:\n  interleave run scenarios/examples/abba.json --trace-out abba.trace.json\n"
               "  interleave run --strategy pb scenarios/seed/self-deadlock-reclaim.json\n"
@@ -174,6 +178,23 @@ int real_main(int argc, char** argv) {
       "Exit codes: 0 drawn; 2 a bad trace file; 3 the page could not be written.\n\n"
       "Example:\n  interleave show interleave-traces/torn-read.trace.json --html torn-read.html");
 
+  MergeArgs merge_args;
+  CLI::App* merge = app.add_subcommand(
+      "merge", "combine the --json reports of the N shards of a search into one result");
+  merge->add_option("REPORT", merge_args.files, "reports written by run --shard K/N --json FILE")->required();
+  merge->add_option("--trace-out", merge_args.trace_out,
+                    std::string("where to write the trace of a violation: a FILE.json, or a directory (default ") +
+                        kDefaultTraceDir + "/)");
+  merge->add_flag("--no-trace", merge_args.no_trace, "write no trace");
+  merge->add_option("--json", merge_args.json, "also write the merged results as JSON to this file");
+  merge->footer(
+      "The verdict, the executions and the trace are those one machine running the whole search\n"
+      "would report (the first failure in its order). Exit codes as run's; 2 also for reports\n"
+      "that do not belong together (another scenario or settings, a missing or repeated shard).\n\n"
+      "Example (GNU parallel, 4 shards on this machine; docs/sharding.md):\n"
+      "  parallel interleave run --strategy dfs --shard {}/4 --json shard-{}.json s.json ::: 1 2 3 4\n"
+      "  interleave merge shard-*.json");
+
   CLI::App* models = app.add_subcommand("models", "list the models a scenario can name");
   models->footer("Example:\n  interleave models");
 
@@ -190,6 +211,7 @@ int real_main(int argc, char** argv) {
   if (shr->parsed()) return shrink_command(shrink_args);
   if (show->parsed()) return show_command(show_args);
   if (models->parsed()) return models_command();
+  if (merge->parsed()) return merge_command(merge_args);
   std::cerr << app.help();
   return kExitBadInput;
 }

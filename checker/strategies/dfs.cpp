@@ -30,7 +30,7 @@ void DfsStrategy::begin_execution() {
 sim::ThreadId DfsStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
                                        const sim::Execution& ex) {
   const auto n = static_cast<std::uint32_t>(enabled.size());
-  if (n == 1) return enabled[0];
+  if (n == 1 || pos_ >= depth_limit_) return enabled[0];
   if (pos_ < path_.size()) {
     const Branch& b = path_[pos_];
     bool same = !b.is_value && b.count == n;
@@ -55,6 +55,7 @@ sim::ThreadId DfsStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
 
 std::uint32_t DfsStrategy::pick_value(std::uint32_t n, const char* label,
                                       const sim::Execution& ex) {
+  if (pos_ >= depth_limit_) return 0;
   if (pos_ < path_.size()) {
     const Branch& b = path_[pos_];
     if (!b.is_value || b.count != n) {

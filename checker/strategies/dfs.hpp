@@ -48,6 +48,9 @@ class DfsStrategy final : public sim::Strategy, public TreeSearch {
   // True once every path has been explored.
   bool done() const { return done_; }
 
+  // Branch points deeper than `depth` are not branch points: they take their
+  // first alternative (to list the subtrees at that depth, as --shard does).
+  void set_depth_limit(std::size_t depth) { depth_limit_ = depth; }
   void set_root(std::span<const std::uint32_t> prefix) override;
   void last_path(Path& out) const override;
   bool donate(std::vector<Path>& out) override;
@@ -57,6 +60,7 @@ class DfsStrategy final : public sim::Strategy, public TreeSearch {
   std::vector<sim::ThreadId> pool_;
   std::size_t pos_ = 0;  // next branch point of the current execution
   Path root_;            // the first branch points take these alternatives, and only them
+  std::size_t depth_limit_ = ~std::size_t{0};
   bool done_ = false;
   std::string abort_reason_;
 };

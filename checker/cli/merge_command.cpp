@@ -1,0 +1,95 @@
+// `interleave merge`: the --json reports of the N shards of a search, combined
+// (checker/shard.hpp), reported as `run` reports one search, with the trace
+// of the first failure written again.
+#include <filesystem>
+#include <iostream>
+
+#include "checker/cli/commands.hpp"
+#include "checker/input_error.hpp"
+#include "checker/report.hpp"
+#include "checker/shard.hpp"
+#include "checker/trace.hpp"
+
+namespace checker::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int code_of(ExploreResult::Status s) {
+  switch (s) {
+    case ExploreResult::Status::pass: return kExitOk;
+    case ExploreResult::Status::violation: return kExitViolation;
+    case ExploreResult::Status::inconclusive: return kExitInconclusive;
+    default: return kExitInternal;
+  }
+}
+
+int rank(int c) {
+  switch (c) {
+    case kExitBadInput: return 4;
+    case kExitInternal: return 3;
+    case kExitViolation: return 2;
+    case kExitInconclusive: return 1;
+    default: return 0;
+  }
+}
+
+std::string trace_path(const MergeArgs& a, const Scenario& s, std::size_t runs) {
+  if (a.no_trace) return {};
+  const bool file = a.trace_out.size() > 5 && a.trace_out.ends_with(".json") && !fs::is_directory(a.trace_out);
+  if (file && runs == 1) return a.trace_out;
+  std::string name = s.name.empty() ? "scenario" : s.name;
+  for (char& c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) c = '_';
+  const fs::path dir = a.trace_out.empty() || file ? fs::path(kDefaultTraceDir) : fs::path(a.trace_out);
+  return (dir / (name + ".trace.json")).string();
+}
+
+}  // namespace
+
+int merge_command(const MergeArgs& a) {
+  std::vector<MergedRun> runs;
+  try {
+    runs = merge_reports(a.files);
+  } catch (const InputError& e) {
+    std::cerr << "interleave: " << e.message() << "\n";
+    if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
+    return kExitBadInput;
+  }
+  int code = kExitOk;
+  std::vector<nlohmann::ordered_json> report;
+  bool first = true;
+  for (MergedRun& m : runs) {
+    if (!first) std::cout << "\n";
+    first = false;
+    std::string path;
+    if (m.trace) {
+      path = trace_path(a, m.scenario, runs.size());
+      if (!path.empty()) {
+        try {
+          write_trace(*m.trace, path);
+        } catch (const std::exception& e) {
+          std::cerr << "interleave: could not write the trace: " << e.what() << "\n";
+          path.clear();
+        }
+      }
+    }
+    print_run_report(std::cout, m.scenario, m.settings, m.result, path, "");
+    std::cout << "  merged from " << m.shards << (m.shards == 1 ? " report" : " shards") << "\n";
+    if (!a.json.empty()) report.push_back(run_entry(m.scenario, m.settings, whole(m.result), m.trace));
+    const int c = code_of(m.result.status);
+    if (rank(c) > rank(code)) code = c;
+  }
+  if (!a.json.empty()) {
+    try {
+      write_file_atomically(a.json, run_report(report).dump(2) + "\n");
+    } catch (const std::exception& e) {
+      std::cerr << "interleave: could not write the JSON report: " << e.what() << "\n";
+      return kExitInternal;
+    }
+  }
+  return code;
+}
+
+}  // namespace checker::cli
