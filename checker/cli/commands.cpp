@@ -75,16 +75,22 @@ bool show_progress(const Overrides& o) {
 std::function<void(const Progress&)> progress_printer(bool on) {
   if (!on) return {};
   return [](const Progress& p) {
-    std::fprintf(stderr, "\r  %llu executions (%.0f/s), depth %llu, %.1f s   ",
-                 static_cast<unsigned long long>(p.executions),
-                 p.elapsed_s > 0 ? double(p.executions) / p.elapsed_s : 0.0,
+    const double rate = p.elapsed_s > 0 ? double(p.executions) / p.elapsed_s : 0.0;
+    // Where the strategy can tell: how large the whole search looks, and how
+    // long the rest would take at this rate.
+    char estimate[96] = "";
+    if (p.estimate >= double(p.executions) && p.estimate > 0 && rate > 0)
+      std::snprintf(estimate, sizeof estimate, " of ~%.3g (%.0f%%, ~%.0f s left)", p.estimate,
+                    100.0 * double(p.executions) / p.estimate, (p.estimate - double(p.executions)) / rate);
+    std::fprintf(stderr, "\r  %llu executions%s, %.0f/s, depth %llu, %.1f s   ",
+                 static_cast<unsigned long long>(p.executions), estimate, rate,
                  static_cast<unsigned long long>(p.depth), p.elapsed_s);
     std::fflush(stderr);
   };
 }
 
 void clear_progress(bool on) {
-  if (on) std::fprintf(stderr, "\r%60s\r", "");
+  if (on) std::fprintf(stderr, "\r%110s\r", "");
 }
 
 std::string safe_name(std::string n) {

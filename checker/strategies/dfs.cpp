@@ -104,7 +104,18 @@ bool DfsStrategy::donate(std::vector<Path>& out) {
   return false;
 }
 
+double DfsStrategy::estimate() const {
+  double done = 0, weight = 1;
+  for (std::size_t i = root_.size(); i < path_.size(); ++i) {
+    const Branch& b = path_[i];
+    done += weight * double(b.tried) / double(b.limit);
+    weight /= double(b.limit);
+  }
+  return done > 0 ? double(executions_) / done : 0;
+}
+
 bool DfsStrategy::end_execution(const sim::Execution&) {
+  ++executions_;
   // An execution that ended early (a violation, a deadlock) may not have
   // reached every recorded point; the points past it belong to no execution.
   if (pos_ < path_.size()) {

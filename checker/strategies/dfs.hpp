@@ -19,11 +19,12 @@
 #include <vector>
 
 #include "checker/strategies/partition.hpp"
+#include "checker/strategies/search.hpp"
 #include "sim/strategy.hpp"
 
 namespace checker {
 
-class DfsStrategy final : public sim::Strategy, public TreeSearch {
+class DfsStrategy final : public sim::Strategy, public TreeSearch, public SearchInfo {
  public:
   struct Branch {
     bool is_value = false;
@@ -54,6 +55,9 @@ class DfsStrategy final : public sim::Strategy, public TreeSearch {
   void set_root(std::span<const std::uint32_t> prefix) override;
   void last_path(Path& out) const override;
   bool donate(std::vector<Path>& out) override;
+  // The executions so far over the part of the tree behind the current path,
+  // as if every branch point split it evenly (for the progress line).
+  double estimate() const override;
 
  private:
   std::vector<Branch> path_;
@@ -62,6 +66,7 @@ class DfsStrategy final : public sim::Strategy, public TreeSearch {
   Path root_;            // the first branch points take these alternatives, and only them
   std::size_t depth_limit_ = ~std::size_t{0};
   bool done_ = false;
+  std::uint64_t executions_ = 0;
   std::string abort_reason_;
 };
 
