@@ -43,29 +43,45 @@ void DporStrategy::begin_execution() {
   values_at_start_ = static_cast<std::uint32_t>(values_.size());
   blocked_now_ = false;
   abort_reason_.clear();
-  nthreads_ = 0;
+  ++epoch_;  // lock pointers learned in an earlier execution are stale
 }
 
 void DporStrategy::start_execution_state(const sim::Execution& ex) {
+  if (nthreads_ == ex.thread_count()) return;  // the steps kept from the last execution stand
   nthreads_ = ex.thread_count();
-  ++epoch_;
-  events_.clear();
-  clocks_.clear();
+  truncate_events(0);
+  objects_.clear();
+  undo_reads_.clear();
   last_event_.assign(nthreads_, -1);
   thread_steps_.assign(nthreads_, 0);
   scratch_clock_.assign(nthreads_, 0);
   first_.assign(nthreads_, 0);
 }
 
-DporStrategy::ObjectState& DporStrategy::object(sim::ObjectId o) {
-  if (o >= objects_.size()) objects_.resize(std::size_t(o) + 1);
-  ObjectState& s = objects_[o];
-  if (s.epoch != epoch_) {
-    s.epoch = epoch_;
-    s.last_write = -1;
-    s.reads.clear();
+void DporStrategy::truncate_events(std::size_t n) {
+  while (events_.size() > n) {
+    const auto i = static_cast<std::int32_t>(events_.size() - 1);
+    const Event& e = events_.back();
+    for (int k = e.touch_count - 1; k >= 0; --k) {
+      ObjectState& s = objects_[e.touches[k].object];
+      if (e.touches[k].access == sim::Access::write) {
+        s.last_write = e.prev_write[k];
+        const std::size_t n = e.undo_count[k];
+        s.reads.assign(undo_reads_.end() - static_cast<std::ptrdiff_t>(n), undo_reads_.end());
+        undo_reads_.resize(undo_reads_.size() - n);
+      } else if (e.replaced[k] >= 0) {
+        for (std::int32_t& r : s.reads)
+          if (r == i) r = e.replaced[k];
+      } else if (!s.reads.empty() && s.reads.back() == i) {
+        s.reads.pop_back();
+      }
+    }
+    undo_reads_.resize(e.undo_at);
+    last_event_[e.thread] = e.prev_same;
+    --thread_steps_[e.thread];
+    events_.pop_back();
+    clocks_.resize(events_.size() * nthreads_);
   }
-  return s;
 }
 
 void DporStrategy::clock_of(sim::ThreadId q, const sim::Op& op, std::uint32_t* out) const {
@@ -80,7 +96,7 @@ void DporStrategy::clock_of(sim::ThreadId q, const sim::Op& op, std::uint32_t* o
   };
   for (std::uint8_t k = 0; k < op.touch_count; ++k) {
     const sim::Touch& t = op.touches[k];
-    if (t.object >= objects_.size() || objects_[t.object].epoch != epoch_) continue;
+    if (t.object >= objects_.size()) continue;
     const ObjectState& s = objects_[t.object];
     if (s.last_write >= 0) join(s.last_write);
     if (t.access == sim::Access::write)
@@ -91,25 +107,33 @@ void DporStrategy::clock_of(sim::ThreadId q, const sim::Op& op, std::uint32_t* o
 
 void DporStrategy::add_event(sim::ThreadId q, const sim::Op& op) {
   const auto i = static_cast<std::int32_t>(events_.size());
-  Event e;
+  Event& e = events_.emplace_back();
   e.thread = q;
   e.seq = ++thread_steps_[q];
+  e.prev_same = last_event_[q];
+  e.undo_at = static_cast<std::uint32_t>(undo_reads_.size());
   e.kind = op.kind;
   e.touch_count = op.touch_count;
+  // A step writes an object at most once here: a second touch of the same
+  // object (read and write) is folded into the first write's undo.
   for (std::uint8_t k = 0; k < op.touch_count; ++k) {
-    e.touches[k] = op.touches[k];
-    e.free_before[k] = free_now(op.touches[k].object);
-  }
-  for (std::uint8_t k = 0; k < op.touch_count; ++k) {
-    ObjectState& s = object(op.touches[k].object);
+    const sim::Touch t = op.touches[k];
+    e.touches[k] = t;
+    e.free_before[k] = free_now(t.object);
+    e.replaced[k] = -1;
+    ObjectState& s = object(t.object);
     e.prev_write[k] = s.last_write;
-    if (op.touches[k].access == sim::Access::write) {
+    e.undo_count[k] = 0;
+    if (t.access == sim::Access::write) {
+      undo_reads_.insert(undo_reads_.end(), s.reads.begin(), s.reads.end());
+      e.undo_count[k] = static_cast<std::uint16_t>(s.reads.size());
       s.last_write = i;
       s.reads.clear();
     } else {
       bool replaced = false;
       for (std::int32_t& r : s.reads)
         if (events_[r].thread == q) {
+          e.replaced[k] = r;
           r = i;
           replaced = true;
           break;
@@ -117,20 +141,14 @@ void DporStrategy::add_event(sim::ThreadId q, const sim::Op& op) {
       if (!replaced) s.reads.push_back(i);
     }
   }
-  events_.push_back(e);
   last_event_[q] = i;
 }
 
-void DporStrategy::learn_locks(const sim::Execution& ex) {
-  for (sim::ThreadId t = 0; t < nthreads_; ++t) {
-    if (ex.finished(t)) continue;
-    const sim::Op& op = ex.pending(t);
-    if (op.kind == sim::OpKind::plain || op.touch_count == 0) continue;
-    if (!op.lock && !op.semaphore) continue;
-    const sim::ObjectId o = op.touches[0].object;
-    if (o >= locks_.size()) locks_.resize(std::size_t(o) + 1);
-    locks_[o] = {epoch_, op.lock, op.semaphore};
-  }
+void DporStrategy::learn_lock(const sim::Op& op) {
+  if (op.kind == sim::OpKind::plain || (!op.lock && !op.semaphore) || op.touch_count == 0) return;
+  const sim::ObjectId o = op.touches[0].object;
+  if (o >= locks_.size()) locks_.resize(std::size_t(o) + 1);
+  locks_[o] = {epoch_, op.lock, op.semaphore};
 }
 
 std::uint8_t DporStrategy::free_now(sim::ObjectId o) const {
@@ -185,7 +203,7 @@ void DporStrategy::find_races(sim::ThreadId q, const sim::Op& op, std::uint32_t 
   candidates_.clear();
   for (std::uint8_t k = 0; k < op.touch_count; ++k) {
     const sim::Touch& t = op.touches[k];
-    if (t.object >= objects_.size() || objects_[t.object].epoch != epoch_) continue;
+    if (t.object >= objects_.size()) continue;
     const ObjectState& s = objects_[t.object];
     if (s.last_write >= 0) candidates_.push_back(s.last_write);
     if (t.access == sim::Access::write) candidates_.insert(candidates_.end(), s.reads.begin(), s.reads.end());
@@ -267,7 +285,6 @@ sim::ThreadId DporStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
   }
   Mask mask = 0;
   for (sim::ThreadId t : enabled) mask |= bit(t);
-  learn_locks(ex);
   const std::uint32_t i = step_++;
   sim::ThreadId p;
   if (i < nodes_at_start_) {
@@ -291,8 +308,11 @@ sim::ThreadId DporStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
     nodes_.push_back({mask, sleep, bit(p), bit(p), p});
     decisions_.push_back({false, i});
   }
-  // The new event's clock; its races (when it is new); then the objects it touched.
   const sim::Op& op = ex.pending(p);
+  learn_lock(op);
+  // A step kept from the last execution: nothing more to do.
+  if (i < events_.size()) return p;
+  // A new step: its clock, its races, then the objects it touched.
   clocks_.resize(clocks_.size() + nthreads_);
   std::uint32_t* c = &clocks_[std::size_t(i) * nthreads_];
   clock_of(p, op, c);
@@ -356,6 +376,7 @@ bool DporStrategy::end_execution(const sim::Execution&) {
         ++vp.tried;
         nodes_.resize(vp.step);
         fresh_from_ = vp.step;
+        truncate_events(fresh_from_);
         return true;
       }
       values_.pop_back();
@@ -367,6 +388,7 @@ bool DporStrategy::end_execution(const sim::Execution&) {
         nd.done |= bit(t);
         nd.chosen = t;
         fresh_from_ = d.index;
+        truncate_events(fresh_from_);
         return true;
       }
       nodes_.pop_back();

@@ -115,10 +115,21 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     bool is_value = false;
     std::uint32_t index = 0;  // into nodes_ or values_
   };
-  // One step of the current execution (rebuilt by every execution).
+  // One step of the current execution. The steps before the point where an
+  // execution departs from the last one are the same steps: they are kept,
+  // with their clocks, and the objects' state is rolled back to that point
+  // (each step keeps what it overwrote), so that a replayed step costs DPOR
+  // nothing but the check that the enabled threads are the same.
   struct Event {
     sim::ThreadId thread = 0;
     std::uint32_t seq = 0;  // its thread's steps up to and including this one
+    std::int32_t prev_same = -1;  // its thread's step before it
+    std::uint32_t undo_at = 0;    // where the reads its writes cleared start in undo_reads_
+    // Per touch that writes: how many reads it cleared (saved in undo_reads_, in touch order).
+    std::array<std::uint16_t, sim::kMaxTouches> undo_count{};
+    // Per touch that reads: the read of the same thread it replaced in the
+    // object's reads (-1: it was appended).
+    std::array<std::int32_t, sim::kMaxTouches> replaced{};
     sim::OpKind kind = sim::OpKind::plain;
     std::uint8_t touch_count = 0;
     std::array<sim::Touch, sim::kMaxTouches> touches{};
@@ -136,13 +147,17 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     const sim::Semaphore* semaphore = nullptr;
   };
   struct ObjectState {
-    std::uint64_t epoch = 0;  // the execution this state belongs to
     std::int32_t last_write = -1;
     std::vector<std::int32_t> reads;  // since the last write, the latest per thread
   };
 
   void start_execution_state(const sim::Execution& ex);
-  ObjectState& object(sim::ObjectId o);
+  ObjectState& object(sim::ObjectId o) {
+    if (o >= objects_.size()) objects_.resize(std::size_t(o) + 1);
+    return objects_[o];
+  }
+  // Forgets the steps from `n` on, restoring what they overwrote.
+  void truncate_events(std::size_t n);
   const std::uint32_t* clock(std::int32_t event) const { return &clocks_[std::size_t(event) * nthreads_]; }
   // e happens before (or is) the event whose clock is c.
   bool before(std::int32_t e, const std::uint32_t* c) const {
@@ -152,8 +167,8 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   void clock_of(sim::ThreadId q, const sim::Op& op, std::uint32_t* out) const;
   // Adds event `i` (thread q, op) to the happens-before state.
   void add_event(sim::ThreadId q, const sim::Op& op);
-  // Learns which objects are locks from the threads' pending operations.
-  void learn_locks(const sim::Execution& ex);
+  // Learns that op's object is a lock (from a lock, unlock, down, up, ...).
+  void learn_lock(const sim::Op& op);
   std::uint8_t free_now(sim::ObjectId o) const;
   // Finds the races of a step of q with op `op` at position j (clock c) and
   // reverses them.
@@ -182,6 +197,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::vector<std::uint32_t> thread_steps_;  // per thread
   std::vector<ObjectState> objects_;
   std::vector<LockRef> locks_;
+  std::vector<std::int32_t> undo_reads_;  // reads that steps' writes cleared
   std::uint64_t epoch_ = 0;
   std::vector<std::uint32_t> scratch_clock_;
   std::vector<std::uint32_t> first_;         // per thread, for initials
