@@ -1,23 +1,47 @@
-// interleave-bench: exhaustive DFS on built-in generic programs (threads that
-// take and release locks and touch shared words; independent steps), in
-// executions/s, steps/s and ns per step, beside a raw Boost.Context fiber
-// ping-pong measured in the same run, and their ratio (DESIGN.md section 8).
+// interleave-bench: the figures of DESIGN.md section 8 in one run, as tables
+// that docs/performance.md quotes with the command that made them:
+//
+//   1. the raw Boost.Context switch (a fiber ping-pong), the physical floor;
+//   2. exhaustive search speed: executions, steps, executions/s, steps/s, ns
+//      per step and its ratio to the switch round trip, for DFS and DPOR on
+//      the same programs (DPOR's cost per step against DFS's);
+//   3. the reduction: DPOR's executions (complete and sleep-set blocked)
+//      against DFS's and, where it is known, the number of Mazurkiewicz traces;
+//   4. executions to the first violation, per strategy, on the seed scenarios
+//      and the SCTBench classics;
+//   5. the speed-up of --jobs 2 over --jobs 1.
+//
 // Speed is measured here, never in timed test assertions.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/context/fiber.hpp>
 #include <CLI/CLI.hpp>
 
 #include "checker/explorer.hpp"
-#include "checker/strategies/dfs.hpp"
+#include "checker/parallel.hpp"
+#include "checker/run.hpp"
+#include "checker/scenario/model.hpp"
+#include "checker/scenario/scenario.hpp"
 #include "models/examples/examples.hpp"
+#include "sim/primitives.hpp"
 #include "sim/stack_pool.hpp"
 
+#ifndef INTERLEAVE_SOURCE_DIR
+#define INTERLEAVE_SOURCE_DIR "."
+#endif
+
 namespace ctx = boost::context;
+namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using checker::ExploreResult;
 
 namespace {
 
@@ -36,64 +60,227 @@ double pingpong_ns_per_round_trip(std::uint64_t rounds) {
   const auto start = Clock::now();
   for (std::uint64_t i = 0; i < rounds; ++i) f = std::move(f).resume();
   const double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count();
-  // Unwinding the endless fiber: destroying it throws forced_unwind inside it.
   return ns / double(rounds);
 }
 
-struct Row {
-  std::string name;
-  checker::ExploreResult result;
+// N threads, each taking one mutex K times and incrementing a shared word
+// under it; with `private_steps`, each also takes that many steps on an
+// object of its own between two critical sections (independent of all else).
+class MutexCounter final : public models::Program {
+ public:
+  MutexCounter(int threads, int rounds, int private_steps)
+      : n_(threads), k_(rounds), p_(private_steps) {}
+  void setup(sim::Execution& ex) override {
+    m_ = std::make_unique<sim::Semaphore>(ex, "m", 1);
+    x_ = std::make_unique<sim::SharedWord>(ex, "x", 0);
+    for (int i = 0; i < n_; ++i) {
+      const sim::ObjectId own = ex.new_object("own" + std::to_string(i));
+      ex.spawn("t" + std::to_string(i), [this, &ex, own] {
+        for (int r = 0; r < k_; ++r) {
+          m_->down("lock");
+          x_->store(x_->load("load") + 1, "store");
+          m_->up("unlock");
+          for (int s = 0; s < p_; ++s) ex.step("private", own, sim::Access::write);
+        }
+      });
+    }
+  }
+  std::string outcome() const override { return "x=" + std::to_string(x_->peek()); }
+
+ private:
+  int n_, k_, p_;
+  std::unique_ptr<sim::Semaphore> m_;
+  std::unique_ptr<sim::SharedWord> x_;
 };
 
-Row bench_dfs(const std::string& example, const models::examples::Params& params,
-              double seconds) {
-  auto program = models::examples::make_example(example, params);
-  checker::DfsStrategy dfs;
-  sim::StackPool stacks;
-  checker::ExploreOptions opts;
-  opts.time_limit_s = seconds;
-  opts.collect_outcomes = false;
-  opts.verify_failure = false;
-  std::string name = "example:" + example;
-  for (const auto& [k, v] : params) name += " " + k + "=" + std::to_string(v);
-  return {name, checker::explore(*program, dfs, stacks, opts)};
+struct Subject {
+  std::string name;
+  std::function<std::unique_ptr<models::Program>()> make;
+  std::uint64_t max_steps = 10000;
+  std::uint64_t traces = 0;  // Mazurkiewicz traces, when known
+};
+
+Subject example(const std::string& name, models::examples::Params params = {}) {
+  std::string label = name;
+  for (const auto& [k, v] : params) label += " " + k + "=" + std::to_string(v);
+  return {label, [name, params] { return models::examples::make_example(name, params); }};
 }
+
+Subject scenario(const fs::path& file) {
+  auto s = std::make_shared<checker::Scenario>(checker::load_scenario(file.string()));
+  return {"seed/" + file.stem().string(), [s] { return checker::make_program(*s); }, s->explore.max_steps};
+}
+
+ExploreResult search(const Subject& sub, const std::string& strategy, double seconds,
+                     bool stop_at_first, unsigned jobs = 1, std::uint64_t max_executions = 0,
+                     std::uint64_t seed = 0) {
+  checker::ExploreSettings s;
+  s.strategy = strategy;
+  s.seed = seed;
+  s.max_steps = sub.max_steps;
+  s.max_executions = max_executions;
+  s.time_limit_s = seconds;
+  checker::ExploreOptions o = checker::explore_options(s);
+  o.stop_at_first_failure = stop_at_first;
+  o.collect_outcomes = false;
+  o.verify_failure = false;
+  return checker::explore_parallel(sub.make, s, o, jobs);
+}
+
+std::string count(const ExploreResult& r) {
+  std::string s = std::to_string(r.executions);
+  if (!r.complete && r.failures.empty()) s += "+";  // a budget stopped it
+  return s;
+}
+
+double ns_per_step(const ExploreResult& r) {
+  return r.steps ? r.elapsed_s * 1e9 / double(r.steps) : 0;
+}
+
+void rule(std::size_t n) { std::printf("%s\n", std::string(n, '-').c_str()); }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"interleave-bench: executions/s, steps/s and ns per step of exhaustive DFS, "
-               "beside a raw Boost.Context switch measured in the same run"};
-  double seconds = 2.0;
+  CLI::App app{"interleave-bench: the engine's and the strategies' figures (DESIGN.md section 8), "
+               "with a raw Boost.Context switch measured in the same run"};
+  double seconds = 10.0;
   std::uint64_t rounds = 20'000'000;
-  app.add_option("--seconds", seconds, "time per program (the search stops there if not done)")
+  std::string seed_dir = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/seed";
+  bool quick = false;
+  app.add_option("--seconds", seconds, "time limit of each search (a search stopped there is marked +)")
       ->check(CLI::PositiveNumber);
   app.add_option("--rounds", rounds, "ping-pong round trips to time")->check(CLI::PositiveNumber);
-  app.footer("Example:\n  interleave-bench --seconds 1");
+  app.add_option("--scenarios", seed_dir, "the seed scenarios' folder");
+  app.add_flag("--quick", quick, "smaller programs and 1 s per search (a smoke test)");
+  app.footer("Example:\n  interleave-bench --seconds 10 > bench.txt");
   CLI11_PARSE(app, argc, argv);
+  if (quick) seconds = std::min(seconds, 1.0);
 
-  const double rt = pingpong_ns_per_round_trip(rounds);
-  std::printf("raw Boost.Context ping-pong: %.1f ns per round trip (%.1f ns per switch)\n\n", rt,
-              rt / 2);
+  std::printf("interleave-bench: %u hardware threads; %.0f s per search at most\n\n",
+              std::thread::hardware_concurrency(), seconds);
 
-  std::vector<Row> rows;
-  rows.push_back(bench_dfs("lock-mix", {{"threads", 3}, {"rounds", 1}}, seconds));
-  rows.push_back(bench_dfs("lock-mix", {{"threads", 2}, {"rounds", 2}}, seconds));
-  rows.push_back(bench_dfs("steps", {{"threads", 3}, {"steps", 5}}, seconds));
+  // ---- 1. the floor
+  const double rt = pingpong_ns_per_round_trip(quick ? rounds / 10 : rounds);
+  std::printf("1. raw Boost.Context ping-pong: %.1f ns per round trip (%.1f ns per switch)\n\n", rt, rt / 2);
 
-  std::printf("%-34s %12s %10s %12s %12s %8s %8s %s\n", "exhaustive DFS on", "executions",
-              "steps/exec", "execs/s", "steps/s", "ns/step", "x switch", "");
-  for (const Row& r : rows) {
-    const auto& x = r.result;
-    const double ns_step = x.steps ? x.elapsed_s * 1e9 / double(x.steps) : 0;
-    std::printf("%-34s %12llu %10.1f %12.0f %12.0f %8.1f %8.2f %s\n", r.name.c_str(),
-                static_cast<unsigned long long>(x.executions),
-                x.executions ? double(x.steps) / double(x.executions) : 0.0,
-                double(x.executions) / x.elapsed_s, double(x.steps) / x.elapsed_s, ns_step,
-                ns_step / rt, x.complete ? "(complete)" : "(time limit)");
+  // ---- 2 and 3. exhaustive search: speed and reduction
+  std::vector<Subject> exhaustive = {
+      {"mutex N=3 K=3", [] { return std::make_unique<MutexCounter>(3, 3, 0); }, 10000, 1680},
+      {"mutex N=3 K=4", [] { return std::make_unique<MutexCounter>(3, 4, 0); }, 10000, 34650},
+      {"mutex N=3 K=3 +1 private", [] { return std::make_unique<MutexCounter>(3, 3, 1); }, 10000, 1680},
+      {"mutex N=2 K=4 +2 private", [] { return std::make_unique<MutexCounter>(2, 4, 2); }, 10000, 70},
+      example("lock-mix", {{"threads", 3}, {"rounds", 1}}),
+      example("steps", {{"threads", 3}, {"steps", 5}}),
+      example("lost-update", {{"threads", 4}}),
+  };
+  exhaustive[4].traces = 22;
+  exhaustive[5].traces = 1;
+  if (quick) exhaustive.resize(4);
+  std::vector<Subject> seeds;
+  std::error_code ec;
+  if (fs::is_directory(seed_dir, ec)) {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(seed_dir)) {
+      if (e.path().extension() == ".json") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) seeds.push_back(scenario(f));
   }
-  std::printf("\nns/step counts everything: the fiber switches, the scheduler, the strategy, and\n"
-              "each execution's set-up (fresh model state, threads) spread over its steps.\n"
-              "x switch = ns per step / ns per raw round trip.\n");
+  std::vector<Subject> speed = exhaustive;
+  for (const Subject& s : seeds) speed.push_back(s);
+
+  std::printf("2./3. exhaustive search, one worker, every execution (not stopping at a violation):\n"
+              "   DFS against DPOR; traces = Mazurkiewicz traces (one execution each is the optimum)\n");
+  std::printf("%-34s %9s %10s %8s %12s %12s %8s %9s %9s\n", "program", "strategy", "executions",
+              "blocked", "execs/s", "steps/s", "ns/step", "x switch", "traces");
+  rule(118);
+  double dfs_ns = 0, dpor_ns = 0;  // on the program where both run the same executions
+  for (const Subject& sub : speed) {
+    for (const char* strategy : {"dfs", "dpor"}) {
+      ExploreResult r = search(sub, strategy, seconds, false);
+      const double ns = ns_per_step(r);
+      std::printf("%-34s %9s %10s %8llu %12.0f %12.0f %8.1f %9.2f %9s\n", sub.name.c_str(), strategy,
+                  count(r).c_str(), static_cast<unsigned long long>(r.blocked),
+                  r.elapsed_s > 0 ? double(r.executions) / r.elapsed_s : 0.0,
+                  r.elapsed_s > 0 ? double(r.steps) / r.elapsed_s : 0.0, ns, ns / rt,
+                  sub.traces ? std::to_string(sub.traces).c_str() : "");
+      if (sub.name == "mutex N=3 K=4") (std::string(strategy) == "dfs" ? dfs_ns : dpor_ns) = ns;
+    }
+  }
+  std::printf("\n   executions+ : stopped by the time limit. ns/step counts everything: switches,\n"
+              "   scheduler, strategy, each execution's set-up. x switch = ns/step / ns per round trip.\n");
+  if (dfs_ns > 0)
+    std::printf("   DPOR's cost per step against DFS's (mutex N=3 K=4, the same 34650 executions): %.2fx\n",
+                dpor_ns / dfs_ns);
+  std::printf("\n");
+
+  // ---- 4. executions to the first violation
+  std::vector<Subject> buggy;
+  for (const char* name : {"account", "deadlock01", "lazy01", "twostage", "reorder_3", "reorder_5",
+                           "wronglock_3", "token_ring", "stack", "carter01"})
+    buggy.push_back(example(name));
+  for (const Subject& s : seeds) buggy.push_back(s);
+  const std::vector<std::string> strategies = {"dfs", "dpor", "pb", "db", "pct", "random"};
+  std::printf("4. executions to the first violation (one worker; pct and random: seed 0, up to\n"
+              "   100000 executions; pb/db: the bound where it appeared; - none found, + limit)\n");
+  std::printf("%-34s", "program");
+  for (const std::string& s : strategies) std::printf(" %13s", s.c_str());
+  std::printf("\n");
+  rule(34 + 14 * strategies.size());
+  for (const Subject& sub : buggy) {
+    std::string row;
+    bool any = false;
+    std::vector<std::string> cells;
+    for (const std::string& strategy : strategies) {
+      const bool walk = strategy == "pct" || strategy == "random";
+      ExploreResult r = search(sub, strategy, seconds, true, 1, walk ? 100000 : 0);
+      std::string cell;
+      if (!r.failures.empty()) {
+        any = true;
+        cell = std::to_string(r.failures.front().execution);
+        const std::string& at = r.failures.front().search;
+        if (strategy == "pb" || strategy == "db") cell += " (b" + at.substr(at.rfind(' ') + 1) + ")";
+      } else {
+        cell = r.complete ? "-" : count(r);
+      }
+      cells.push_back(cell);
+    }
+    if (!any) continue;  // a scenario that passes: it is in table 2
+    std::printf("%-34s", sub.name.c_str());
+    for (const std::string& c : cells) std::printf(" %13s", c.c_str());
+    std::printf("\n");
+  }
+  std::printf("\n");
+
+  // ---- 5. --jobs 2 against --jobs 1
+  std::printf("5. --jobs 2 against --jobs 1 (the same executions; wall-clock time; dfs complete or to the\n"
+              "   first violation, pct with a budget; dpor runs on one worker)\n");
+  std::printf("%-34s %9s %10s %10s %10s %8s\n", "program", "strategy", "executions", "1 job s", "2 jobs s",
+              "speed-up");
+  rule(86);
+  struct Job {
+    Subject sub;
+    const char* strategy;
+    std::uint64_t max_executions;
+  };
+  std::vector<Job> jobs = {
+      {example("lock-mix", {{"threads", 3}, {"rounds", 1}}), "dfs", 0},
+      {example("reorder_5"), "pb", 0},
+  };
+  for (const Subject& s : seeds)
+    if (s.name == "seed/torn-read-across-pages") jobs.push_back({s, "dfs", 0});
+  for (const Subject& s : seeds)
+    if (s.name == "seed/self-deadlock-reclaim") jobs.push_back({s, "pct", 20000});
+  if (quick) jobs.resize(1);
+  for (const Job& j : jobs) {
+    ExploreResult one = search(j.sub, j.strategy, seconds * 3, true, 1, j.max_executions, 1);
+    ExploreResult two = search(j.sub, j.strategy, seconds * 3, true, 2, j.max_executions, 1);
+    std::printf("%-34s %9s %10s %10.2f %10.2f %7.2fx%s\n", j.sub.name.c_str(), j.strategy,
+                count(one).c_str(), one.elapsed_s, two.elapsed_s,
+                two.elapsed_s > 0 ? one.elapsed_s / two.elapsed_s : 0.0,
+                one.executions == two.executions ? "" : "  (executions differ!)");
+  }
+  std::printf("\n");
   return 0;
 }
