@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <string_view>
 
 #include "sim/execution.hpp"
 #include "sim/primitives.hpp"
@@ -36,6 +37,30 @@ int touch_index_of(const Ev& e, sim::ObjectId o) {
 }  // namespace
 
 int DporStrategy::touch_index(const Event& e, sim::ObjectId o) { return touch_index_of(e, o); }
+
+const std::vector<std::string_view>& DporStrategy::conservative_labels() {
+  // The page-cache model's steps that read more objects than they announce
+  // (/work/notes-models.md).
+  static const std::vector<std::string_view> labels = {
+      "try_to_free_buffers",                 // the BH_Lock bits of the page's buffers
+      "end_buffer_io_async: unlock_buffer",  // the sibling buffers' BH_Lock and b_end_io
+      "fsync_inode_buffers: spin_lock",      // the buffer at the head of i_dirty_buffers
+      "osync_inode_buffers: spin_lock",      // the BH_Lock bits along the list
+      "filemap_fdatasync: spin_lock",        // PG_dirty of the page at the head of the list
+      "filemap_fdatawait: spin_lock",        // PG_locked of the page at the head of the list
+  };
+  return labels;
+}
+
+bool DporStrategy::wildcard(const sim::Op& op) {
+  // Labels are static strings: remember the answer per pointer.
+  if (auto it = wildcard_labels_.find(op.label); it != wildcard_labels_.end()) return it->second;
+  const std::string_view label = op.label ? op.label : "";
+  bool any = false;
+  for (std::string_view p : conservative_labels()) any |= label.substr(0, p.size()) == p;
+  wildcard_labels_.emplace(op.label, any);
+  return any;
+}
 
 void DporStrategy::begin_execution() {
   step_ = vpos_ = 0;
@@ -77,6 +102,7 @@ void DporStrategy::truncate_events(std::size_t n) {
       }
     }
     undo_reads_.resize(e.undo_at);
+    last_any_ = e.prev_any;
     last_event_[e.thread] = e.prev_same;
     --thread_steps_[e.thread];
     events_.pop_back();
@@ -84,7 +110,7 @@ void DporStrategy::truncate_events(std::size_t n) {
   }
 }
 
-void DporStrategy::clock_of(sim::ThreadId q, const sim::Op& op, std::uint32_t* out) const {
+void DporStrategy::clock_of(sim::ThreadId q, const sim::Op& op, std::uint32_t* out, bool any) const {
   const std::size_t n = nthreads_;
   if (last_event_[q] >= 0)
     std::copy_n(clock(last_event_[q]), n, out);
@@ -102,12 +128,19 @@ void DporStrategy::clock_of(sim::ThreadId q, const sim::Op& op, std::uint32_t* o
     if (t.access == sim::Access::write)
       for (std::int32_t r : s.reads) join(r);
   }
+  if (last_any_ >= 0) join(last_any_);
+  if (any)
+    for (std::size_t t = 0; t < n; ++t)
+      if (last_event_[t] >= 0) join(last_event_[t]);
   out[q] = thread_steps_[q] + 1;
 }
 
-void DporStrategy::add_event(sim::ThreadId q, const sim::Op& op) {
+void DporStrategy::add_event(sim::ThreadId q, const sim::Op& op, bool any) {
   const auto i = static_cast<std::int32_t>(events_.size());
   Event& e = events_.emplace_back();
+  e.any = any;
+  e.prev_any = last_any_;
+  if (any) last_any_ = i;
   e.thread = q;
   e.seq = ++thread_steps_[q];
   e.prev_same = last_event_[q];
@@ -199,7 +232,7 @@ bool DporStrategy::reverse(std::int32_t e, sim::ThreadId q, std::uint32_t j, con
 }
 
 void DporStrategy::find_races(sim::ThreadId q, const sim::Op& op, std::uint32_t j,
-                              const std::uint32_t* c, std::int32_t ends_with) {
+                              const std::uint32_t* c, bool any, std::int32_t ends_with) {
   candidates_.clear();
   for (std::uint8_t k = 0; k < op.touch_count; ++k) {
     const sim::Touch& t = op.touches[k];
@@ -209,6 +242,10 @@ void DporStrategy::find_races(sim::ThreadId q, const sim::Op& op, std::uint32_t 
     if (t.access == sim::Access::write) candidates_.insert(candidates_.end(), s.reads.begin(), s.reads.end());
   }
   if (ends_with >= 0) candidates_.push_back(ends_with);
+  if (last_any_ >= 0) candidates_.push_back(last_any_);
+  if (any)
+    for (std::size_t t = 0; t < nthreads_; ++t)
+      if (last_event_[t] >= 0) candidates_.push_back(last_event_[t]);
   if (candidates_.empty()) return;
   std::sort(candidates_.begin(), candidates_.end());
   candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
@@ -245,7 +282,7 @@ void DporStrategy::find_races(sim::ThreadId q, const sim::Op& op, std::uint32_t 
   }
 }
 
-DporStrategy::Mask DporStrategy::child_sleep(std::uint32_t i, const sim::Execution& ex) const {
+DporStrategy::Mask DporStrategy::child_sleep(std::uint32_t i, const sim::Execution& ex) {
   const Node& pn = nodes_[i - 1];
   const Event& ev = events_[i - 1];
   Mask cand = (pn.sleep | pn.done) & ~bit(ev.thread);
@@ -267,7 +304,8 @@ DporStrategy::Mask DporStrategy::child_sleep(std::uint32_t i, const sim::Executi
     const auto r = static_cast<sim::ThreadId>(std::countr_zero(m));
     if (r == last_live) continue;
     const sim::Op& op = ex.pending(r);
-    if (touches_conflict(op.touches, op.touch_count, ev.touches, ev.touch_count)) continue;
+    if (ev.any || touches_conflict(op.touches, op.touch_count, ev.touches, ev.touch_count)) continue;
+    if (wildcard(op)) continue;
     keep |= bit(r);
   }
   return keep;
@@ -315,9 +353,10 @@ sim::ThreadId DporStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
   // A new step: its clock, its races, then the objects it touched.
   clocks_.resize(clocks_.size() + nthreads_);
   std::uint32_t* c = &clocks_[std::size_t(i) * nthreads_];
-  clock_of(p, op, c);
-  if (i >= fresh_from_) find_races(p, op, i, c);
-  add_event(p, op);
+  const bool any = wildcard(op);
+  clock_of(p, op, c, any);
+  if (i >= fresh_from_) find_races(p, op, i, c, any);
+  add_event(p, op, any);
   return p;
 }
 
@@ -352,12 +391,13 @@ void DporStrategy::run_ended(const sim::Execution& ex) {
     const sim::Op& op = ex.pending(q);
     const std::int32_t ends = ex.is_daemon(q) ? ending : -1;
     std::uint32_t* c = scratch_clock_.data();
-    clock_of(q, op, c);
+    const bool any = wildcard(op);
+    clock_of(q, op, c, any);
     if (ends >= 0) {
       const std::uint32_t* ce = clock(ends);
       for (std::size_t t = 0; t < nthreads_; ++t) c[t] = std::max(c[t], ce[t]);
     }
-    find_races(q, op, j, c, ends);
+    find_races(q, op, j, c, any, ends);
   }
 }
 

@@ -45,8 +45,11 @@
 // sleep set, since that thread's next step may end the execution.
 //
 // Soundness holds when the model announces every shared object that a step
-// reads or writes (the page-cache model does, apart from the steps listed in
-// its notes, which only a daemon's own steps change). Invariants checked at
+// reads or writes. The page-cache model's steps that read more than they can
+// announce (kMaxTouches; /work/notes-models.md lists them: try_to_free_buffers,
+// the sibling scan of end_buffer_io_async, the list walks of fsync, osync,
+// filemap_fdatasync and filemap_fdatawait) are taken as dependent with every
+// step (conservative_step()). Invariants checked at
 // every step see the same values in every execution of a trace when they read
 // only objects that the step that breaks them touches; end-of-run checks and
 // outcomes are functions of the trace.
@@ -56,6 +59,8 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "checker/strategies/search.hpp"
@@ -85,6 +90,10 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::string summary() const override;
   double estimate() const override;
   void run_ended(const sim::Execution& ex) override;
+
+  // The labels (prefixes) of the model's steps taken as dependent with every
+  // step, because they read more objects than they can announce.
+  static const std::vector<std::string_view>& conservative_labels();
 
   // Executions that ran to their end, and those stopped as sleep-set blocked.
   std::uint64_t complete() const { return complete_; }
@@ -131,6 +140,8 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     // object's reads (-1: it was appended).
     std::array<std::int32_t, sim::kMaxTouches> replaced{};
     sim::OpKind kind = sim::OpKind::plain;
+    bool any = false;             // dependent with every step (wildcard())
+    std::int32_t prev_any = -1;   // the last such step before it
     std::uint8_t touch_count = 0;
     std::array<sim::Touch, sim::kMaxTouches> touches{};
     // Per touch: the last write of that object before this event (-1 none).
@@ -163,22 +174,25 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   bool before(std::int32_t e, const std::uint32_t* c) const {
     return c[events_[e].thread] >= events_[e].seq;
   }
-  // The clock a step of thread q with op `op` would have now, into `out`.
-  void clock_of(sim::ThreadId q, const sim::Op& op, std::uint32_t* out) const;
+  // The clock a step of thread q with op `op` would have now, into `out`
+  // (`any`: the step is dependent with every step).
+  void clock_of(sim::ThreadId q, const sim::Op& op, std::uint32_t* out, bool any) const;
   // Adds event `i` (thread q, op) to the happens-before state.
-  void add_event(sim::ThreadId q, const sim::Op& op);
+  void add_event(sim::ThreadId q, const sim::Op& op, bool any);
   // Learns that op's object is a lock (from a lock, unlock, down, up, ...).
   void learn_lock(const sim::Op& op);
   std::uint8_t free_now(sim::ObjectId o) const;
   // Finds the races of a step of q with op `op` at position j (clock c) and
   // reverses them.
   void find_races(sim::ThreadId q, const sim::Op& op, std::uint32_t j, const std::uint32_t* c,
-                  std::int32_t ends_with = -1);
+                  bool any, std::int32_t ends_with = -1);
   // Reverses race (e, step of q at j): returns false when the reversed order
   // cannot run (no initial thread is enabled before e).
   bool reverse(std::int32_t e, sim::ThreadId q, std::uint32_t j, const std::uint32_t* c);
-  Mask child_sleep(std::uint32_t i, const sim::Execution& ex) const;
+  Mask child_sleep(std::uint32_t i, const sim::Execution& ex);
   static int touch_index(const Event& e, sim::ObjectId o);
+  // Whether a step is taken as touching every object (see the top).
+  bool wildcard(const sim::Op& op);
 
   std::vector<Node> nodes_;
   std::vector<ValuePoint> values_;
@@ -198,6 +212,8 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::vector<ObjectState> objects_;
   std::vector<LockRef> locks_;
   std::vector<std::int32_t> undo_reads_;  // reads that steps' writes cleared
+  std::int32_t last_any_ = -1;            // the last step dependent with every step
+  std::unordered_map<const char*, bool> wildcard_labels_;  // label -> wildcard, as met
   std::uint64_t epoch_ = 0;
   std::vector<std::uint32_t> scratch_clock_;
   std::vector<std::uint32_t> first_;         // per thread, for initials
