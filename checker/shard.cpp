@@ -225,7 +225,16 @@ MergedRun merge_group(std::vector<Entry>& entries) {
     r.elapsed_s = std::max(r.elapsed_s, e.result.elapsed_s);
   }
   std::uint64_t execution = 0;
-  if (head.kind == "tree") {
+  if (head.kind == "whole") {  // not split: the report is the result
+    r.executions = head.result.executions;
+    r.steps = head.result.steps;
+    r.blocked = head.result.blocked;
+    r.depth = head.result.depth;
+    r.search = head.result.search;
+    for (const auto& [o, part] : head.outcomes) r.outcomes.insert(o);
+    execution = failing ? failing->failure->part + 1 : r.executions;
+    complete = head.result.complete;
+  } else if (head.kind == "tree") {
     const std::uint64_t last = failing ? failing->failure->part : ~std::uint64_t{0};
     for (const Entry& e : entries)
       for (const auto& [part, c] : e.counts)
@@ -257,6 +266,7 @@ MergedRun merge_group(std::vector<Entry>& entries) {
     r.search = head.result.search;
     complete = false;
   }
+  if (head.kind == "whole" && !failing && !complete) r.budget = head.result.budget;
   if (failing && failing->trace) {
     Trace t = *failing->trace;
     t.executions = execution;
@@ -274,7 +284,8 @@ MergedRun merge_group(std::vector<Entry>& entries) {
   } else {
     r.complete = complete;
     r.status = complete ? ExploreResult::Status::pass : ExploreResult::Status::inconclusive;
-    if (!complete) r.budget = budget.empty() ? "a shard did not finish its share" : budget;
+    if (!complete && r.budget.empty())
+      r.budget = budget.empty() ? "a shard did not finish its share" : budget;
   }
   return m;
 }

@@ -181,3 +181,22 @@ TEST_CASE("shard: the GNU parallel example of docs/sharding.md") {
   CHECK(a.find("merged from 4 shards") != std::string::npos);
   CHECK(sh("cd '" + dir.string() + "' && '" + bin + "' replay merged.trace.json > /dev/null") == 1);
 }
+
+TEST_CASE("merge: the report of a search that was not split is its own result") {
+  const fs::path dir = workdir("whole");
+  for (const char* model : {"example:abba", "example:lost-update"}) {
+    CAPTURE(model);
+    Scenario s = scenario(model, "dfs");
+    ExploreSettings settings = effective_settings(s.explore);
+    const ExploreResult r = run_scenario(s, settings);
+    std::optional<Trace> trace;
+    if (!r.failures.empty()) trace = make_trace(s, settings, r);
+    const std::string file = (dir / "whole.json").string();
+    write_file_atomically(file, run_report({run_entry(s, settings, whole(r), trace)}).dump());
+    const MergedRun m = merge_reports({file}).front();
+    CHECK(m.result.status == r.status);
+    CHECK(m.result.executions == r.executions);
+    CHECK(m.result.outcomes == r.outcomes);
+    if (!r.failures.empty()) CHECK(m.result.failures.front().execution == r.failures.front().execution);
+  }
+}
