@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -313,42 +314,56 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
   int passed = 0, failed = 0, updated = 0;
   bool bad_input = false, internal = false;
   for (const std::string& file : files) {
-    CheckCase c;
+    // A file gives one case per (variant, expectation) cell: the scenario
+    // itself, or each variant its "expect_by_variant" states a verdict for.
+    std::vector<Scenario> cells;
+    std::optional<InputError> load_error;
     try {
-      Scenario s = load_scenario(file);
-      Ran ran = run_and_trace(s, o);
-      c = judge(s, ran.result);
-      c.trace = ran.trace_path;
-      c.shrink = ran.shrink;
-      if (outputs.update && can_update(s, ran.result, c)) {
-        try {
-          update_outcomes(file, *s.expect, *c.outcomes);
-          c.passed = c.updated = true;
-          c.message = "updated the expected outcomes to the " + std::to_string(c.outcomes->size()) +
-                      " found (" + std::to_string(c.unexpected.size()) + " added, " +
-                      std::to_string(c.missing.size()) + " removed), " +
-                      std::to_string(c.executions) + " executions";
-          ++updated;
-        } catch (const std::exception& e) {
-          c.message += "; could not update the file: " + std::string(e.what());
-        }
-      }
-      if (!ran.trace_path.empty()) c.message += "; trace: " + ran.trace_path;
-      if (!ran.trace_error.empty()) c.message += "; could not write the trace: " + ran.trace_error;
+      cells = expectation_cells(load_scenario(file));
     } catch (const InputError& e) {
-      c = CheckCase{};
-      c.name = fs::path(file).stem().string();
-      c.found = "a bad scenario file";
-      c.message = e.message() + (e.hint().empty() ? "" : " (hint: " + e.hint() + ")");
-      c.bad_input = true;
+      load_error = e;
     }
-    c.file = file;
-    if (c.internal && !c.passed) internal = true;
-    if (c.bad_input) bad_input = true;
-    (c.passed ? passed : failed) += 1;
-    std::cout << (c.passed ? "ok    " : "FAIL  ") << file << ": " << c.message << "\n";
-    std::cout.flush();
-    cases.push_back(std::move(c));
+    for (std::size_t k = 0; k < (load_error ? 1 : cells.size()); ++k) {
+      CheckCase c;
+      std::string label = file;
+      try {
+        if (load_error) throw *load_error;
+        const Scenario& s = cells[k];
+        if (!s.expect_by_variant.empty()) label += " [" + s.model + "]";
+        Ran ran = run_and_trace(s, o);
+        c = judge(s, ran.result);
+        c.trace = ran.trace_path;
+        c.shrink = ran.shrink;
+        if (outputs.update && can_update(s, ran.result, c)) {
+          try {
+            update_outcomes(file, *s.expect, *c.outcomes);
+            c.passed = c.updated = true;
+            c.message = "updated the expected outcomes to the " + std::to_string(c.outcomes->size()) +
+                        " found (" + std::to_string(c.unexpected.size()) + " added, " +
+                        std::to_string(c.missing.size()) + " removed), " +
+                        std::to_string(c.executions) + " executions";
+            ++updated;
+          } catch (const std::exception& e) {
+            c.message += "; could not update the file: " + std::string(e.what());
+          }
+        }
+        if (!ran.trace_path.empty()) c.message += "; trace: " + ran.trace_path;
+        if (!ran.trace_error.empty()) c.message += "; could not write the trace: " + ran.trace_error;
+      } catch (const InputError& e) {
+        c = CheckCase{};
+        c.name = fs::path(file).stem().string();
+        c.found = "a bad scenario file";
+        c.message = e.message() + (e.hint().empty() ? "" : " (hint: " + e.hint() + ")");
+        c.bad_input = true;
+      }
+      c.file = file;
+      if (c.internal && !c.passed) internal = true;
+      if (c.bad_input) bad_input = true;
+      (c.passed ? passed : failed) += 1;
+      std::cout << (c.passed ? "ok    " : "FAIL  ") << label << ": " << c.message << "\n";
+      std::cout.flush();
+      cases.push_back(std::move(c));
+    }
   }
   std::cout << passed << " passed, " << failed << " failed";
   if (updated > 0) std::cout << " (" << updated << " updated)";

@@ -57,6 +57,15 @@ struct MergeArgs {
 };
 int merge_command(const MergeArgs& a);
 
+// checker/cli/matrix_command.cpp
+struct MatrixArgs {
+  std::vector<std::string> paths;  // scenario files or directories
+  std::string variants;            // "a,b": these variants only ("" every one)
+  std::string format = "text";     // text | markdown | json
+  std::string output;              // write the table here ("" standard output)
+};
+int matrix_command(const MatrixArgs& a, const Overrides& o);
+
 // checker/cli/trace_commands.cpp
 struct ShrinkArgs {
   std::string trace_file;

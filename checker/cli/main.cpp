@@ -178,6 +178,32 @@ int real_main(int argc, char** argv) {
       "Exit codes: 0 drawn; 2 a bad trace file; 3 the page could not be written.\n\n"
       "Example:\n  interleave show interleave-traces/torn-read.trace.json --html torn-read.html");
 
+  Overrides matrix_opts;
+  MatrixArgs matrix_args;
+  CLI::App* matrix = app.add_subcommand(
+      "matrix", "run scenarios against every model variant and print the table of verdicts");
+  matrix->add_option("SCENARIO", matrix_args.paths,
+                     "page-cache scenario files, or directories searched for *.json")
+      ->required();
+  matrix->add_option("--variants", matrix_args.variants,
+                     "a comma-separated list of variants (default: every one `interleave models` lists)");
+  matrix->add_option("--format", matrix_args.format, "text (default), markdown or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}));
+  matrix->add_option("--output", matrix_args.output, "write the table to this file instead of standard output");
+  add_search_options(matrix, matrix_opts);
+  matrix->footer(
+      "Variants are the rows, scenarios the columns. A cell is the verdict of the scenario run\n"
+      "against that variant with the scenario's search settings; a violation shows the\n"
+      "invariant and the length, in steps, of the shortest failing trace found (after\n"
+      "shrinking; --no-shrink: as the search found it). \"n/a\": the scenario's \"variants\"\n"
+      "leave the variant out. A cell whose verdict differs from the expectation the scenario\n"
+      "states for that variant says what was expected. Traces are written only with\n"
+      "--trace-out DIR.\n\n"
+      "Exit codes: 0 every stated expectation met; 1 some cell differs from its stated\n"
+      "expectation; 2 bad usage or a bad scenario file; 3 a model threw or was nondeterministic.\n\n"
+      "Example:\n  interleave matrix scenarios/variants\n"
+      "  interleave matrix --variants linux-2.4.0,linux-6-xfs --format markdown scenarios/variants");
+
   MergeArgs merge_args;
   CLI::App* merge = app.add_subcommand(
       "merge", "combine the --json reports of the N shards of a search into one result");
@@ -212,6 +238,7 @@ int real_main(int argc, char** argv) {
   if (show->parsed()) return show_command(show_args);
   if (models->parsed()) return models_command();
   if (merge->parsed()) return merge_command(merge_args);
+  if (matrix->parsed()) return matrix_command(matrix_args, matrix_opts);
   std::cerr << app.help();
   return kExitBadInput;
 }

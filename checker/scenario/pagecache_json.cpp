@@ -257,7 +257,8 @@ const std::vector<std::string> kTopKeys = {
     // Read here:
     "model", "filesystem", "geometry", "file", "memory", "threads", "agents", "faults",
     // Owned by the generic loader, skipped here:
-    "name", "description", "invariants", "explore", "expect", "$schema"};
+    "name", "description", "invariants", "explore", "expect", "$schema", "variants",
+    "expect_by_variant", "explore_by_variant"};
 
 const std::vector<std::string> kOpNames = {"write", "read",  "pwrite", "pread", "writev",
                                            "touch", "munmap", "msync", "fsync"};

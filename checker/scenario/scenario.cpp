@@ -9,6 +9,7 @@
 #include "checker/input_error.hpp"
 #include "checker/json_read.hpp"
 #include "checker/scenario/model.hpp"
+#include "models/pagecache/variants.hpp"
 
 namespace checker {
 
@@ -101,14 +102,117 @@ Expectation parse_expect(const json& j, const std::string& path) {
   return e;
 }
 
+std::vector<std::string> variant_names() {
+  std::vector<std::string> names;
+  for (const auto& v : models::pagecache::variants()) names.push_back(v.name);
+  return names;
+}
+
+// A page-cache variant's name at `path`, or an error naming the known ones.
+std::string variant_name(const json& j, const std::string& path) {
+  std::string name = jr::as_string(j, path);
+  const std::vector<std::string> known = variant_names();
+  if (std::find(known.begin(), known.end(), name) == known.end()) {
+    std::string near = jr::closest(name, known);
+    jr::bad(path, j, "a page-cache variant: " + one_of(known),
+            near.empty() ? "`interleave models` lists them" : "did you mean \"" + near + "\"?");
+  }
+  return name;
+}
+
+// "variants", "expect_by_variant" and "explore_by_variant" (docs/scenario-format.md).
+void parse_variant_keys(const json& doc, Scenario& s) {
+  const json* vs = doc.contains("variants") ? &doc.at("variants") : nullptr;
+  const json* by = doc.contains("expect_by_variant") ? &doc.at("expect_by_variant") : nullptr;
+  const json* ex = doc.contains("explore_by_variant") ? &doc.at("explore_by_variant") : nullptr;
+  if ((vs || by || ex) && s.is_example()) {
+    const char* key = vs ? "/variants" : by ? "/expect_by_variant" : "/explore_by_variant";
+    jr::bad(key, vs ? *vs : by ? *by : *ex, "no variants with an example model",
+            "variants and per-variant expectations and settings are for page-cache scenarios");
+  }
+  if (vs) {
+    jr::as_array(*vs, "/variants", "page-cache variant names");
+    for (std::size_t i = 0; i < vs->size(); ++i) {
+      const std::string path = jr::child("/variants", i);
+      std::string name = variant_name((*vs)[i], path);
+      if (std::find(s.variants.begin(), s.variants.end(), name) != s.variants.end())
+        jr::bad(path, (*vs)[i], "each variant once");
+      s.variants.push_back(std::move(name));
+    }
+    if (std::find(s.variants.begin(), s.variants.end(), s.model) == s.variants.end())
+      jr::bad("/variants", *vs, "a list that includes the scenario's model " + json(s.model).dump(),
+              "\"model\" is the variant `interleave run` uses; list it among the variants");
+  }
+  if (by) {
+    if (!by->is_object()) jr::bad("/expect_by_variant", *by, "an object: variant name -> expectation");
+    for (auto it = by->begin(); it != by->end(); ++it) {
+      const std::string path = jr::child("/expect_by_variant", it.key());
+      const std::string name = variant_name(json(it.key()), path);
+      if (!s.variants.empty() && std::find(s.variants.begin(), s.variants.end(), name) == s.variants.end())
+        jr::bad(path, json(it.key()), "a variant listed in /variants",
+                "add " + json(name).dump() + " to \"variants\", or leave the expectation out");
+      if (name == s.model && doc.contains("expect"))
+        jr::bad(path, it.value(), "one expectation for the scenario's model " + json(s.model).dump(),
+                "it already has one in \"expect\"; keep only one of them");
+      s.expect_by_variant.emplace_back(name, parse_expect(it.value(), path));
+    }
+  }
+  // In the order `interleave models` lists the variants (JSON objects have none).
+  const std::vector<std::string> order = variant_names();
+  auto rank = [&order](const std::string& v) { return std::find(order.begin(), order.end(), v) - order.begin(); };
+  std::stable_sort(s.expect_by_variant.begin(), s.expect_by_variant.end(),
+                   [&rank](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+  if (!s.expect)
+    for (const auto& [name, e] : s.expect_by_variant)
+      if (name == s.model) s.expect = e;
+  if (ex) {
+    if (!ex->is_object()) jr::bad("/explore_by_variant", *ex, "an object: variant name -> explore settings");
+    for (auto it = ex->begin(); it != ex->end(); ++it) {
+      const std::string path = jr::child("/explore_by_variant", it.key());
+      const std::string name = variant_name(json(it.key()), path);
+      if (!s.variants.empty() && std::find(s.variants.begin(), s.variants.end(), name) == s.variants.end())
+        jr::bad(path, json(it.key()), "a variant listed in /variants");
+      parse_explore(it.value(), path);  // checks it alone, with its own paths
+      if (name != s.model) continue;
+      // The model's own settings: "explore", with these keys replaced.
+      json merged = doc.contains("explore") ? doc.at("explore") : json::object();
+      for (auto k = it.value().begin(); k != it.value().end(); ++k) merged[k.key()] = k.value();
+      s.explore = parse_explore(merged, "/explore");
+    }
+  }
+}
+
 }  // namespace
+
+Scenario for_variant(const Scenario& s, const std::string& variant) {
+  Scenario t;
+  if (variant == s.model) {
+    t = s;
+  } else {
+    json doc = s.json;
+    doc["model"] = variant;
+    doc.erase("expect");  // the model's own expectation
+    t = parse_scenario(doc, s.file);
+  }
+  t.name = s.name + "@" + variant;
+  return t;
+}
+
+std::vector<Scenario> expectation_cells(const Scenario& s) {
+  if (s.expect_by_variant.empty()) return {s};
+  std::vector<Scenario> cells;
+  if (s.expect) cells.push_back(for_variant(s, s.model));
+  for (const auto& [name, e] : s.expect_by_variant)
+    if (name != s.model) cells.push_back(for_variant(s, name));
+  return cells;
+}
 
 Scenario parse_scenario(const json& doc, const std::string& file) {
   try {
     jr::Object o(doc, "",
                  {"$schema", "name", "description", "model", "invariants", "explore", "expect",
                   "params", "filesystem", "geometry", "file", "memory", "threads", "agents",
-                  "faults"});
+                  "faults", "variants", "expect_by_variant", "explore_by_variant"});
     Scenario s;
     s.file = file;
     s.json = doc;
@@ -134,6 +238,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     }
     if (const json* e = o.find("explore")) s.explore = parse_explore(*e, "/explore");
     if (const json* e = o.find("expect")) s.expect = parse_expect(*e, "/expect");
+    parse_variant_keys(doc, s);
     bind_model(s);
     return s;
   } catch (InputError& e) {

@@ -54,7 +54,15 @@ struct Scenario {
   std::string model;      // "linux-2.4.0", "example:abba", ...
   std::vector<std::string> invariants;
   ExploreSettings explore;
-  std::optional<Expectation> expect;
+  std::optional<Expectation> expect;  // "expect", or expect_by_variant's entry for `model`
+  // Page-cache scenarios (docs/scenario-format.md, "One file for every
+  // variant"): "variants", the variants the scenario is meant for (empty:
+  // every variant), and "expect_by_variant", the expectation stated for each
+  // variant, in the order `interleave models` lists them. "explore_by_variant" (settings that
+  // replace keys of "explore" for one variant) is applied where the scenario
+  // is read for that variant: `explore` holds the result.
+  std::vector<std::string> variants;
+  std::vector<std::pair<std::string, Expectation>> expect_by_variant;
 
   // Filled by the model binding:
   bool is_example() const { return model.rfind("example:", 0) == 0; }
@@ -69,6 +77,17 @@ const std::vector<std::string>& known_invariants();
 // Reads and checks a scenario document. `file` names it in errors; throws
 // InputError (with the file set).
 Scenario parse_scenario(const nlohmann::json& doc, const std::string& file);
+
+// The scenario run against another page-cache variant: the document with
+// "model" set to `variant` (and the model's own "expect" left out) read
+// again, so that traces embed what ran; its expectation is the one stated for
+// `variant`, and its name gets "@<variant>". Throws InputError.
+Scenario for_variant(const Scenario& s, const std::string& variant);
+
+// What `interleave check` judges for a scenario: the scenario itself when it
+// states no per-variant expectation; otherwise one cell (for_variant) for each
+// variant with a stated expectation, the file's model first.
+std::vector<Scenario> expectation_cells(const Scenario& s);
 
 // Reads a file as JSON: a missing file, an unreadable one and JSON that does
 // not parse (with line and column) are InputErrors naming the file.

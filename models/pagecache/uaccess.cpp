@@ -293,9 +293,11 @@ std::uint32_t copy_from_user_atomic(State& s, KernelBuf to, std::uint64_t from, 
       if (v > 0) fault_at = v - 1;
     }
     if (fault_at == done) {
-      if (bad) bad->push_back(addr);
+      if (bad) bad->push_back(addr / s.geo.page_size);
       break;
     }
+    // A user page whose injected fault could not be handled stays bad.
+    if (bad && std::find(bad->begin(), bad->end(), addr / s.geo.page_size) != bad->end()) break;
     std::uint32_t len = chunk_at(s, addr, n - done);
     if (fault_at != kNoFault) len = std::min(len, fault_at - done);
     // A page that is not present: do_page_fault sees in_atomic() and goes

@@ -89,9 +89,10 @@ void set_fault_would_block(State& s);
 // takes no fault (in_atomic: straight to the exception fixup), so the copy
 // stops there, never sleeps and takes no lock; the rest of the destination
 // is left as it was (no zero-fill). Returns the bytes not copied. An injected
-// fault (Config.faults.copy_from_user) stops it likewise; the address that
-// faulted is appended to `bad`, when given, so that the caller's fault-in of
-// it fails too (the fault could not be handled).
+// fault (Config.faults.copy_from_user) stops it likewise; the number of the
+// user page that faulted is appended to `bad`, when given: the fault could not
+// be handled, so later copies stop at that page too and the caller's fault-in
+// of it fails (the caller keeps `bad` for the rest of its system call).
 std::uint32_t copy_from_user_atomic(State& s, KernelBuf to, std::uint64_t from, std::uint32_t n, Bytes* copied,
                                     std::vector<std::uint64_t>* bad = nullptr);
 // __copy_to_user_inatomic (2.6's file_read_actor, fast path): the same, the

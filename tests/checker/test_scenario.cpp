@@ -69,7 +69,7 @@ TEST_CASE("bad scenarios: every error names the JSON path, what was found and wh
   CHECK(error_of(R"({"modle": "example:abba"})") ==
         "/modle|found an unknown key \"modle\", expected one of: $schema, name, description, "
         "model, invariants, explore, expect, params, filesystem, geometry, file, memory, threads, "
-        "agents, faults|did you mean \"model\"?");
+        "agents, faults, variants, expect_by_variant, explore_by_variant|did you mean \"model\"?");
   CHECK(error_of(R"({"name": "x"})").starts_with("/model|found nothing, expected a string"));
   CHECK(error_of(R"({"model": 3})") == "/model|found 3, expected a string|");
   CHECK(error_of(R"([1, 2])") == "|found an array, expected an object|");

@@ -243,7 +243,8 @@ TEST_CASE("keys of the generic loader are skipped, others rejected") {
   CHECK(error_of(doc) ==
         "at /filesytem: unknown key \"filesytem\" in a scenario, expected one of \"model\", "
         "\"filesystem\", \"geometry\", \"file\", \"memory\", \"threads\", \"agents\", \"faults\", "
-        "\"name\", \"description\", \"invariants\", \"explore\", \"expect\", \"$schema\"");
+        "\"name\", \"description\", \"invariants\", \"explore\", \"expect\", \"$schema\", "
+        "\"variants\", \"expect_by_variant\", \"explore_by_variant\"");
 }
 
 TEST_CASE("an unknown key's path is escaped as RFC 6901 says") {
@@ -352,7 +353,8 @@ TEST_CASE("scenarios/schema.json names the keys and values the loader takes") {
   std::sort(keys.begin(), keys.end());
   std::vector<std::string> loader = {"model", "filesystem", "geometry", "file", "memory", "threads",
                                      "agents", "faults", "name", "description", "invariants",
-                                     "explore", "expect", "$schema", "params"};
+                                     "explore", "expect", "$schema", "params", "variants",
+                                     "expect_by_variant", "explore_by_variant"};
   std::sort(loader.begin(), loader.end());
   CHECK(keys == loader);
   // Every key of the full scenario is in the schema.

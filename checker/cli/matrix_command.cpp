@@ -1,0 +1,144 @@
+// `interleave matrix`: scenarios against every page-cache variant (or the
+// chosen ones), as a table of verdicts (checker/matrix.hpp).
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include "checker/cli/commands.hpp"
+#include "checker/input_error.hpp"
+#include "checker/json_read.hpp"
+#include "checker/matrix.hpp"
+#include "checker/run.hpp"
+#include "checker/trace.hpp"
+#include "models/pagecache/variants.hpp"
+
+namespace checker::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The scenario files named, directories searched for *.json (schema.json and
+// *.trace.json left out), each directory's in name order.
+std::vector<std::string> matrix_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) {
+      files.push_back(p);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it); it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      const std::string name = it->path().filename().string();
+      if (it->path().extension() != ".json" || name == "schema.json" || name.ends_with(".trace.json")) continue;
+      found.push_back(it->path().string());
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+}  // namespace
+
+int matrix_command(const MatrixArgs& a, const Overrides& o) {
+  std::vector<std::string> known;
+  for (const auto& v : models::pagecache::variants()) known.push_back(v.name);
+  MatrixOptions opts;
+  if (!a.variants.empty()) {
+    std::stringstream in(a.variants);
+    std::string v;
+    while (std::getline(in, v, ',')) {
+      if (v.empty()) continue;
+      if (std::find(known.begin(), known.end(), v) == known.end()) {
+        std::string list;
+        for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+        std::cerr << "interleave: --variants: found \"" << v << "\", expected page-cache variants among: " << list
+                  << "\n";
+        const std::string near = json_read::closest(v, known);
+        std::cerr << "hint: " << (near.empty() ? "`interleave models` lists them" : "did you mean \"" + near + "\"?")
+                  << "\n";
+        return kExitBadInput;
+      }
+      if (std::find(opts.variants.begin(), opts.variants.end(), v) == opts.variants.end()) opts.variants.push_back(v);
+    }
+  }
+  if (a.format != "text" && a.format != "markdown" && a.format != "json") {
+    std::cerr << "interleave: --format: found \"" << a.format << "\", expected text, markdown or json\n";
+    return kExitBadInput;
+  }
+  const std::vector<std::string> files = matrix_files(a.paths);
+  if (files.empty()) {
+    std::cerr << "interleave: no scenario files (*.json) in";
+    for (const std::string& p : a.paths) std::cerr << " " << p;
+    std::cerr << "\n";
+    return kExitBadInput;
+  }
+  opts.settings = [&o](const ExploreSettings& s) {
+    ExploreSettings e = s;
+    if (o.strategy) e.strategy = *o.strategy;
+    if (o.max_executions) e.max_executions = *o.max_executions;
+    if (o.time_limit_s) e.time_limit_s = *o.time_limit_s;
+    if (o.max_steps) e.max_steps = *o.max_steps;
+    if (o.seed) e.seed = *o.seed;
+    if (o.bound) e.bound = *o.bound;
+    if (o.pct_depth) e.pct_depth = *o.pct_depth;
+    return effective_settings(e);
+  };
+  opts.shrink = o.shrink;
+  if (!o.no_trace && !o.trace_out.empty()) opts.trace_dir = o.trace_out;
+  const bool progress = o.progress && ::isatty(2) && std::getenv("CI") == nullptr;
+  if (progress)
+    opts.on_cell = [](const std::string& scenario, const std::string& variant) {
+      std::fprintf(stderr, "\r  %-70s", (scenario + " @ " + variant).c_str());
+      std::fflush(stderr);
+    };
+
+  Matrix m;
+  m.variants = opts.variants.empty() ? known : opts.variants;
+  bool bad_input = false, internal = false, unmet = false;
+  for (const std::string& file : files) {
+    try {
+      const Scenario s = load_scenario(file);
+      if (!s.pagecache) {
+        if (progress) std::fprintf(stderr, "\r%78s\r", "");
+        std::cerr << "interleave: " << file << ": skipped: " << s.model << " is not a page-cache variant\n";
+        continue;
+      }
+      MatrixRow row = matrix_row(s, opts);
+      for (const MatrixCell& c : row.cells) {
+        if (c.verdict == "error") internal = true;
+        if (!c.meets) unmet = true;
+      }
+      m.scenarios.push_back(std::move(row));
+    } catch (const InputError& e) {
+      if (progress) std::fprintf(stderr, "\r%78s\r", "");
+      std::cerr << "interleave: " << e.message() << "\n";
+      if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
+      bad_input = true;
+    }
+  }
+  if (progress) std::fprintf(stderr, "\r%78s\r", "");
+  std::string text = a.format == "markdown" ? matrix_markdown(m)
+                     : a.format == "json"   ? matrix_json(m).dump(2) + "\n"
+                                            : matrix_text(m);
+  if (a.output.empty()) {
+    std::cout << text;
+  } else {
+    try {
+      write_file_atomically(a.output, text);
+    } catch (const std::exception& e) {
+      std::cerr << "interleave: could not write " << a.output << ": " << e.what() << "\n";
+      return kExitInternal;
+    }
+  }
+  return bad_input ? kExitBadInput : internal ? kExitInternal : unmet ? kExitViolation : kExitOk;
+}
+
+}  // namespace checker::cli
