@@ -16,10 +16,14 @@
 // least number, after every lower number has run. With --max-executions N they
 // run exactly executions 0 .. N-1, as one worker does.
 //
-// auto runs its DPOR phase on one worker and its PCT phase split. dpor runs on
-// one worker (its backtrack sets join subtrees that workers would explore
-// apart). A time limit stops every worker; what ran by then differs from run
-// to run, as it does with one worker.
+// dpor is split at its fault choices (execution.choose): the subtrees below
+// the values of one choice do not depend on each other; a worker gives the
+// untried values of its shallowest open choice away, and when it comes back
+// to that choice it takes their results, value by value, with what they add
+// to the backtrack sets above them, so that it goes on as one worker would
+// (strategies/dpor.hpp). A program without fault choices runs on one worker.
+// auto runs both its phases so split. A time limit stops every worker; what
+// ran by then differs from run to run, as it does with one worker.
 #pragma once
 
 #include <cstdint>

@@ -47,9 +47,9 @@ void add_search_options(CLI::App* cmd, Overrides& o) {
       "over it are left out the result is inconclusive)");
   cmd->add_option_function<unsigned>(
          "--jobs,-j", [&o](unsigned v) { o.jobs = v; },
-         "worker threads (default: the machine's cores). dfs, pb, db, pct, random and auto's "
-         "PCT phase are split among them and give the same executions, counts, verdict and "
-         "trace as one worker; dpor runs on one")
+         "worker threads (default: the machine's cores). Every strategy is split among them "
+         "and gives the same executions, counts, verdict and trace as one worker (dpor is split "
+         "at fault choices: a program without them runs on one)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option_function<std::uint32_t>(
          "--pct-depth", [&o](std::uint32_t v) { o.pct_depth = v; },

@@ -225,6 +225,11 @@ bool DporStrategy::reverse(std::int32_t e, sim::ThreadId q, std::uint32_t j, con
   }
   const Mask runnable = initials & nd.enabled;
   if (!runnable) return false;  // the reversed order cannot start here
+  if (static_cast<std::uint32_t>(e) < root_nodes_) {  // a point above this task: the giver's
+    const Addition a{static_cast<std::uint32_t>(e), initials, runnable};
+    if (added_.insert(a).second) additions_.push_back(a);
+    return true;
+  }
   if (initials & (nd.backtrack | nd.sleep)) return true;
   nd.backtrack |= runnable & (~runnable + 1);  // the lowest
   ++reversals_;
@@ -373,7 +378,7 @@ std::uint32_t DporStrategy::pick_value(std::uint32_t n, const char* label, const
     }
     return vp.tried;
   }
-  values_.push_back({step_, n, 0});
+  values_.push_back({step_, n, 0, n});
   decisions_.push_back({true, k});
   return 0;
 }
@@ -401,6 +406,57 @@ void DporStrategy::run_ended(const sim::Execution& ex) {
   }
 }
 
+void DporStrategy::set_task(Task task) {
+  nodes_ = std::move(task.nodes);
+  values_ = std::move(task.values);
+  decisions_ = std::move(task.decisions);
+  root_decisions_ = static_cast<std::uint32_t>(decisions_.size());
+  root_nodes_ = values_.empty() ? 0 : values_.back().step;
+  fresh_from_ = root_nodes_;
+  nthreads_ = 0;  // the happens-before state is rebuilt by the first execution
+  events_.clear();
+  clocks_.clear();
+  given_.clear();
+  additions_.clear();
+  added_.clear();
+  done_ = false;
+}
+
+bool DporStrategy::donate(std::vector<Task>& out, std::uint64_t token) {
+  for (std::size_t k = root_decisions_; k < decisions_.size(); ++k) {
+    if (!decisions_[k].is_value) continue;
+    ValuePoint& vp = values_[decisions_[k].index];
+    if (vp.tried + 1 >= vp.limit) continue;
+    for (std::uint32_t v = vp.tried + 1; v < vp.limit; ++v) {
+      Task t;
+      t.nodes.assign(nodes_.begin(), nodes_.begin() + vp.step);
+      t.values.assign(values_.begin(), values_.begin() + decisions_[k].index + 1);
+      for (ValuePoint& p : t.values) p.limit = p.tried + 1;
+      t.values.back().tried = v;
+      t.values.back().limit = v + 1;
+      t.decisions.assign(decisions_.begin(), decisions_.begin() + static_cast<std::ptrdiff_t>(k) + 1);
+      out.push_back(std::move(t));
+    }
+    vp.limit = vp.tried + 1;
+    given_.push_back({static_cast<std::uint32_t>(k), token});
+    return true;
+  }
+  return false;
+}
+
+void DporStrategy::apply(const std::vector<Addition>& additions) {
+  for (const Addition& a : additions) {
+    if (a.node < root_nodes_) {  // above this search too: for its giver
+      if (added_.insert(a).second) additions_.push_back(a);
+      continue;
+    }
+    Node& nd = nodes_[a.node];
+    if (a.initials & (nd.backtrack | nd.sleep)) continue;
+    nd.backtrack |= a.runnable & (~a.runnable + 1);
+    ++reversals_;
+  }
+}
+
 bool DporStrategy::end_execution(const sim::Execution&) {
   if (blocked_now_)
     ++blocked_;
@@ -408,11 +464,21 @@ bool DporStrategy::end_execution(const sim::Execution&) {
     ++complete_;
   // The execution may have ended before the recorded decisions (it cannot,
   // unless the model is nondeterministic; the explorer stops then).
-  while (!decisions_.empty()) {
+  while (decisions_.size() > root_decisions_) {
     const Decision d = decisions_.back();
     if (d.is_value) {
       ValuePoint& vp = values_[d.index];
-      if (vp.tried + 1 < vp.count) {
+      // Back at a choice whose other values were given away: their additions
+      // come now, as if this search had explored them here.
+      if (!given_.empty() && given_.back().first == decisions_.size() - 1) {
+        const std::uint64_t token = given_.back().second;
+        given_.pop_back();
+        if (merge_hook_ && !merge_hook_(token)) {
+          done_ = true;
+          return false;
+        }
+      }
+      if (vp.tried + 1 < vp.limit) {
         ++vp.tried;
         nodes_.resize(vp.step);
         fresh_from_ = vp.step;

@@ -57,6 +57,9 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <set>
+#include <tuple>
 #include <span>
 #include <string>
 #include <string_view>
@@ -102,8 +105,9 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::uint64_t reversals() const { return reversals_; }
   bool done() const { return done_; }
 
- private:
   using Mask = std::uint64_t;
+
+ private:
   static Mask bit(sim::ThreadId t) { return Mask{1} << t; }
 
   // The schedule point before step i; kept across executions along the path.
@@ -119,11 +123,53 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     std::uint32_t step = 0;
     std::uint32_t count = 0;
     std::uint32_t tried = 0;
+    std::uint32_t limit = 0;  // values from `tried` up to here are this search's
   };
   struct Decision {
     bool is_value = false;
     std::uint32_t index = 0;  // into nodes_ or values_
   };
+
+ public:
+  // ---- one search split among workers (parallel.cpp) ----
+  //
+  // The subtrees below the values of a fault choice do not depend on each
+  // other: each is explored from the same schedule points above it, and what
+  // it adds to their backtrack sets is applied in the order of the values. A
+  // worker gives away the untried values of its shallowest open fault choice
+  // (donate); another explores each (set_task), recording what it would add
+  // to the points above its root (additions) instead of adding it; when the
+  // giver backtracks to that choice, it applies them, value by value
+  // (a merge hook, which may wait for them), so that its search goes on
+  // exactly as one worker's would.
+  struct Task {
+    std::vector<Node> nodes;
+    std::vector<ValuePoint> values;
+    std::vector<Decision> decisions;
+  };
+  // reverse() at a point above a task's root: applied by the giver, in order.
+  struct Addition {
+    std::uint32_t node = 0;
+    Mask initials = 0, runnable = 0;
+    bool operator<(const Addition& o) const {
+      return std::tie(node, initials, runnable) < std::tie(o.node, o.initials, o.runnable);
+    }
+  };
+  // From now on, only the subtree of `task` (before the first execution).
+  void set_task(Task task);
+  // Gives away the untried values of the shallowest open fault choice below
+  // this search's root, one task per value, in order; `token` names them for
+  // the merge hook. False when there is none.
+  bool donate(std::vector<Task>& out, std::uint64_t token);
+  // Called by end_execution when the search comes back to a fault choice
+  // whose values it gave away (token): the hook applies their additions (in
+  // order, with apply()) and returns false to stop the search (a given-away
+  // value found the first failure).
+  void set_merge_hook(std::function<bool(std::uint64_t token)> hook) { merge_hook_ = std::move(hook); }
+  void apply(const std::vector<Addition>& additions);
+  const std::vector<Addition>& additions() const { return additions_; }
+
+ private:
   // One step of the current execution. The steps before the point where an
   // execution departs from the last one are the same steps: they are kept,
   // with their clocks, and the objects' state is rolled back to that point
@@ -218,6 +264,14 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::vector<std::uint32_t> scratch_clock_;
   std::vector<std::uint32_t> first_;         // per thread, for initials
   std::vector<std::int32_t> candidates_;
+
+  // Splitting (parallel.cpp).
+  std::uint32_t root_nodes_ = 0;      // nodes above this search's root (not its own)
+  std::uint32_t root_decisions_ = 0;  // decisions above it, its root value included
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> given_;  // (value decision, token), deepest last
+  std::function<bool(std::uint64_t)> merge_hook_;
+  std::vector<Addition> additions_;   // to nodes above the root, in order, each once
+  std::set<Addition> added_;
 
   bool blocked_now_ = false;
   bool done_ = false;

@@ -2,6 +2,7 @@
 // steps, verdict, failing execution, trace and outcomes as one worker.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -118,5 +119,30 @@ TEST_CASE("jobs: a page-cache scenario split among workers") {
     const ExploreResult one = run_scenario(s, settings);
     settings.jobs = 3;
     same(one, run_scenario(s, settings));
+  }
+}
+
+TEST_CASE("jobs: dpor split at its fault choices gives what one worker gives") {
+  std::vector<std::string> files = {std::string(INTERLEAVE_SOURCE_DIR) + "/tests/checker/pagecache/torn-read.json"};
+  for (const char* seed : {"control-write-then-read", "self-deadlock-no-reclaim", "torn-read-half-copied-page"}) {
+    const std::string f = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/seed/" + seed + ".json";
+    if (std::ifstream(f).good()) files.push_back(f);
+  }
+  for (const std::string& file : files) {
+    CAPTURE(file);
+    Scenario s = load_scenario(file);
+    ExploreSettings settings = s.explore;
+    settings.strategy = "dpor";
+    for (bool stop_at_first : {true, false}) {
+      CAPTURE(stop_at_first);
+      ExploreOptions o = explore_options(settings);
+      o.stop_at_first_failure = stop_at_first;
+      auto make = [&] { return make_program(s); };
+      const ExploreResult one = explore_parallel(make, settings, o, 1);
+      for (unsigned jobs : {2u, 3u}) {
+        CAPTURE(jobs);
+        same(one, explore_parallel(make, settings, o, jobs));
+      }
+    }
   }
 }
