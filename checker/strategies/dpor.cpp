@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <string_view>
 
 #include "sim/execution.hpp"
 #include "sim/primitives.hpp"
@@ -37,30 +36,6 @@ int touch_index_of(const Ev& e, sim::ObjectId o) {
 }  // namespace
 
 int DporStrategy::touch_index(const Event& e, sim::ObjectId o) { return touch_index_of(e, o); }
-
-const std::vector<std::string_view>& DporStrategy::conservative_labels() {
-  // The page-cache model's steps that read more objects than they announce
-  // (/work/notes-models.md).
-  static const std::vector<std::string_view> labels = {
-      "try_to_free_buffers",                 // the BH_Lock bits of the page's buffers
-      "end_buffer_io_async: unlock_buffer",  // the sibling buffers' BH_Lock and b_end_io
-      "fsync_inode_buffers: spin_lock",      // the buffer at the head of i_dirty_buffers
-      "osync_inode_buffers: spin_lock",      // the BH_Lock bits along the list
-      "filemap_fdatasync: spin_lock",        // PG_dirty of the page at the head of the list
-      "filemap_fdatawait: spin_lock",        // PG_locked of the page at the head of the list
-  };
-  return labels;
-}
-
-bool DporStrategy::wildcard(const sim::Op& op) {
-  // Labels are static strings: remember the answer per pointer.
-  if (auto it = wildcard_labels_.find(op.label); it != wildcard_labels_.end()) return it->second;
-  const std::string_view label = op.label ? op.label : "";
-  bool any = false;
-  for (std::string_view p : conservative_labels()) any |= label.substr(0, p.size()) == p;
-  wildcard_labels_.emplace(op.label, any);
-  return any;
-}
 
 void DporStrategy::begin_execution() {
   step_ = vpos_ = 0;
@@ -309,8 +284,8 @@ DporStrategy::Mask DporStrategy::child_sleep(std::uint32_t i, const sim::Executi
     const auto r = static_cast<sim::ThreadId>(std::countr_zero(m));
     if (r == last_live) continue;
     const sim::Op& op = ex.pending(r);
-    if (ev.any || touches_conflict(op.touches, op.touch_count, ev.touches, ev.touch_count)) continue;
-    if (wildcard(op)) continue;
+    if (ev.any || op.touches_all || touches_conflict(op.touches, op.touch_count, ev.touches, ev.touch_count))
+      continue;
     keep |= bit(r);
   }
   return keep;
@@ -358,7 +333,7 @@ sim::ThreadId DporStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
   // A new step: its clock, its races, then the objects it touched.
   clocks_.resize(clocks_.size() + nthreads_);
   std::uint32_t* c = &clocks_[std::size_t(i) * nthreads_];
-  const bool any = wildcard(op);
+  const bool any = op.touches_all;
   clock_of(p, op, c, any);
   if (i >= fresh_from_) find_races(p, op, i, c, any);
   add_event(p, op, any);
@@ -396,7 +371,7 @@ void DporStrategy::run_ended(const sim::Execution& ex) {
     const sim::Op& op = ex.pending(q);
     const std::int32_t ends = ex.is_daemon(q) ? ending : -1;
     std::uint32_t* c = scratch_clock_.data();
-    const bool any = wildcard(op);
+    const bool any = op.touches_all;
     clock_of(q, op, c, any);
     if (ends >= 0) {
       const std::uint32_t* ce = clock(ends);

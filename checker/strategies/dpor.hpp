@@ -45,11 +45,9 @@
 // sleep set, since that thread's next step may end the execution.
 //
 // Soundness holds when the model announces every shared object that a step
-// reads or writes. The page-cache model's steps that read more than they can
-// announce (kMaxTouches; /work/notes-models.md lists them: try_to_free_buffers,
-// the sibling scan of end_buffer_io_async, the list walks of fsync, osync,
-// filemap_fdatasync and filemap_fdatawait) are taken as dependent with every
-// step (conservative_step()). Invariants checked at
+// reads or writes. A step that reads more than it can name (a list walk, as
+// in fsync or filemap_fdatasync) announces sim::Op::touches_all and is taken
+// as dependent with every step. Invariants checked at
 // every step see the same values in every execution of a trace when they read
 // only objects that the step that breaks them touches; end-of-run checks and
 // outcomes are functions of the trace.
@@ -62,8 +60,6 @@
 #include <tuple>
 #include <span>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "checker/strategies/search.hpp"
@@ -93,10 +89,6 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::string summary() const override;
   double estimate() const override;
   void run_ended(const sim::Execution& ex) override;
-
-  // The labels (prefixes) of the model's steps taken as dependent with every
-  // step, because they read more objects than they can announce.
-  static const std::vector<std::string_view>& conservative_labels();
 
   // Executions that ran to their end, and those stopped as sleep-set blocked.
   std::uint64_t complete() const { return complete_; }
@@ -186,7 +178,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     // object's reads (-1: it was appended).
     std::array<std::int32_t, sim::kMaxTouches> replaced{};
     sim::OpKind kind = sim::OpKind::plain;
-    bool any = false;             // dependent with every step (wildcard())
+    bool any = false;             // dependent with every step (Op::touches_all)
     std::int32_t prev_any = -1;   // the last such step before it
     std::uint8_t touch_count = 0;
     std::array<sim::Touch, sim::kMaxTouches> touches{};
@@ -237,8 +229,6 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   bool reverse(std::int32_t e, sim::ThreadId q, std::uint32_t j, const std::uint32_t* c);
   Mask child_sleep(std::uint32_t i, const sim::Execution& ex);
   static int touch_index(const Event& e, sim::ObjectId o);
-  // Whether a step is taken as touching every object (see the top).
-  bool wildcard(const sim::Op& op);
 
   std::vector<Node> nodes_;
   std::vector<ValuePoint> values_;
@@ -259,7 +249,6 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::vector<LockRef> locks_;
   std::vector<std::int32_t> undo_reads_;  // reads that steps' writes cleared
   std::int32_t last_any_ = -1;            // the last step dependent with every step
-  std::unordered_map<const char*, bool> wildcard_labels_;  // label -> wildcard, as met
   std::uint64_t epoch_ = 0;
   std::vector<std::uint32_t> scratch_clock_;
   std::vector<std::uint32_t> first_;         // per thread, for initials
