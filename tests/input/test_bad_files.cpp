@@ -6,7 +6,6 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -65,14 +64,6 @@ TEST_CASE("paths that are not regular files: missing, a directory, a FIFO, below
     all_refuse(dir, "plain/x.json", "cannot open the file: Not a directory", is_trace);
     fs::remove(dir / "plain");
   }
-}
-
-TEST_CASE("a file that cannot be read: no permission") {
-  if (::geteuid() == 0) return;  // root reads every file: nothing to refuse
-  const fs::path dir = workdir("unreadable");
-  write(dir / "locked.json", R"({"model": "example:abba"})");
-  fs::permissions(dir / "locked.json", fs::perms::none);
-  all_refuse(dir, "locked.json", "cannot open the file: Permission denied", false);
 }
 
 TEST_CASE("files of megabytes: bad near the end, cut short, and past the size limit") {
