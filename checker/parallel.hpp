@@ -50,6 +50,16 @@ unsigned default_jobs();
 ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings& settings,
                                const ExploreOptions& opts, unsigned jobs);
 
+struct TreeState;  // checkpoint.hpp
+
+// dfs from a checkpoint's state (the whole tree when it has not started),
+// with `jobs` workers; leaves in `state` the pieces explored so far and the
+// subtrees left when a stop or a budget ended it (empty when the search is
+// over). The result is that of the whole search so far, in one worker's
+// order, as explore_parallel() would give it.
+ExploreResult explore_tree_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                     const ExploreOptions& opts, unsigned jobs, TreeState& state);
+
 // ---------------------------------------------------------------- shards
 //
 // --shard K/N: a deterministic 1/N of a search, for machines that share
