@@ -829,7 +829,9 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
     res.error = shared.error;
     return res;
   }
-  res.budget = shared.budget.empty() ? execution_budget_text(opts.max_executions) : shared.budget;
+  // As explore() does: a search that found its failure reports no budget.
+  if (res.failures.empty())
+    res.budget = shared.budget.empty() ? execution_budget_text(opts.max_executions) : shared.budget;
   res.interrupted = shared.interrupted;
   if (auto* s = dynamic_cast<SearchInfo*>(first.strategy.get())) res.search = s->summary();
   auto program = make();
@@ -1041,9 +1043,20 @@ unsigned default_jobs() {
   return n == 0 ? 1 : n;
 }
 
+// auto without a budget is DPOR to its end; its summary says "complete" when
+// it explored everything without stopping at a failure, with any --jobs.
+std::string auto_dpor_summary(const ExploreResult& r) {
+  return "auto: dpor" + std::string(r.complete ? ", complete" : "");
+}
+
 ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings& settings,
                                const ExploreOptions& opts, unsigned jobs) {
-  if (jobs <= 1) return explore_one(make, settings, opts);
+  const bool auto_unbudgeted = settings.strategy == "auto" && opts.max_executions == 0 && opts.time_limit_s <= 0;
+  if (jobs <= 1) {
+    ExploreResult r = explore_one(make, settings, opts);
+    if (auto_unbudgeted) r.search = auto_dpor_summary(r);
+    return r;
+  }
   if (settings.strategy == "dpor") return DporSplit(jobs, make, settings, opts).run();
   if (settings.strategy == "dfs" || settings.strategy == "pb" || settings.strategy == "db")
     return explore_tree(jobs, make, settings, opts);
@@ -1055,7 +1068,11 @@ ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings
     const bool budget = opts.max_executions != 0 || opts.time_limit_s > 0;
     ExploreSettings dpor = settings;
     dpor.strategy = "dpor";
-    if (!budget) return DporSplit(jobs, make, dpor, opts).run();
+    if (!budget) {
+      ExploreResult r = DporSplit(jobs, make, dpor, opts).run();
+      r.search = auto_dpor_summary(r);
+      return r;
+    }
     first.max_executions = opts.max_executions / 2 + (opts.max_executions == 1 ? 1 : 0);
     first.time_limit_s = opts.time_limit_s / 2;
     ExploreResult a = DporSplit(jobs, make, dpor, first).run();

@@ -50,6 +50,10 @@ unsigned default_jobs();
 ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings& settings,
                                const ExploreOptions& opts, unsigned jobs);
 
+// The search line of `auto` without a budget (DPOR to its end), as any
+// number of workers gives it: "auto: dpor", "auto: dpor, complete".
+std::string auto_dpor_summary(const ExploreResult& r);
+
 struct TreeState;  // checkpoint.hpp
 
 // dfs from a checkpoint's state (the whole tree when it has not started),

@@ -72,8 +72,8 @@ ExploreResult dpor_segment(const Scenario& s, const ExploreSettings& settings, D
   res.complete = st.strategy.done && st.failures.empty();
   res.interrupted = seg.interrupted;
   res.budget = seg.budget;
-  if (settings.strategy == "auto") res.search = "auto: dpor" + std::string(st.strategy.done ? ", complete" : "");
   settle(res, false, *program, stacks, opts);
+  if (settings.strategy == "auto") res.search = auto_dpor_summary(res);
   return res;
 }
 
