@@ -62,8 +62,8 @@ std::set<std::string> outcomes_from(const json& j, const std::string& path) {
 }
 
 ojson settings_json(const ExploreSettings& s) {
-  return {{"strategy", s.strategy}, {"max_steps", s.max_steps}, {"seed", s.seed}, {"bound", s.bound},
-          {"pct_depth", s.pct_depth}};
+  return {{"strategy", s.strategy}, {"max_steps", s.max_steps},       {"seed", s.seed},
+          {"bound", s.bound},       {"pct_depth", s.pct_depth},       {"max_executions", s.max_executions}};
 }
 
 ojson snapshot_json(const DporStrategy::Snapshot& s) {
@@ -121,19 +121,54 @@ sim::Verdict replayed_verdict(const Scenario& s, const sim::Schedule& schedule, 
   return r.verdict;
 }
 
+// The counts, outcomes and failures of a DPOR or indexed search (the fields
+// DporState and IndexedState share).
+template <class State>
+ojson tally_json(const State& st) {
+  ojson failures = ojson::array();
+  for (const Failure& f : st.failures) failures.push_back({{"execution", f.execution}, {"schedule", to_json(f.schedule)}});
+  return {{"started", st.started}, {"executions", st.executions}, {"blocked", st.blocked}, {"steps", st.steps},
+          {"depth", st.depth}, {"outcomes", outcomes_json(st.outcomes)}, {"outcomes_truncated", st.outcomes_truncated},
+          {"failures", failures}};
+}
+
+template <class State>
+void tally_from(const jr::Object& o, State& st, const Scenario& s, std::uint64_t max_steps) {
+  st.started = o.boolean("started", true);
+  st.executions = o.uint("executions", 0);
+  st.blocked = o.uint("blocked", 0, 0, st.executions);
+  st.steps = o.uint("steps", 0);
+  st.depth = o.uint("depth", 0);
+  if (const json* oc = o.find("outcomes")) st.outcomes = outcomes_from(*oc, o.path("outcomes"));
+  st.outcomes_truncated = o.boolean("outcomes_truncated", false);
+  if (const json* fs = o.find("failures")) {
+    jr::as_array(*fs, o.path("failures"), "failures");
+    for (std::size_t k = 0; k < fs->size(); ++k) {
+      jr::Object f((*fs)[k], jr::child(o.path("failures"), k), {"execution", "schedule"});
+      Failure fl;
+      fl.execution = f.uint("execution", 1, 1, st.executions);
+      fl.schedule = schedule_from(f.require("schedule", "an array of decisions"), f.path("schedule"));
+      fl.verdict = replayed_verdict(s, fl.schedule, max_steps, f.path("schedule"));
+      st.failures.push_back(std::move(fl));
+    }
+  }
+}
+
 }  // namespace
 
 std::string checkpoint_kind(const ExploreSettings& s, std::string* why) {
   if (s.strategy == "dfs") return "tree";
   if (s.strategy == "dpor") return "dpor";
+  if (s.strategy == "random" || s.strategy == "pct") return "indexed";
   if (s.strategy == "auto" && s.max_executions == 0 && s.time_limit_s <= 0) return "dpor";
   if (why) {
     if (s.strategy == "auto")
       *why = "auto with a budget moves from DPOR to PCT part-way, which a checkpoint does not record; "
              "name --strategy dpor (or dfs), or drop --max-executions and --time-limit (auto is then DPOR to its end)";
     else
-      *why = "--checkpoint and --resume work with the exhaustive strategies dfs and dpor (and auto without a "
-             "budget), not " + s.strategy + "; name --strategy dfs or dpor";
+      *why = "--checkpoint and --resume work with dfs, dpor, random, pct, and auto without a budget, not " +
+             s.strategy + " (its checkpoint, the bound and its frontier, is not written yet); name --strategy dfs "
+             "or dpor";
   }
   return {};
 }
@@ -175,15 +210,14 @@ ojson to_json(const Checkpoint& c) {
     ojson frontier = ojson::array();
     for (const Path& p : c.tree.frontier) frontier.push_back(path_json(p));
     j["tree"] = {{"started", c.tree.started}, {"pieces", pieces}, {"frontier", frontier}};
+  } else if (c.kind == "dpor") {
+    ojson d = tally_json(c.dpor);
+    d["strategy"] = snapshot_json(c.dpor.strategy);
+    j["dpor"] = std::move(d);
   } else {
-    const DporState& d = c.dpor;
-    ojson failures = ojson::array();
-    for (const Failure& f : d.failures)
-      failures.push_back({{"execution", f.execution}, {"schedule", to_json(f.schedule)}});
-    j["dpor"] = {{"started", d.started},     {"executions", d.executions}, {"blocked", d.blocked},
-                 {"steps", d.steps},         {"depth", d.depth},           {"outcomes", outcomes_json(d.outcomes)},
-                 {"outcomes_truncated", d.outcomes_truncated},              {"failures", failures},
-                 {"strategy", snapshot_json(d.strategy)}};
+    ojson d = tally_json(c.indexed);
+    d["next"] = c.indexed.next;
+    j["indexed"] = std::move(d);
   }
   j["timing"] = {{"elapsed_s", c.elapsed_s}};
   return j;
@@ -197,7 +231,7 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
   const json doc = read_json_file(file);
   try {
     jr::Object o(doc, "", {"format", "version", "interleave_version", "scenario_file", "scenario_name",
-                           "scenario_hash", "settings", "kind", "finished", "tree", "dpor", "timing"});
+                           "scenario_hash", "settings", "kind", "finished", "tree", "dpor", "indexed", "timing"});
     if (o.string("format", "") != kCheckpointFormat)
       jr::bad("/format", o.find("format") ? *o.find("format") : json(nullptr),
               std::string("\"") + kCheckpointFormat + "\"", "--resume reads the files that --checkpoint writes");
@@ -208,12 +242,13 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
     c.scenario_hash = o.required_string("scenario_hash");
     {
       jr::Object st(o.require("settings", "an object"), o.path("settings"),
-                    {"strategy", "max_steps", "seed", "bound", "pct_depth"});
+                    {"strategy", "max_steps", "seed", "bound", "pct_depth", "max_executions"});
       c.settings.strategy = st.required_string("strategy");
       c.settings.max_steps = st.uint("max_steps", c.settings.max_steps, 1);
       c.settings.seed = st.uint("seed", 0);
       c.settings.bound = static_cast<std::uint32_t>(st.uint("bound", kNoBound, 0, UINT32_MAX));
       c.settings.pct_depth = static_cast<std::uint32_t>(st.uint("pct_depth", 3, 1, 100));
+      c.settings.max_executions = st.uint("max_executions", 0);
     }
     c.kind = o.required_string("kind");
     c.finished = o.boolean("finished", false);
@@ -264,24 +299,7 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
                    {"started", "executions", "blocked", "steps", "depth", "outcomes", "outcomes_truncated",
                     "failures", "strategy"});
       DporState& st = c.dpor;
-      st.started = d.boolean("started", true);
-      st.executions = d.uint("executions", 0);
-      st.blocked = d.uint("blocked", 0, 0, st.executions);
-      st.steps = d.uint("steps", 0);
-      st.depth = d.uint("depth", 0);
-      if (const json* oc = d.find("outcomes")) st.outcomes = outcomes_from(*oc, d.path("outcomes"));
-      st.outcomes_truncated = d.boolean("outcomes_truncated", false);
-      if (const json* fs = d.find("failures")) {
-        jr::as_array(*fs, d.path("failures"), "failures");
-        for (std::size_t k = 0; k < fs->size(); ++k) {
-          jr::Object f((*fs)[k], jr::child(d.path("failures"), k), {"execution", "schedule"});
-          Failure fl;
-          fl.execution = f.uint("execution", 1, 1, st.executions);
-          fl.schedule = schedule_from(f.require("schedule", "an array of decisions"), f.path("schedule"));
-          fl.verdict = replayed_verdict(s, fl.schedule, max_steps, f.path("schedule"));
-          st.failures.push_back(std::move(fl));
-        }
-      }
+      tally_from(d, st, s, max_steps);
       st.strategy = snapshot_from(d.require("strategy", "the DPOR strategy's state"), d.path("strategy"));
       // Check that the strategy's indices hold together now, with the path.
       try {
@@ -290,8 +308,16 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
       } catch (const std::invalid_argument& e) {
         throw InputError(d.path("strategy"), std::string("a damaged DPOR state: ") + e.what(), kResumeHint);
       }
+    } else if (c.kind == "indexed") {
+      jr::Object d(o.require("indexed", "the indexed search's state"), o.path("indexed"),
+                   {"started", "next", "executions", "blocked", "steps", "depth", "outcomes", "outcomes_truncated",
+                    "failures"});
+      tally_from(d, c.indexed, s, max_steps);
+      c.indexed.next = d.uint("next", 0);
+      if (c.indexed.next < c.indexed.executions)
+        jr::bad(d.path("next"), *d.find("next"), "at least the executions run (" + std::to_string(c.indexed.executions) + ")");
     } else {
-      jr::bad("/kind", *o.find("kind"), "\"tree\" (dfs) or \"dpor\" (dpor, auto)");
+      jr::bad("/kind", *o.find("kind"), "\"tree\" (dfs), \"dpor\" (dpor, auto) or \"indexed\" (random, pct)");
     }
     return c;
   } catch (InputError& e) {
@@ -321,6 +347,9 @@ void check_resumable(const Checkpoint& c, const std::string& file, const Scenari
   differs("seed", std::to_string(c.settings.seed), std::to_string(settings.seed), "--seed");
   differs("bound", std::to_string(c.settings.bound), std::to_string(settings.bound), "--bound");
   differs("pct_depth", std::to_string(c.settings.pct_depth), std::to_string(settings.pct_depth), "--pct-depth");
+  if (c.kind == "indexed")  // the length of a random or PCT search is part of what it is
+    differs("max_executions", std::to_string(c.settings.max_executions), std::to_string(settings.max_executions),
+            "--max-executions");
   std::string why;
   const std::string kind = checkpoint_kind(settings, &why);
   if (kind != c.kind) refuse("/kind", "the checkpoint holds a " + c.kind + " search; this run's settings make a " +

@@ -17,11 +17,14 @@
 // resumed exactly (given-away subtrees feed their giver), so with
 // --checkpoint dpor runs on one worker.
 //
+// random, pct (any --jobs): the next execution number and the tally; the
+// search's length (max_executions) is part of its settings: it must match.
+//
 // The file (JSON, written to a temporary name and renamed):
 //   { "format": "interleave-checkpoint", "version": 1, "interleave_version": "...",
 //     "scenario_file": "...", "scenario_name": "...", "scenario_hash": "<16 hex digits>",
-//     "settings": { "strategy", "max_steps", "seed", "bound", "pct_depth" },
-//     "kind": "tree" | "dpor", "finished": false,
+//     "settings": { "strategy", "max_steps", "seed", "bound", "pct_depth", "max_executions" },
+//     "kind": "tree" | "dpor" | "indexed", "finished": false,
 //     "tree": { "pieces": [ { "key": [0, 2], "executions", "blocked", "steps", "depth",
 //                             "outcomes": [...], "outcomes_truncated",
 //                             "failures": [ { "path": [...], "ordinal", "steps",
@@ -33,6 +36,8 @@
 //                             "values": [ {"step", "count", "tried", "limit"} ],
 //                             "decisions": [ {"value": false, "index": 0} ],
 //                             "fresh_from", "complete", "blocked", "reversals", "done" } },
+//     "indexed": { "next", "executions", "blocked", "steps", "depth", "outcomes": [...],
+//                  "outcomes_truncated", "failures": [ { "execution", "schedule": [...] } ] },
 //     "timing": { "elapsed_s": 1.25 } }
 //
 // The failures' verdicts are not stored: loading replays each schedule, which
@@ -90,15 +95,27 @@ struct DporState {
   std::vector<Failure> failures;  // with their execution numbers
 };
 
+// random and pct: executions 0, 1, ... each from its own generator; those
+// below `next` ran (every number a worker takes runs to its end).
+struct IndexedState {
+  bool started = false;
+  std::uint64_t next = 0;
+  std::uint64_t executions = 0, blocked = 0, steps = 0, depth = 0;
+  std::set<std::string> outcomes;
+  bool outcomes_truncated = false;
+  std::vector<Failure> failures;  // with their execution numbers
+};
+
 struct Checkpoint {
   std::string scenario_file;
   std::string scenario_name;
   std::string scenario_hash;
   ExploreSettings settings;  // the search settings that must match on resume
-  std::string kind;          // "tree" or "dpor"
+  std::string kind;          // "tree", "dpor" or "indexed"
   bool finished = false;     // the search ended (complete, or its first failure found)
   TreeState tree;
   DporState dpor;
+  IndexedState indexed;
   double elapsed_s = 0;      // timing only: every process's search time, summed
 };
 

@@ -708,7 +708,7 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
                               const ExploreOptions& opts, std::uint64_t executions_before = 0,
                               std::uint64_t start = 0, std::uint64_t stride = 1,
                               std::map<std::string, std::uint64_t>* outcome_indices = nullptr,
-                              std::map<std::uint64_t, PartCount>* counts = nullptr) {
+                              std::map<std::uint64_t, PartCount>* counts = nullptr, std::uint64_t from = 0) {
   Shared shared;
   ExploreResult res;
   sim::ExecutionOptions eo;
@@ -750,10 +750,11 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
     steps_of.push_back({index, r.steps});
   };
   // Execution numbers start, start + stride, ... (a shard's share; all of them
-  // without one). The warm-up runs on one instance whatever the share; only
-  // those in the share count.
+  // without one), from `from` on (a resumed search ran those before). The
+  // warm-up runs on one instance whatever the share; only those in the share
+  // (and not run before) count.
   for (std::uint64_t i = 0; i < warmup && !shared.stop && !shared.stop_requested(opts); ++i) {
-    const bool mine = i % stride == start;
+    const bool mine = i % stride == start && i >= from;
     if (mine && !shared.reserve(opts)) break;
     first_indexed->seek(i);
     OneRun r = run_one(*first.program, *first.ex, *first.strategy, first.info, eo);
@@ -766,7 +767,7 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
     if (mine && r.failed && opts.stop_at_first_failure) shared.stop = true;
   }
   std::uint64_t j0 = 0;
-  while (start + stride * j0 < warmup) ++j0;
+  while (start + stride * j0 < std::max(warmup, from)) ++j0;
   std::atomic<std::uint64_t> next{j0};
   if (!shared.stop) {
     auto body = [&](unsigned) {
@@ -994,6 +995,39 @@ ExploreResult explore_one(const ProgramFactory& make, const ExploreSettings& set
 }
 
 }  // namespace
+
+ExploreResult explore_indexed_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, IndexedState& state) {
+  if (settings.strategy != "random" && settings.strategy != "pct")
+    throw std::invalid_argument("an indexed checkpoint is for random and pct, not " + settings.strategy);
+  const std::uint64_t from = state.started ? state.next : 0;
+  ExploreResult seg = explore_indexed(std::max(jobs, 1u), make, settings, opts, 0, 0, 1, nullptr, nullptr, from);
+  if (seg.status == ExploreResult::Status::nondeterminism) return seg;
+  state.started = true;
+  // Every execution number taken below the first failure ran: the next is
+  // the first not run.
+  state.next = from + seg.executions;
+  for (const Failure& f : seg.failures) state.failures.push_back(f);  // numbered from execution 1 already
+  state.executions += seg.executions;
+  state.blocked += seg.blocked;
+  state.steps += seg.steps;
+  state.depth = std::max(state.depth, seg.depth);
+  for (const std::string& o : seg.outcomes) add_outcome(state.outcomes, state.outcomes_truncated, o, opts.max_outcomes);
+  state.outcomes_truncated |= seg.outcomes_truncated;
+  ExploreResult res = seg;
+  res.executions = state.executions;
+  res.blocked = state.blocked;
+  res.steps = state.steps;
+  res.depth = state.depth;
+  res.outcomes = state.outcomes;
+  res.outcomes_truncated = state.outcomes_truncated;
+  res.failures = state.failures;
+  if (!res.failures.empty()) res.budget.clear();
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return res;
+}
 
 ExploreResult explore_tree_resumable(const ProgramFactory& make, const ExploreSettings& settings,
                                      const ExploreOptions& opts, unsigned jobs, TreeState& state) {

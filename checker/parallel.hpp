@@ -54,7 +54,14 @@ ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings
 // number of workers gives it: "auto: dpor", "auto: dpor, complete".
 std::string auto_dpor_summary(const ExploreResult& r);
 
-struct TreeState;  // checkpoint.hpp
+struct TreeState;     // checkpoint.hpp
+struct IndexedState;  // checkpoint.hpp
+
+// random and pct from a checkpoint's state: executions state.next, next + 1,
+// ... up to the search's length (opts.max_executions), as explore_parallel()
+// runs them; leaves the next execution number and the tally in `state`.
+ExploreResult explore_indexed_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, IndexedState& state);
 
 // dfs from a checkpoint's state (the whole tree when it has not started),
 // with `jobs` workers; leaves in `state` the pieces explored so far and the

@@ -81,6 +81,9 @@ bool finished(const Checkpoint& c, const ExploreResult& r) {
   if (r.status == ExploreResult::Status::nondeterminism || r.status == ExploreResult::Status::internal_error)
     return false;  // nothing to resume: the error comes again
   if (c.kind == "tree") return c.tree.started && c.tree.frontier.empty();
+  if (c.kind == "indexed")
+    return !c.indexed.failures.empty() ||
+           (c.settings.max_executions != 0 && c.indexed.next >= c.settings.max_executions);
   return c.dpor.strategy.done || !c.dpor.failures.empty();
 }
 
@@ -127,7 +130,9 @@ ExploreResult run_resumable(const Scenario& s, const ExploreSettings& settings, 
   for (;;) {
     ExploreOptions opts = explore_options(settings);
     opts.stop = &stop;
-    if (settings.max_executions != 0) opts.max_executions = settings.max_executions - ran_here;
+    // A budget of executions applies to each process; but a random or PCT
+    // search is its executions 0 .. max_executions - 1, wherever they run.
+    if (settings.max_executions != 0 && kind != "indexed") opts.max_executions = settings.max_executions - ran_here;
     if (settings.time_limit_s > 0) opts.time_limit_s = std::max(settings.time_limit_s - since(start), 1e-9);
     const std::uint64_t before = res.executions;
     if (progress)
@@ -162,6 +167,11 @@ ExploreResult run_resumable(const Scenario& s, const ExploreSettings& settings, 
       std::uint64_t explored = 0;
       for (const TreePiece& p : cp.tree.pieces) explored += p.executions;
       ran_here += explored - explored_before;
+    } else if (kind == "indexed") {
+      const std::uint64_t before_here = cp.indexed.executions;
+      if (cp.finished) opts.max_executions = cp.indexed.next;  // nothing more to run
+      res = explore_indexed_resumable([&s] { return make_program(s); }, settings, opts, jobs, cp.indexed);
+      ran_here += cp.indexed.executions - before_here;
     } else {
       res = dpor_segment(s, settings, cp.dpor, cp.finished, opts);
       ran_here += cp.dpor.executions - total_before;
@@ -182,7 +192,8 @@ ExploreResult run_resumable(const Scenario& s, const ExploreSettings& settings, 
     break;
   }
   // A budget that ran out speaks of the budget given, not of a segment's share.
-  if (!res.interrupted && !res.complete && res.failures.empty() && !res.budget.empty() && !cp.finished) {
+  if (kind != "indexed" && !res.interrupted && !res.complete && res.failures.empty() && !res.budget.empty() &&
+      !cp.finished) {
     if (settings.max_executions != 0 && ran_here >= settings.max_executions)
       res.budget = execution_budget_text(settings.max_executions);
     else if (settings.time_limit_s > 0)

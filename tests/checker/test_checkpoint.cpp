@@ -153,6 +153,41 @@ TEST_CASE("checkpoint: saving every few milliseconds (a stop and resume in the p
   }
 }
 
+TEST_CASE("checkpoint: random and PCT searches cut by a time limit and resumed until done are the uninterrupted search") {
+  const fs::path dir = scratch("indexed");
+  for (const char* file : {"scenarios/seed/control-write-then-read.json", "scenarios/examples/abba.json"}) {
+    const Scenario s = load_scenario(source(file));
+    for (const char* strategy : {"random", "pct"}) {
+      for (unsigned jobs : {1u, 2u}) {
+        CAPTURE(file);
+        CAPTURE(strategy);
+        CAPTURE(jobs);
+        ExploreSettings settings = settings_for(strategy, jobs);
+        settings.max_executions = 6000;
+        settings.seed = 3;
+        const ExploreResult whole = run_scenario(s, settings);
+        ExploreSettings sliced = settings;
+        sliced.time_limit_s = 0.01;  // per process: each call runs about 10 ms of it
+        CheckpointOptions c;
+        c.save = (dir / "c.json").string();
+        c.every_s = 0.003;  // and saves (stops and resumes) within that
+        ResumeInfo info;
+        ExploreResult r = run_resumable(s, sliced, c, {}, &info);
+        c.save.clear();
+        c.resume = (dir / "c.json").string();
+        int calls = 1;
+        while (!info.finished && calls < 100000) {
+          r = run_resumable(s, sliced, c, {}, &info);
+          ++calls;
+        }
+        same(r, whole);
+        CHECK(r.budget == whole.budget);
+        if (whole.failures.empty()) CHECK(calls > 1);  // the search did go through its file
+      }
+    }
+  }
+}
+
 TEST_CASE("checkpoint: the stop flag ends a search at once, interrupted, and the checkpoint resumes it") {
   const fs::path dir = scratch("flag");
   const Scenario s = load_scenario(source("scenarios/seed/torn-read-half-copied-page.json"));
@@ -249,10 +284,20 @@ TEST_CASE("checkpoint: a resume with another scenario, other settings, a bad fil
   resume.resume = (dir / "trace.json").string();
   CHECK(refused_at(s, settings) == "/format");
 
-  for (const char* strategy : {"random", "pct", "pb", "db"}) {
+  for (const char* strategy : {"pb", "db"}) {
     CAPTURE(strategy);
     CHECK_THROWS_AS(run_resumable(s, settings_for(strategy, 1), save), InputError);
   }
+  // A random search is its executions 0 .. max_executions - 1: another length is another search.
+  ExploreSettings random = settings_for("random", 1);
+  random.max_executions = 50;
+  resume.resume = (dir / "random.json").string();
+  CheckpointOptions save_random;
+  save_random.save = resume.resume;
+  run_resumable(s, random, save_random);
+  ExploreSettings longer = random;
+  longer.max_executions = 60;
+  CHECK(refused_at(s, longer) == "/settings/max_executions");
   ExploreSettings budgeted = settings_for("auto", 1);
   budgeted.max_executions = 100;
   CHECK_THROWS_AS(run_resumable(s, budgeted, save), InputError);
