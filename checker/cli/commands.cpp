@@ -122,6 +122,7 @@ struct Ran {
   std::optional<Trace> trace;        // the failure's trace, as written
   std::string shrink;       // what shrinking did, when it ran
   std::string unfinished_note;  // a checkpointed search that found a violation but has work left
+  std::string checkpoint_line;  // where the checkpoint was written, and how to go on
 };
 
 // Shrinks the first failure of a search (checker/shrink.hpp) and puts the
@@ -162,6 +163,12 @@ Ran run_and_trace(const Scenario& s, const Overrides& o) {
     ran.result = run_resumable(s, ran.settings, c, progress_printer(progress), &info);
     clear_progress(progress);
     if (!info.note.empty()) std::cerr << "interleave: note: " << info.note << "\n";
+    const std::string file = c.save.empty() ? c.resume : c.save;
+    if (!file.empty())
+      ran.checkpoint_line = "checkpoint: " + file +
+                            (info.finished ? std::string(" (the search is over)")
+                                           : "; to go on, run the same command with --resume " + file +
+                                                 (c.save.empty() ? std::string() : " in place of --checkpoint " + file));
     if (!info.finished && ran.result.status == ExploreResult::Status::violation)
       ran.unfinished_note = "the search stopped before it had explored every execution that comes before this "
                             "one in one worker's order; --resume " + (c.save.empty() ? c.resume : c.save) +
@@ -252,6 +259,7 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
       Ran ran = run_and_trace(s, o);
       print_run_report(std::cout, s, ran.settings, ran.result, ran.trace_path, ran.shrink);
       if (!ran.unfinished_note.empty()) std::cout << "  note: " << ran.unfinished_note << "\n";
+      if (!ran.checkpoint_line.empty()) std::cout << "\n  " << ran.checkpoint_line << "\n";
       if (ran.shard)
         std::cout << "  shard " << ran.shard->shard.index << "/" << ran.shard->shard.count
                   << ": a deterministic 1/" << ran.shard->shard.count << " of the search"
