@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <stdexcept>
+#include <string_view>
 
 #include "sim/execution.hpp"
 #include "sim/primitives.hpp"
@@ -395,6 +397,44 @@ void DporStrategy::set_task(Task task) {
   additions_.clear();
   added_.clear();
   done_ = false;
+}
+
+DporStrategy::Snapshot DporStrategy::snapshot() const {
+  return Snapshot{nodes_, values_, decisions_, fresh_from_, complete_, blocked_, reversals_, done_};
+}
+
+void DporStrategy::restore(Snapshot s) {
+  // The decisions are the path: every node and value point once, in order.
+  std::size_t nodes = 0, values = 0;
+  for (const Decision& d : s.decisions) {
+    if (d.is_value ? d.index != values++ : d.index != nodes++)
+      throw std::invalid_argument("the decisions do not list the schedule points and fault choices in order");
+  }
+  if (nodes != s.nodes.size() || values != s.values.size())
+    throw std::invalid_argument("the decisions do not cover every schedule point and fault choice");
+  for (const ValuePoint& v : s.values)
+    if (v.count < 2 || v.tried >= v.count || v.limit > v.count || v.tried >= v.limit || v.step > s.nodes.size())
+      throw std::invalid_argument("a fault choice's values are out of range");
+  for (const Node& n : s.nodes)
+    if (n.chosen >= kMaxThreads || !(n.enabled & bit(n.chosen)))
+      throw std::invalid_argument("a schedule point chose a thread that was not enabled");
+  if (s.fresh_from > s.nodes.size())
+    throw std::invalid_argument("fresh_from lies beyond the schedule points");
+  nodes_ = std::move(s.nodes);
+  values_ = std::move(s.values);
+  decisions_ = std::move(s.decisions);
+  fresh_from_ = s.fresh_from;
+  complete_ = s.complete;
+  blocked_ = s.blocked;
+  reversals_ = s.reversals;
+  done_ = s.done;
+  root_nodes_ = root_decisions_ = 0;
+  nthreads_ = 0;  // the happens-before state is rebuilt by the first execution
+  events_.clear();
+  clocks_.clear();
+  given_.clear();
+  additions_.clear();
+  added_.clear();
 }
 
 bool DporStrategy::donate(std::vector<Task>& out, std::uint64_t token) {

@@ -102,6 +102,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
  private:
   static Mask bit(sim::ThreadId t) { return Mask{1} << t; }
 
+ public:
   // The schedule point before step i; kept across executions along the path.
   struct Node {
     Mask enabled = 0;
@@ -122,7 +123,6 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     std::uint32_t index = 0;  // into nodes_ or values_
   };
 
- public:
   // ---- one search split among workers (parallel.cpp) ----
   //
   // The subtrees below the values of a fault choice do not depend on each
@@ -160,6 +160,27 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   void set_merge_hook(std::function<bool(std::uint64_t token)> hook) { merge_hook_ = std::move(hook); }
   void apply(const std::vector<Addition>& additions);
   const std::vector<Addition>& additions() const { return additions_; }
+
+  // ---- checkpoints (checker/checkpoint.hpp) ----
+  //
+  // Between executions (after end_execution), a search that was not split
+  // is its path of schedule points and fault choices, with their backtrack,
+  // done and sleep sets, and where the next execution starts to look for
+  // races (fresh_from). The happens-before state of the steps before that
+  // point is rebuilt by the next execution, as set_task does: those steps are
+  // the same, so their clocks are too.
+  struct Snapshot {
+    std::vector<Node> nodes;
+    std::vector<ValuePoint> values;
+    std::vector<Decision> decisions;
+    std::uint32_t fresh_from = 0;
+    std::uint64_t complete = 0, blocked = 0, reversals = 0;
+    bool done = false;
+  };
+  Snapshot snapshot() const;
+  // Before the first execution: go on from `s`. Throws std::invalid_argument
+  // when its indices do not hold together (a damaged checkpoint).
+  void restore(Snapshot s);
 
  private:
   // One step of the current execution. The steps before the point where an
