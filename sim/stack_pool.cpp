@@ -3,13 +3,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <new>
 
 namespace sim {
 
 namespace {
 std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+std::atomic<std::size_t> default_size{256 * 1024};
 }  // namespace
+
+std::size_t StackPool::default_stack_size() { return default_size.load(std::memory_order_relaxed); }
+void StackPool::set_default_stack_size(std::size_t bytes) { default_size.store(bytes, std::memory_order_relaxed); }
 
 StackPool::StackPool(std::size_t stack_size) {
   const std::size_t pg = page_size();

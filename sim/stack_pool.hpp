@@ -1,7 +1,8 @@
 // Fiber stacks, reused from one execution to the next: an execution starts a
 // handful of fibers, and mapping fresh stacks for each would cost more than
 // the execution itself. Every stack has a guard page below it, so a model
-// that overflows its stack faults at once instead of corrupting memory.
+// that overflows its stack faults at once instead of corrupting memory
+// (sim/stack_overflow.hpp turns that fault into a report).
 #pragma once
 
 #include <cstddef>
@@ -13,7 +14,13 @@ namespace sim {
 
 class StackPool {
  public:
-  explicit StackPool(std::size_t stack_size = 256 * 1024);
+  // The stack size of pools made without one: 256 KiB unless a program
+  // changed it (interleave reads INTERLEAVE_STACK_KIB). Set it before any
+  // worker thread makes a pool.
+  static std::size_t default_stack_size();
+  static void set_default_stack_size(std::size_t bytes);
+
+  explicit StackPool(std::size_t stack_size = default_stack_size());
   ~StackPool();
   StackPool(const StackPool&) = delete;
   StackPool& operator=(const StackPool&) = delete;
