@@ -6,6 +6,10 @@
 #include <atomic>
 #include <new>
 
+#if defined(INTERLEAVE_HAVE_VALGRIND_H)
+#include <valgrind/valgrind.h>
+#endif
+
 namespace sim {
 
 namespace {
@@ -22,6 +26,9 @@ StackPool::StackPool(std::size_t stack_size) {
 }
 
 StackPool::~StackPool() {
+#if defined(INTERLEAVE_HAVE_VALGRIND_H)
+  for (unsigned id : valgrind_ids_) VALGRIND_STACK_DEREGISTER(id);
+#endif
   for (auto& sc : free_) {
     char* top = static_cast<char*>(sc.sp);
     ::munmap(top - size_ - page_size(), size_ + page_size());
@@ -43,6 +50,10 @@ boost::context::stack_context StackPool::take() {
   boost::context::stack_context sc;
   sc.size = size_;
   sc.sp = static_cast<char*>(base) + pg + size_;  // stacks grow down from here
+#if defined(INTERLEAVE_HAVE_VALGRIND_H)
+  if (RUNNING_ON_VALGRIND)
+    valgrind_ids_.push_back(VALGRIND_STACK_REGISTER(static_cast<char*>(base) + pg, sc.sp));
+#endif
   return sc;
 }
 

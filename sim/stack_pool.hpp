@@ -3,6 +3,10 @@
 // the execution itself. Every stack has a guard page below it, so a model
 // that overflows its stack faults at once instead of corrupting memory
 // (sim/stack_overflow.hpp turns that fault into a report).
+//
+// Under Valgrind every stack is registered with it (when the build found
+// <valgrind/valgrind.h>), so that memcheck knows a switch to a fiber for what
+// it is rather than taking it for a huge change of the stack pointer.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +38,7 @@ class StackPool {
   std::size_t size_;  // usable bytes, guard page excluded
   std::size_t mapped_ = 0;
   std::vector<boost::context::stack_context> free_;
+  std::vector<unsigned> valgrind_ids_;  // the stacks registered with Valgrind, if it runs us
 };
 
 // The StackAllocator that Boost.Context's fiber constructor takes. It tells
