@@ -9,9 +9,17 @@
 //      against DFS's and, where it is known, the number of Mazurkiewicz traces;
 //   4. executions to the first violation, per strategy, on the seed scenarios
 //      and the SCTBench classics;
-//   5. the speed-up of --jobs 2 over --jobs 1.
+//   5. the speed-up of --jobs 2 over --jobs 1;
+//   6. memory: the peak resident set of a search of 10^4 executions against
+//      one of 10^6 executions of the same program, each in a fresh process
+//      (it must be bounded by the depth of the search, not by its length).
 //
 // Speed is measured here, never in timed test assertions.
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -26,6 +34,7 @@
 #include <CLI/CLI.hpp>
 
 #include "checker/explorer.hpp"
+#include "checker/fiber_stacks.hpp"
 #include "checker/parallel.hpp"
 #include "checker/run.hpp"
 #include "checker/scenario/model.hpp"
@@ -141,6 +150,77 @@ double ns_per_step(const ExploreResult& r) {
 
 void rule(std::size_t n) { std::printf("%s\n", std::string(n, '-').c_str()); }
 
+// ---- 6. memory
+//
+// The peak resident set of one search is measured in a process of its own,
+// started fresh (fork + exec of this program with --memory-child): a forked
+// copy of this process would start with the memory of every search above.
+
+// The search a child runs: `executions` executions of four threads taking
+// one mutex four times each (a search of far more than 10^6 executions for
+// each strategy), with the options `interleave run` uses: outcomes
+// collected, stop at a failure (there is none).
+const char* kMemoryProgram = "mutex N=4 K=4";
+
+int memory_child(const std::string& strategy, std::uint64_t executions) {
+  checker::ExploreSettings s;
+  s.strategy = strategy;
+  s.max_executions = executions;
+  s.jobs = 1;
+  const ExploreResult r = checker::explore_parallel([] { return std::make_unique<MutexCounter>(4, 4, 0); }, s,
+                                                    checker::explore_options(s), 1);
+  // A search that ended before the budget measured less than it claims.
+  return r.executions == executions ? 0 : 1;
+}
+
+struct Peak {
+  long rss_kib = -1;  // -1: the child failed
+  double seconds = 0;
+};
+
+Peak peak_of_child(const std::string& strategy, std::uint64_t executions) {
+  std::fflush(stdout);
+  const auto start = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) return {};
+  if (pid == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
+    const std::string n = std::to_string(executions);
+    ::execl("/proc/self/exe", "interleave-bench", "--memory-child", strategy.c_str(), n.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage ru{};
+  if (::wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
+  return {ru.ru_maxrss, std::chrono::duration<double>(Clock::now() - start).count()};
+}
+
+// Table 6: memory against the number of executions.
+void memory_table(bool quick) {
+  const std::uint64_t few = quick ? 1000 : 10000, many = quick ? 100000 : 1000000;
+  std::printf("6. peak resident memory (KiB, a fresh process per search) of %llu and of %llu executions,\n"
+              "   one worker, with the options of `interleave run --max-executions N`: it must stay bounded\n"
+              "   by the depth of the search, not grow with the number of executions\n",
+              static_cast<unsigned long long>(few), static_cast<unsigned long long>(many));
+  std::printf("%-34s %9s %12s %12s %8s %10s\n", "program", "strategy", "peak few", "peak many", "ratio",
+              "many s");
+  rule(90);
+  for (const char* strategy : {"dfs", "dpor", "random"}) {
+    const Peak a = peak_of_child(strategy, few);
+    const Peak b = peak_of_child(strategy, many);
+    if (a.rss_kib < 0 || b.rss_kib < 0) {
+      std::printf("%-34s %9s %12s %12s %8s %10s  (a search failed or ran short)\n",
+                  kMemoryProgram, strategy, "-", "-", "-", "-");
+      continue;
+    }
+    std::printf("%-34s %9s %12ld %12ld %7.2fx %10.1f\n", kMemoryProgram, strategy, a.rss_kib,
+                b.rss_kib, double(b.rss_kib) / double(a.rss_kib), b.seconds);
+  }
+  std::printf("\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -150,13 +230,26 @@ int main(int argc, char** argv) {
   std::uint64_t rounds = 20'000'000;
   std::string seed_dir = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/seed";
   bool quick = false;
+  bool memory_only = false;
+  std::vector<std::string> memory_child_args;
   app.add_option("--seconds", seconds, "time limit of each search (a search stopped there is marked +)")
       ->check(CLI::PositiveNumber);
   app.add_option("--rounds", rounds, "ping-pong round trips to time")->check(CLI::PositiveNumber);
   app.add_option("--scenarios", seed_dir, "the seed scenarios' folder");
   app.add_flag("--quick", quick, "smaller programs and 1 s per search (a smoke test)");
+  app.add_flag("--memory-only", memory_only, "only table 6, the memory of short and long searches");
+  app.add_option("--memory-child", memory_child_args, "(internal) table 6's child: STRATEGY EXECUTIONS")
+      ->expected(2)
+      ->group("");
   app.footer("Example:\n  interleave-bench --seconds 10 > bench.txt");
   CLI11_PARSE(app, argc, argv);
+  checker::configure_fiber_stacks(3);
+  if (!memory_child_args.empty())
+    return memory_child(memory_child_args[0], std::stoull(memory_child_args[1]));
+  if (memory_only) {
+    memory_table(quick);
+    return 0;
+  }
   if (quick) seconds = std::min(seconds, 1.0);
 
   std::printf("interleave-bench: %u hardware threads; %.0f s per search at most\n\n",
@@ -302,5 +395,7 @@ int main(int argc, char** argv) {
                     : "  (executions differ!)");
   }
   std::printf("\n");
+
+  memory_table(quick);
   return 0;
 }

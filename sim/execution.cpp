@@ -12,6 +12,7 @@
 #endif
 
 #include "sim/primitives.hpp"
+#include "sim/stack_overflow.hpp"
 #include "sim/stack_pool.hpp"
 
 namespace ctx = boost::context;
@@ -47,6 +48,13 @@ void asan_finish_switch(void* fake_stack, const void** old_bottom, std::size_t* 
 #endif
 }
 const void* stack_bottom(const ctx::stack_context& sc) { return static_cast<char*>(sc.sp) - sc.size; }
+
+// What a stack overflow report names (sim/stack_overflow.hpp): the fiber
+// about to run on this OS thread, or none when the main context runs.
+void mark_running(const std::string& name, const ctx::stack_context& sc) {
+  running_fiber = {name.c_str(), static_cast<const char*>(stack_bottom(sc)), sc.size};
+}
+void mark_main_running() { running_fiber = {}; }
 }  // namespace
 
 struct Execution::MainContext {
@@ -124,10 +132,13 @@ void Execution::switch_to(ThreadId next) {
   switched_from_ = from;
   ctx::fiber& target = next == kMain ? main_->fc : threads_[next]->fc;
   void* fake_stack = nullptr;
-  if (next == kMain)
+  if (next == kMain) {
+    mark_main_running();
     asan_start_switch(&fake_stack, main_stack_bottom_, main_stack_size_);
-  else
+  } else {
+    mark_running(threads_[next]->name, threads_[next]->stack);
     asan_start_switch(&fake_stack, stack_bottom(threads_[next]->stack), threads_[next]->stack.size);
+  }
   ctx::fiber back = std::move(target).resume();
   asan_finish_switch(fake_stack, nullptr, nullptr);
   // Running again: `back` is the continuation of whoever switched to us.
@@ -170,10 +181,13 @@ void Execution::start_fiber(ThreadId t) {
     current_ = next;
     switched_from_ = t;
     // This fiber ends: its fake stack (ASan) goes with it.
-    if (next == kMain)
+    if (next == kMain) {
+      mark_main_running();
       asan_start_switch(nullptr, main_stack_bottom_, main_stack_size_);
-    else
+    } else {
+      mark_running(threads_[next]->name, threads_[next]->stack);
       asan_start_switch(nullptr, stack_bottom(threads_[next]->stack), threads_[next]->stack.size);
+    }
     return std::move(next == kMain ? main_->fc : threads_[next]->fc);
   });
   // Run it up to its first visible operation (or its end): a thread's start is no decision.
@@ -186,6 +200,7 @@ void Execution::start_fiber(ThreadId t) {
 const Verdict& Execution::run(Strategy& strategy, const ExecutionOptions& opts) {
   strategy_ = &strategy;
   opts_ = opts;
+  prepare_thread_for_overflow_reports();
   strategy.begin_execution();
   priming_ = true;
   const std::size_t n = threads_.size();

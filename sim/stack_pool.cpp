@@ -3,13 +3,22 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <new>
+
+#if defined(INTERLEAVE_HAVE_VALGRIND_H)
+#include <valgrind/valgrind.h>
+#endif
 
 namespace sim {
 
 namespace {
 std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+std::atomic<std::size_t> default_size{256 * 1024};
 }  // namespace
+
+std::size_t StackPool::default_stack_size() { return default_size.load(std::memory_order_relaxed); }
+void StackPool::set_default_stack_size(std::size_t bytes) { default_size.store(bytes, std::memory_order_relaxed); }
 
 StackPool::StackPool(std::size_t stack_size) {
   const std::size_t pg = page_size();
@@ -17,6 +26,9 @@ StackPool::StackPool(std::size_t stack_size) {
 }
 
 StackPool::~StackPool() {
+#if defined(INTERLEAVE_HAVE_VALGRIND_H)
+  for (unsigned id : valgrind_ids_) VALGRIND_STACK_DEREGISTER(id);
+#endif
   for (auto& sc : free_) {
     char* top = static_cast<char*>(sc.sp);
     ::munmap(top - size_ - page_size(), size_ + page_size());
@@ -38,6 +50,10 @@ boost::context::stack_context StackPool::take() {
   boost::context::stack_context sc;
   sc.size = size_;
   sc.sp = static_cast<char*>(base) + pg + size_;  // stacks grow down from here
+#if defined(INTERLEAVE_HAVE_VALGRIND_H)
+  if (RUNNING_ON_VALGRIND)
+    valgrind_ids_.push_back(VALGRIND_STACK_REGISTER(static_cast<char*>(base) + pg, sc.sp));
+#endif
   return sc;
 }
 

@@ -1,7 +1,12 @@
 // Fiber stacks, reused from one execution to the next: an execution starts a
 // handful of fibers, and mapping fresh stacks for each would cost more than
 // the execution itself. Every stack has a guard page below it, so a model
-// that overflows its stack faults at once instead of corrupting memory.
+// that overflows its stack faults at once instead of corrupting memory
+// (sim/stack_overflow.hpp turns that fault into a report).
+//
+// Under Valgrind every stack is registered with it (when the build found
+// <valgrind/valgrind.h>), so that memcheck knows a switch to a fiber for what
+// it is rather than taking it for a huge change of the stack pointer.
 #pragma once
 
 #include <cstddef>
@@ -13,7 +18,13 @@ namespace sim {
 
 class StackPool {
  public:
-  explicit StackPool(std::size_t stack_size = 256 * 1024);
+  // The stack size of pools made without one: 256 KiB unless a program
+  // changed it (interleave reads INTERLEAVE_STACK_KIB). Set it before any
+  // worker thread makes a pool.
+  static std::size_t default_stack_size();
+  static void set_default_stack_size(std::size_t bytes);
+
+  explicit StackPool(std::size_t stack_size = default_stack_size());
   ~StackPool();
   StackPool(const StackPool&) = delete;
   StackPool& operator=(const StackPool&) = delete;
@@ -27,6 +38,7 @@ class StackPool {
   std::size_t size_;  // usable bytes, guard page excluded
   std::size_t mapped_ = 0;
   std::vector<boost::context::stack_context> free_;
+  std::vector<unsigned> valgrind_ids_;  // the stacks registered with Valgrind, if it runs us
 };
 
 // The StackAllocator that Boost.Context's fiber constructor takes. It tells

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "checker/cli/commands.hpp"
+#include "checker/fiber_stacks.hpp"
 #include "checker/input_error.hpp"
 #include "checker/interrupt.hpp"
 #include "checker/scenario/scenario.hpp"
@@ -265,6 +266,7 @@ int real_main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
+    checker::configure_fiber_stacks(kExitInternal);
     return real_main(argc, argv);
   } catch (const checker::InputError& e) {
     std::cerr << "interleave: " << e.message() << "\n";
