@@ -121,6 +121,60 @@ sim::Verdict replayed_verdict(const Scenario& s, const sim::Schedule& schedule, 
   return r.verdict;
 }
 
+ojson tree_json(const TreeState& t) {
+  ojson pieces = ojson::array();
+  for (const TreePiece& p : t.pieces) {
+    ojson failures = ojson::array();
+    for (const TreeFailure& f : p.failures)
+      failures.push_back({{"path", path_json(f.path)}, {"ordinal", f.ordinal}, {"steps", f.steps},
+                          {"search", f.failure.search}, {"schedule", to_json(f.failure.schedule)}});
+    pieces.push_back({{"key", path_json(p.key)}, {"executions", p.executions}, {"blocked", p.blocked},
+                      {"steps", p.steps}, {"depth", p.depth}, {"outcomes", outcomes_json(p.outcomes)},
+                      {"outcomes_truncated", p.outcomes_truncated}, {"failures", failures}});
+  }
+  ojson frontier = ojson::array();
+  for (const Path& p : t.frontier) frontier.push_back(path_json(p));
+  return {{"started", t.started}, {"pieces", pieces}, {"frontier", frontier}};
+}
+
+TreeState tree_from(const json& j, const std::string& path, const Scenario& s, std::uint64_t max_steps) {
+  jr::Object t(j, path, {"started", "pieces", "frontier"});
+  TreeState tree;
+  tree.started = t.boolean("started", true);
+  const json& pieces = jr::as_array(t.require("pieces", "an array of pieces"), t.path("pieces"), "pieces");
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    jr::Object p(pieces[i], jr::child(t.path("pieces"), i),
+                 {"key", "executions", "blocked", "steps", "depth", "outcomes", "outcomes_truncated", "failures"});
+    TreePiece piece;
+    piece.key = path_from(p.require("key", "a path"), p.path("key"));
+    piece.executions = p.uint("executions", 0);
+    piece.blocked = p.uint("blocked", 0, 0, piece.executions);
+    piece.steps = p.uint("steps", 0);
+    piece.depth = p.uint("depth", 0);
+    if (const json* oc = p.find("outcomes")) piece.outcomes = outcomes_from(*oc, p.path("outcomes"));
+    piece.outcomes_truncated = p.boolean("outcomes_truncated", false);
+    if (const json* fs = p.find("failures")) {
+      jr::as_array(*fs, p.path("failures"), "failures");
+      for (std::size_t k = 0; k < fs->size(); ++k) {
+        jr::Object f((*fs)[k], jr::child(p.path("failures"), k), {"path", "ordinal", "steps", "search", "schedule"});
+        TreeFailure tf;
+        tf.path = path_from(f.require("path", "a path"), f.path("path"));
+        tf.ordinal = f.uint("ordinal", 1, 1, piece.executions);
+        tf.steps = f.uint("steps", 0);
+        tf.failure.search = f.string("search", "");
+        tf.failure.schedule = schedule_from(f.require("schedule", "an array of decisions"), f.path("schedule"));
+        tf.failure.verdict = replayed_verdict(s, tf.failure.schedule, max_steps, f.path("schedule"));
+        piece.failures.push_back(std::move(tf));
+      }
+    }
+    tree.pieces.push_back(std::move(piece));
+  }
+  const json& frontier = jr::as_array(t.require("frontier", "an array of paths"), t.path("frontier"), "paths");
+  for (std::size_t i = 0; i < frontier.size(); ++i)
+    tree.frontier.push_back(path_from(frontier[i], jr::child(t.path("frontier"), i)));
+  return tree;
+}
+
 // The counts, outcomes and failures of a DPOR or indexed search (the fields
 // DporState and IndexedState share).
 template <class State>
@@ -158,6 +212,7 @@ void tally_from(const jr::Object& o, State& st, const Scenario& s, std::uint64_t
 
 std::string checkpoint_kind(const ExploreSettings& s, std::string* why) {
   if (s.strategy == "dfs") return "tree";
+  if (s.strategy == "pb" || s.strategy == "db") return "bounded";
   if (s.strategy == "dpor") return "dpor";
   if (s.strategy == "random" || s.strategy == "pct") return "indexed";
   if (s.strategy == "auto" && s.max_executions == 0 && s.time_limit_s <= 0) return "dpor";
@@ -166,9 +221,8 @@ std::string checkpoint_kind(const ExploreSettings& s, std::string* why) {
       *why = "auto with a budget moves from DPOR to PCT part-way, which a checkpoint does not record; "
              "name --strategy dpor (or dfs), or drop --max-executions and --time-limit (auto is then DPOR to its end)";
     else
-      *why = "--checkpoint and --resume work with dfs, dpor, random, pct, and auto without a budget, not " +
-             s.strategy + " (its checkpoint, the bound and its frontier, is not written yet); name --strategy dfs "
-             "or dpor";
+      *why = "--checkpoint and --resume work with dfs, dpor, pb, db, random, pct, and auto without a budget, not " +
+             s.strategy;
   }
   return {};
 }
@@ -197,19 +251,15 @@ ojson to_json(const Checkpoint& c) {
   j["kind"] = c.kind;
   j["finished"] = c.finished;
   if (c.kind == "tree") {
-    ojson pieces = ojson::array();
-    for (const TreePiece& p : c.tree.pieces) {
-      ojson failures = ojson::array();
-      for (const TreeFailure& f : p.failures)
-        failures.push_back({{"path", path_json(f.path)}, {"ordinal", f.ordinal}, {"steps", f.steps},
-                            {"schedule", to_json(f.failure.schedule)}});
-      pieces.push_back({{"key", path_json(p.key)}, {"executions", p.executions}, {"blocked", p.blocked},
-                        {"steps", p.steps}, {"depth", p.depth}, {"outcomes", outcomes_json(p.outcomes)},
-                        {"outcomes_truncated", p.outcomes_truncated}, {"failures", failures}});
-    }
-    ojson frontier = ojson::array();
-    for (const Path& p : c.tree.frontier) frontier.push_back(path_json(p));
-    j["tree"] = {{"started", c.tree.started}, {"pieces", pieces}, {"frontier", frontier}};
+    j["tree"] = tree_json(c.tree);
+  } else if (c.kind == "bounded") {
+    const BoundedState& bs = c.bounded;
+    j["bounded"] = {{"bound", bs.bound},          {"per_bound", bs.per_bound},
+                    {"executions", bs.executions}, {"blocked", bs.blocked},
+                    {"steps", bs.steps},           {"depth", bs.depth},
+                    {"outcomes", outcomes_json(bs.outcomes)}, {"outcomes_truncated", bs.outcomes_truncated},
+                    {"cut", bs.cut},               {"done", bs.done},
+                    {"bounded_out", bs.bounded_out}, {"tree", tree_json(bs.tree)}};
   } else if (c.kind == "dpor") {
     ojson d = tally_json(c.dpor);
     d["strategy"] = snapshot_json(c.dpor.strategy);
@@ -231,7 +281,8 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
   const json doc = read_json_file(file);
   try {
     jr::Object o(doc, "", {"format", "version", "interleave_version", "scenario_file", "scenario_name",
-                           "scenario_hash", "settings", "kind", "finished", "tree", "dpor", "indexed", "timing"});
+                           "scenario_hash", "settings", "kind", "finished", "tree", "bounded", "dpor", "indexed",
+                           "timing"});
     if (o.string("format", "") != kCheckpointFormat)
       jr::bad("/format", o.find("format") ? *o.find("format") : json(nullptr),
               std::string("\"") + kCheckpointFormat + "\"", "--resume reads the files that --checkpoint writes");
@@ -258,42 +309,28 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
     }
     const std::uint64_t max_steps = c.settings.max_steps;
     if (c.kind == "tree") {
-      jr::Object t(o.require("tree", "the tree search's pieces and frontier"), o.path("tree"),
-                   {"started", "pieces", "frontier"});
-      c.tree.started = t.boolean("started", true);
-      const json& pieces = jr::as_array(t.require("pieces", "an array of pieces"), t.path("pieces"), "pieces");
-      for (std::size_t i = 0; i < pieces.size(); ++i) {
-        const std::string at = jr::child(t.path("pieces"), i);
-        jr::Object p(pieces[i], at, {"key", "executions", "blocked", "steps", "depth", "outcomes",
-                                     "outcomes_truncated", "failures"});
-        TreePiece piece;
-        piece.key = path_from(p.require("key", "a path"), p.path("key"));
-        piece.executions = p.uint("executions", 0);
-        piece.blocked = p.uint("blocked", 0, 0, piece.executions);
-        piece.steps = p.uint("steps", 0);
-        piece.depth = p.uint("depth", 0);
-        if (const json* oc = p.find("outcomes")) piece.outcomes = outcomes_from(*oc, p.path("outcomes"));
-        piece.outcomes_truncated = p.boolean("outcomes_truncated", false);
-        if (const json* fs = p.find("failures")) {
-          jr::as_array(*fs, p.path("failures"), "failures");
-          for (std::size_t k = 0; k < fs->size(); ++k) {
-            const std::string fat = jr::child(p.path("failures"), k);
-            jr::Object f((*fs)[k], fat, {"path", "ordinal", "steps", "schedule"});
-            TreeFailure tf;
-            tf.path = path_from(f.require("path", "a path"), f.path("path"));
-            tf.ordinal = f.uint("ordinal", 1, 1, piece.executions);
-            tf.steps = f.uint("steps", 0);
-            tf.failure.schedule = schedule_from(f.require("schedule", "an array of decisions"), f.path("schedule"));
-            tf.failure.verdict = replayed_verdict(s, tf.failure.schedule, max_steps, f.path("schedule"));
-            piece.failures.push_back(std::move(tf));
-          }
-        }
-        c.tree.pieces.push_back(std::move(piece));
-      }
-      const json& frontier =
-          jr::as_array(t.require("frontier", "an array of paths"), t.path("frontier"), "paths");
-      for (std::size_t i = 0; i < frontier.size(); ++i)
-        c.tree.frontier.push_back(path_from(frontier[i], jr::child(t.path("frontier"), i)));
+      c.tree = tree_from(o.require("tree", "the tree search's pieces and frontier"), o.path("tree"), s, max_steps);
+    } else if (c.kind == "bounded") {
+      jr::Object d(o.require("bounded", "the bounded search's state"), o.path("bounded"),
+                   {"bound", "per_bound", "executions", "blocked", "steps", "depth", "outcomes", "outcomes_truncated",
+                    "cut", "done", "bounded_out", "tree"});
+      BoundedState& bs = c.bounded;
+      bs.bound = static_cast<std::uint32_t>(d.uint("bound", 0, 0, UINT32_MAX - 1));
+      const json& per = jr::as_array(d.require("per_bound", "executions per bound"), d.path("per_bound"), "counts");
+      for (std::size_t i = 0; i < per.size(); ++i) bs.per_bound.push_back(jr::as_uint(per[i], jr::child(d.path("per_bound"), i)));
+      bs.executions = d.uint("executions", 0);
+      bs.blocked = d.uint("blocked", 0, 0, bs.executions);
+      bs.steps = d.uint("steps", 0);
+      bs.depth = d.uint("depth", 0);
+      if (const json* oc = d.find("outcomes")) bs.outcomes = outcomes_from(*oc, d.path("outcomes"));
+      bs.outcomes_truncated = d.boolean("outcomes_truncated", false);
+      bs.cut = d.boolean("cut", false);
+      bs.done = d.boolean("done", false);
+      bs.bounded_out = d.boolean("bounded_out", false);
+      if (bs.per_bound.size() < bs.bound || bs.per_bound.size() > std::size_t(bs.bound) + 1)
+        jr::bad(d.path("per_bound"), *d.find("per_bound"),
+                "the executions of each bound before " + std::to_string(bs.bound) + " (and of it, once done)");
+      bs.tree = tree_from(d.require("tree", "the iteration's pieces and frontier"), d.path("tree"), s, max_steps);
     } else if (c.kind == "dpor") {
       jr::Object d(o.require("dpor", "the DPOR search's state"), o.path("dpor"),
                    {"started", "executions", "blocked", "steps", "depth", "outcomes", "outcomes_truncated",
@@ -317,7 +354,8 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
       if (c.indexed.next < c.indexed.executions)
         jr::bad(d.path("next"), *d.find("next"), "at least the executions run (" + std::to_string(c.indexed.executions) + ")");
     } else {
-      jr::bad("/kind", *o.find("kind"), "\"tree\" (dfs), \"dpor\" (dpor, auto) or \"indexed\" (random, pct)");
+      jr::bad("/kind", *o.find("kind"),
+              "\"tree\" (dfs), \"bounded\" (pb, db), \"dpor\" (dpor, auto) or \"indexed\" (random, pct)");
     }
     return c;
   } catch (InputError& e) {

@@ -17,6 +17,9 @@
 // resumed exactly (given-away subtrees feed their giver), so with
 // --checkpoint dpor runs on one worker.
 //
+// pb, db (any --jobs): the bound of the iteration running, the executions
+// of each one before it, and that iteration as a dfs tree (pieces, frontier).
+//
 // random, pct (any --jobs): the next execution number and the tally; the
 // search's length (max_executions) is part of its settings: it must match.
 //
@@ -24,12 +27,14 @@
 //   { "format": "interleave-checkpoint", "version": 1, "interleave_version": "...",
 //     "scenario_file": "...", "scenario_name": "...", "scenario_hash": "<16 hex digits>",
 //     "settings": { "strategy", "max_steps", "seed", "bound", "pct_depth", "max_executions" },
-//     "kind": "tree" | "dpor" | "indexed", "finished": false,
+//     "kind": "tree" | "bounded" | "dpor" | "indexed", "finished": false,
 //     "tree": { "pieces": [ { "key": [0, 2], "executions", "blocked", "steps", "depth",
 //                             "outcomes": [...], "outcomes_truncated",
 //                             "failures": [ { "path": [...], "ordinal", "steps",
-//                                             "schedule": [ {"thread": 0}, {"value": 1, "range": 2} ] } ] } ],
+//                                             "search": "", "schedule": [ {"thread": 0}, {"value": 1, "range": 2} ] } ] } ],
 //               "frontier": [ [0, 3], [1] ] },
+//     "bounded": { "bound", "per_bound": [...], "executions", "blocked", "steps", "depth", "outcomes": [...],
+//                  "outcomes_truncated", "cut", "done", "bounded_out", "tree": { ...as above... } },
 //     "dpor": { "executions", "blocked", "steps", "depth", "outcomes": [...], "outcomes_truncated",
 //               "failures": [ { "execution", "schedule": [...] } ],
 //               "strategy": { "nodes": [ {"enabled", "sleep", "backtrack", "done", "chosen"} ],
@@ -106,16 +111,31 @@ struct IndexedState {
   std::vector<Failure> failures;  // with their execution numbers
 };
 
+// pb, db: the iterations before `bound`, counted, and the tree search of
+// iteration `bound` as a dfs checkpoint holds it.
+struct BoundedState {
+  std::uint32_t bound = 0;
+  std::vector<std::uint64_t> per_bound;  // executions of each iteration before `bound`
+  std::uint64_t executions = 0, blocked = 0, steps = 0, depth = 0;  // of those iterations
+  std::set<std::string> outcomes;
+  bool outcomes_truncated = false;
+  TreeState tree;       // iteration `bound`
+  bool cut = false;     // iteration `bound` left out a schedule over its bound so far
+  bool done = false;    // the search is over
+  bool bounded_out = false;
+};
+
 struct Checkpoint {
   std::string scenario_file;
   std::string scenario_name;
   std::string scenario_hash;
   ExploreSettings settings;  // the search settings that must match on resume
-  std::string kind;          // "tree", "dpor" or "indexed"
+  std::string kind;          // "tree", "bounded", "dpor" or "indexed"
   bool finished = false;     // the search ended (complete, or its first failure found)
   TreeState tree;
   DporState dpor;
   IndexedState indexed;
+  BoundedState bounded;
   double elapsed_s = 0;      // timing only: every process's search time, summed
 };
 

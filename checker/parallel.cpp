@@ -260,6 +260,7 @@ TreeRun run_tree(unsigned jobs, const ProgramFactory& make, const ExploreSetting
         if (!left) return;
         std::vector<Path> rest;
         if (auto* dfs = dynamic_cast<DfsStrategy*>(w.strategy.get())) dfs->remaining(rest);
+        if (bounded) bounded->remaining(rest);
         std::lock_guard<std::mutex> lock(mu);
         left->insert(left->end(), rest.begin(), rest.end());
       };
@@ -995,6 +996,96 @@ ExploreResult explore_one(const ProgramFactory& make, const ExploreSettings& set
 }
 
 }  // namespace
+
+ExploreResult explore_bounded_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, BoundedState& st) {
+  std::unique_ptr<sim::Strategy> probe = make_strategy(settings);
+  auto* bounded = dynamic_cast<BoundedDfs*>(probe.get());
+  if (!bounded) throw std::invalid_argument("a bounded checkpoint is for pb and db, not " + settings.strategy);
+  Shared shared;
+  ExploreResult it;  // the iteration that stopped the search, or the last one
+  bool found = false;
+  for (;;) {
+    const std::uint32_t b = st.bound;
+    const std::string position = std::string(bounded->cost_name()) + " bound " + std::to_string(b);
+    std::optional<Path> cutoff;
+    if (opts.stop_at_first_failure)
+      for (const Piece& p : st.tree.pieces)
+        for (const FailureAt& f : p.failures)
+          if (!cutoff || f.path < *cutoff) cutoff = f.path;
+    std::vector<Path> todo = st.tree.started ? st.tree.frontier : std::vector<Path>{Path{}};
+    if (cutoff) std::erase_if(todo, [&](const Path& p) { return p > *cutoff; });
+    std::vector<Path> left;
+    if (!st.done && !todo.empty()) {
+      TreeRun run = run_tree(std::max(jobs, 1u), make, settings, opts, shared, b, position, std::move(todo), &left,
+                             cutoff);
+      st.cut |= run.cut;
+      for (Piece& p : run.pieces)
+        if (p.executions > 0) st.tree.pieces.push_back(std::move(p));
+      std::sort(st.tree.pieces.begin(), st.tree.pieces.end(),
+                [](const Piece& x, const Piece& y) { return x.key < y.key; });
+      st.tree.frontier = std::move(left);
+    }
+    st.tree.started = true;
+    it = ExploreResult{};
+    TreeRun all;
+    all.pieces = st.tree.pieces;
+    found = merge_tree(it, all, opts, st.executions);
+    const bool iteration_over = st.tree.frontier.empty() && shared.error.empty();
+    if (st.done || !iteration_over || found) {
+      st.done = st.done || (iteration_over && (found || !st.cut || b >= bounded->max_bound()));
+      break;
+    }
+    // The iteration is over: its executions join those before it.
+    st.per_bound.push_back(it.executions);
+    st.executions += it.executions;
+    st.blocked += it.blocked;
+    st.steps += it.steps;
+    st.depth = std::max(st.depth, it.depth);
+    for (const std::string& o : it.outcomes) add_outcome(st.outcomes, st.outcomes_truncated, o, opts.max_outcomes);
+    st.outcomes_truncated |= it.outcomes_truncated;
+    if (!st.cut || b >= bounded->max_bound()) {
+      st.bounded_out = st.cut;
+      st.done = true;
+      st.tree = TreeState{};  // counted above
+      st.tree.started = true;
+      it = ExploreResult{};
+      break;
+    }
+    st.bound = b + 1;
+    st.tree = TreeState{};
+    st.cut = false;
+  }
+  // The whole search so far: the iterations before, and this one.
+  ExploreResult res;
+  res.failures = it.failures;
+  res.executions = st.executions + it.executions;
+  res.blocked = st.blocked + it.blocked;
+  res.steps = st.steps + it.steps;
+  res.depth = std::max(st.depth, it.depth);
+  res.outcomes = st.outcomes;
+  res.outcomes_truncated = st.outcomes_truncated;
+  for (const std::string& o : it.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+  std::vector<std::uint64_t> per_bound = st.per_bound;
+  if (per_bound.size() <= st.bound) per_bound.push_back(it.executions);
+  const bool done = st.done && !found;
+  res.complete = done;
+  res.search = BoundedDfs::summary_text(bounded->cost_name(), st.bound, per_bound, done, st.bounded_out);
+  if (done && st.bounded_out && res.failures.empty())
+    res.budget = "the search stopped at its maximum bound: " + res.search;
+  res.elapsed_s = seconds_since(shared.start);
+  res.interrupted = shared.interrupted;
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return res;
+  }
+  if (res.failures.empty() && !done) res.budget = shared.budget;
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, st.bounded_out, *program, stacks, opts);
+  return res;
+}
 
 ExploreResult explore_indexed_resumable(const ProgramFactory& make, const ExploreSettings& settings,
                                         const ExploreOptions& opts, unsigned jobs, IndexedState& state) {

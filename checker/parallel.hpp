@@ -56,6 +56,13 @@ std::string auto_dpor_summary(const ExploreResult& r);
 
 struct TreeState;     // checkpoint.hpp
 struct IndexedState;  // checkpoint.hpp
+struct BoundedState;  // checkpoint.hpp
+
+// pb and db from a checkpoint's state: the iteration it was in (its bound,
+// pieces and frontier), then the next ones, each split among `jobs` workers
+// as explore_parallel() splits them; leaves in `state` where it stopped.
+ExploreResult explore_bounded_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, BoundedState& state);
 
 // random and pct from a checkpoint's state: executions state.next, next + 1,
 // ... up to the search's length (opts.max_executions), as explore_parallel()

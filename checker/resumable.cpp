@@ -77,10 +77,18 @@ ExploreResult dpor_segment(const Scenario& s, const ExploreSettings& settings, D
   return res;
 }
 
+// Executions a bounded search has run: its finished iterations and the pieces of the current one.
+std::uint64_t bounded_explored(const BoundedState& b) {
+  std::uint64_t n = b.executions;
+  for (const TreePiece& p : b.tree.pieces) n += p.executions;
+  return n;
+}
+
 bool finished(const Checkpoint& c, const ExploreResult& r) {
   if (r.status == ExploreResult::Status::nondeterminism || r.status == ExploreResult::Status::internal_error)
     return false;  // nothing to resume: the error comes again
   if (c.kind == "tree") return c.tree.started && c.tree.frontier.empty();
+  if (c.kind == "bounded") return c.bounded.done;
   if (c.kind == "indexed")
     return !c.indexed.failures.empty() ||
            (c.settings.max_executions != 0 && c.indexed.next >= c.settings.max_executions);
@@ -167,6 +175,10 @@ ExploreResult run_resumable(const Scenario& s, const ExploreSettings& settings, 
       std::uint64_t explored = 0;
       for (const TreePiece& p : cp.tree.pieces) explored += p.executions;
       ran_here += explored - explored_before;
+    } else if (kind == "bounded") {
+      const std::uint64_t before_here = bounded_explored(cp.bounded);
+      res = explore_bounded_resumable([&s] { return make_program(s); }, settings, opts, jobs, cp.bounded);
+      ran_here += bounded_explored(cp.bounded) - before_here;
     } else if (kind == "indexed") {
       const std::uint64_t before_here = cp.indexed.executions;
       if (cp.finished) opts.max_executions = cp.indexed.next;  // nothing more to run

@@ -106,7 +106,7 @@ int real_main(int argc, char** argv) {
   run->add_option("--checkpoint", run_opts.checkpoint,
                   "save where the search stands to this file (JSON) every --checkpoint-every seconds, at "
                   "an interruption (Ctrl-C, SIGTERM) and at its end, so that --resume can go on from there "
-                  "(dfs, dpor, random, pct, auto without a budget; docs/interrupt-and-resume.md)");
+                  "(any strategy but auto with a budget; docs/interrupt-and-resume.md)");
   run->add_option("--resume", run_opts.resume,
                   "go on from a checkpoint of this scenario and search settings; explores exactly what the "
                   "uninterrupted search would have (saves back to this file unless --checkpoint names another)");

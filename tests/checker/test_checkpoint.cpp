@@ -3,7 +3,8 @@
 // interval itself) and resumed from its file, as often as it takes, explores
 // exactly what one uninterrupted search explores: the same executions,
 // complete and sleep-set blocked counts, steps, outcomes, verdict and failing
-// execution; with 1 and 2 workers. And resuming with something else is refused.
+// execution; with 1 and 2 workers; for dfs, dpor, pb, db, random and pct.
+// And resuming with something else is refused.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -111,7 +112,7 @@ TEST_CASE("checkpoint: a search resumed slice by slice from its file is the unin
   const fs::path dir = scratch("slices");
   for (const Case& k : kCases) {
     const Scenario s = *k.file ? load_scenario(source(k.file)) : example_scenario(dir, "example", k.model, k.params);
-    for (const char* strategy : {"dfs", "dpor"}) {
+    for (const char* strategy : {"dfs", "dpor", "pb", "db"}) {
       for (unsigned jobs : {1u, 2u}) {
         CAPTURE(k.what);
         CAPTURE(strategy);
@@ -133,7 +134,7 @@ TEST_CASE("checkpoint: a search resumed slice by slice from its file is the unin
 TEST_CASE("checkpoint: saving every few milliseconds (a stop and resume in the process each time) changes nothing") {
   const fs::path dir = scratch("pauses");
   const Scenario s = load_scenario(source("scenarios/seed/torn-read-half-copied-page.json"));
-  for (const char* strategy : {"dfs", "dpor", "auto"}) {
+  for (const char* strategy : {"dfs", "dpor", "auto", "pb"}) {
     for (unsigned jobs : {1u, 2u}) {
       CAPTURE(strategy);
       CAPTURE(jobs);
@@ -284,10 +285,6 @@ TEST_CASE("checkpoint: a resume with another scenario, other settings, a bad fil
   resume.resume = (dir / "trace.json").string();
   CHECK(refused_at(s, settings) == "/format");
 
-  for (const char* strategy : {"pb", "db"}) {
-    CAPTURE(strategy);
-    CHECK_THROWS_AS(run_resumable(s, settings_for(strategy, 1), save), InputError);
-  }
   // A random search is its executions 0 .. max_executions - 1: another length is another search.
   ExploreSettings random = settings_for("random", 1);
   random.max_executions = 50;

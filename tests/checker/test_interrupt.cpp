@@ -180,7 +180,7 @@ TEST_CASE("interrupt: a run that stops at its budget with --checkpoint and is re
   // A resume with other settings is refused, naming the field.
   CHECK(run_to_end(dir, {"run", "--strategy", "dpor", "--no-progress", "--resume", "c.json", scenario}) == 2);
   CHECK(slurp_file(dir / "err.txt").find("c.json: at /settings/strategy:") != std::string::npos);
-  // pb and db cannot be checkpointed yet: refused, saying what to do.
-  CHECK(run_to_end(dir, {"run", "--strategy", "pb", "--no-progress", "--checkpoint", "pb.json", scenario}) == 2);
-  CHECK(slurp_file(dir / "err.txt").find("name --strategy dfs or dpor") != std::string::npos);
+  // auto with a budget switches to PCT part-way: refused, saying what to do.
+  CHECK(run_to_end(dir, {"run", "--no-progress", "--max-executions", "100", "--checkpoint", "a.json", scenario}) == 2);
+  CHECK(slurp_file(dir / "err.txt").find("name --strategy dpor (or dfs)") != std::string::npos);
 }
