@@ -263,7 +263,7 @@ TEST_CASE("cli: a page-cache scenario runs with its invariants, and its trace re
   CHECK(last_line(check.out) == "1 passed, 0 failed");
 }
 
-TEST_CASE("cli: INTERLEAVE_STACK_KIB sizes the modelled threads' stacks; a bad value is exit 2") {
+TEST_CASE("cli: INTERLEAVE_STACK_KIB sizes the modelled threads' stacks, and a bad value is exit 2") {
   fs::path dir = workdir("stack-kib");
   const std::string file = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/seed/torn-read-half-copied-page.json";
   ::setenv("INTERLEAVE_STACK_KIB", "12x", 1);
