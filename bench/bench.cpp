@@ -136,9 +136,11 @@ ExploreResult search(const Subject& sub, const std::string& strategy, double sec
   return checker::explore_parallel(sub.make, s, o, jobs);
 }
 
-std::string count(const ExploreResult& r) {
+// Executions, with "+" when a budget stopped the search (one that stops at
+// the first violation is not complete either, but by choice).
+std::string count(const ExploreResult& r, bool stop_at_first) {
   std::string s = std::to_string(r.executions);
-  if (!r.complete && r.failures.empty()) s += "+";  // a budget stopped it
+  if (!r.complete && (!stop_at_first || r.failures.empty())) s += "+";
   return s;
 }
 
@@ -301,7 +303,7 @@ int main(int argc, char** argv) {
                       double(r.steps) / r.elapsed_s, ns, ns / rt);
       else
         std::snprintf(rates, sizeof rates, "%12s %12s %8s %9s", "-", "-", "-", "-");
-      std::printf("%-34s %9s %10s %8llu %s %9s\n", sub.name.c_str(), strategy, count(r).c_str(),
+      std::printf("%-34s %9s %10s %8llu %s %9s\n", sub.name.c_str(), strategy, count(r, false).c_str(),
                   static_cast<unsigned long long>(r.blocked), rates,
                   sub.traces ? std::to_string(sub.traces).c_str() : "");
       if (sub.name == "mutex N=3 K=4") (std::string(strategy) == "dfs" ? dfs_ns : dpor_ns) = ns;
@@ -342,7 +344,7 @@ int main(int argc, char** argv) {
         const std::string& at = r.failures.front().search;
         if (strategy == "pb" || strategy == "db") cell += " (b" + at.substr(at.rfind(' ') + 1) + ")";
       } else {
-        cell = r.complete ? "-" : count(r);
+        cell = r.complete ? "-" : count(r, true);
       }
       cells.push_back(cell);
     }
@@ -386,9 +388,11 @@ int main(int argc, char** argv) {
     ExploreResult two = search(j.sub, j.strategy, seconds * 3, j.stop_at_first, 2, j.max_executions, 1);
     std::printf("%-34s %9s %10s %10.2f %10.2f %7.2fx%s\n", j.sub.name.c_str(),
                 (std::string(j.strategy) + (j.stop_at_first ? "" : " all")).c_str(),
-                count(one).c_str(), one.elapsed_s, two.elapsed_s,
+                count(one, j.stop_at_first).c_str(), one.elapsed_s, two.elapsed_s,
                 two.elapsed_s > 0 ? one.elapsed_s / two.elapsed_s : 0.0,
-                one.executions == two.executions ? "" : "  (executions differ!)");
+                one.executions == two.executions || !one.complete || !two.complete
+                    ? ""
+                    : "  (executions differ!)");
   }
   std::printf("\n");
 

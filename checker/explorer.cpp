@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "checker/interrupt.hpp"
 #include "checker/strategies/replay.hpp"
 #include "checker/strategies/search.hpp"
 #include "sim/stack_pool.hpp"
@@ -120,6 +121,10 @@ void settle(ExploreResult& res, bool bounded_out, models::Program& program, sim:
   }
 }
 
+std::string interrupted_text(int stop) {
+  return "interrupted by " + interrupt_name(stop) + " before the search was complete";
+}
+
 ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::StackPool& stacks,
                       const ExploreOptions& opts) {
   using Clock = std::chrono::steady_clock;
@@ -141,6 +146,13 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
   SearchInfo* info = dynamic_cast<SearchInfo*>(&strategy);
   for (;;) {
     if (timed && res.executions % kClockEvery == 0) now = elapsed();
+    if (opts.stop) {
+      if (const int why = opts.stop->load(std::memory_order_relaxed)) {
+        res.interrupted = true;
+        res.budget = interrupted_text(why);
+        break;
+      }
+    }
     if (opts.max_executions != 0 && res.executions >= opts.max_executions) {
       res.budget = "the execution budget (" + std::to_string(opts.max_executions) +
                    " executions, --max-executions) ran out";

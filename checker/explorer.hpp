@@ -5,6 +5,7 @@
 // (cf. relacy: the fast runs keep no history).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <set>
@@ -39,6 +40,9 @@ struct ExploreOptions {
   bool collect_outcomes = true;       // program.outcome() of every execution that passed
   std::size_t max_outcomes = 100000;  // distinct outcomes kept; past it, outcomes_truncated
   bool verify_failure = true;         // re-run the first failure with history, compare
+  // Non-zero: stop before the next execution (checker/interrupt.hpp: a
+  // signal's number). Every worker reads it; the result is then interrupted.
+  const std::atomic<int>* stop = nullptr;
   // Called about every `progress_interval_s` seconds during the search.
   std::function<void(const Progress&)> progress;
   double progress_interval_s = 0.5;
@@ -81,6 +85,7 @@ struct ExploreResult {
   bool complete = false;     // the strategy said there was nothing more to run
   std::string search;        // the strategy's own summary ("preemption bound 1", ...); "" none
   std::string budget;        // inconclusive: what ran out, as a person reads it
+  bool interrupted = false;  // opts.stop ended the search (budget says by what)
   std::vector<Failure> failures;  // the first failure, or all of them when going on
   Replayed replay;           // the first failure re-run with history (when verified)
   std::string error;         // nondeterminism / internal error: what happened
@@ -93,6 +98,9 @@ const char* to_string(ExploreResult::Status s);
 // The invariant a failed verdict broke, as scenarios and reports name it:
 // "deadlock", "livelock", "kernel-bug", "torn-read", ...
 std::string invariant_of(const sim::Verdict& v);
+
+// The budget line of a search that `stop` ended: "interrupted by SIGINT".
+std::string interrupted_text(int stop);
 
 // The engine's loop.
 ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::StackPool& stacks,

@@ -18,18 +18,37 @@ namespace checker::json_read {
 
 using Json = nlohmann::json;
 
-// How a value reads after "found": `"wrte"`, `3`, `true`, `an object`, `an array`.
+// How a value reads after "found": `"wrte"`, `3`, `true`, `an object`,
+// `an empty array`. Long strings are cut (at a character boundary) and bytes
+// that are not UTF-8 are replaced, so that any value can be described.
 std::string found(const Json& v);
+// A string as a JSON string literal, never throwing on bytes that are not UTF-8.
+std::string quote(std::string_view s);
+// `one of "a", "b"` (`only "a"` for one name).
+std::string one_of(const std::vector<std::string>& names);
 // Appends one reference token to a JSON pointer, escaping '~' and '/'.
 std::string child(std::string_view pointer, std::string_view key);
 std::string child(std::string_view pointer, std::size_t index);
 // The closest of `candidates` to `word` (edit distance), or "" when none is close.
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+// `did you mean "write"?` when one of `candidates` is close to `word`, else "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
+// Each throws InputError at `path`:
+//   fail:    `what` as it is
+//   bad:     "found <value>, expected <expected>"
+//   missing: "found nothing, expected <expected>" (a required key left out)
+//   unknown_key: "found an unknown key "k" in <what>, expected one of ..."
+[[noreturn]] void fail(const std::string& path, std::string what, std::string hint = {});
 [[noreturn]] void bad(const std::string& path, const Json& value, const std::string& expected,
                       std::string hint = {});
 [[noreturn]] void missing(const std::string& path, const std::string& expected,
                           std::string hint = {});
+[[noreturn]] void unknown_key(const std::string& object_path, const std::string& key,
+                              const std::string& what, const std::vector<std::string>& allowed);
+// Rejects the first key of `obj` (an object) that is not in `allowed`.
+void check_keys(const Json& obj, const std::string& path, const std::string& what,
+                const std::vector<std::string>& allowed);
 
 // One JSON object being read: checks at construction that it is an object
 // and that it has no key outside `allowed` (an unknown key is an error with a
@@ -65,3 +84,26 @@ std::int64_t as_int(const Json& v, const std::string& path, std::int64_t min, st
 const Json& as_array(const Json& v, const std::string& path, const std::string& of);
 
 }  // namespace checker::json_read
+
+namespace checker {
+
+// The largest file read as a scenario or a trace: far above any real one (a
+// trace of 10000 steps is about 2 MB), and low enough that a wrong file (a
+// disk image, a log) is refused before it is read.
+inline constexpr std::uint64_t kMaxJsonFileBytes = 64ull << 20;
+// JSON nested deeper than this is refused before it is parsed: no scenario or
+// trace nests more than 6 levels, and later copies and dumps of the document
+// recurse once per level.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+// Parses `text` as one JSON document. Text that is not JSON (with the line
+// and column where it goes wrong), nested too deep, or empty is an
+// InputError naming `file`.
+nlohmann::json parse_json_text(std::string_view text, const std::string& file);
+
+// Reads a file as JSON: a missing file, one that is not a regular file (a
+// directory, a FIFO that would block), one too large, an unreadable one and
+// text that parse_json_text refuses are InputErrors naming the file.
+nlohmann::json read_json_file(const std::string& file);
+
+}  // namespace checker

@@ -45,7 +45,7 @@ MatrixCell run_cell(const Scenario& base, const std::string& variant, const Matr
   switch (r.status) {
     case ExploreResult::Status::pass: c.verdict = "pass"; break;
     case ExploreResult::Status::inconclusive:
-      c.verdict = "inconclusive";
+      c.verdict = r.interrupted ? "unfinished" : "inconclusive";
       c.detail = r.budget;
       break;
     case ExploreResult::Status::nondeterminism:
@@ -65,7 +65,7 @@ MatrixCell run_cell(const Scenario& base, const std::string& variant, const Matr
         c.first_steps = r.failures.front().schedule.size();
       }
       c.steps = c.first_steps;
-      if (o.shrink) {
+      if (o.shrink && !r.interrupted) {  // interrupted: report at once
         ShrinkResult sr = shrink(t);
         if (sr.error.empty() && sr.shrunk()) {
           c.steps = sr.after.steps;
@@ -87,7 +87,7 @@ MatrixCell run_cell(const Scenario& base, const std::string& variant, const Matr
   std::optional<Expectation> e = s.expect;
   if (e) {
     c.expected = expectation_text(*e);
-    c.meets = meets(*e, c);
+    c.meets = c.verdict == "unfinished" || meets(*e, c);  // not judged: it did not finish
   }
   return c;
 }

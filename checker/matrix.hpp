@@ -19,7 +19,9 @@ namespace checker {
 struct MatrixCell {
   std::string variant;
   // "pass", "violation", "inconclusive", "error" (the model threw or was
-  // nondeterministic), or "n/a" (the scenario's "variants" leave it out).
+  // nondeterministic), "unfinished" (a signal interrupted the run before this
+  // cell's search ended; not judged), or "n/a" (the scenario's "variants"
+  // leave it out).
   std::string verdict;
   std::string invariant;      // violation: "deadlock", "torn-read", ...
   bool self_deadlock = false;

@@ -279,11 +279,15 @@ void update_outcomes(const std::string& file, const Expectation& e,
 }
 
 std::string junit_xml(const std::vector<CheckCase>& cases) {
-  std::size_t failures = 0, errors = 0;
+  std::size_t failures = 0, errors = 0, skipped = 0;
   double total = 0;
   for (const CheckCase& c : cases) {
     total += c.seconds;
     if (c.passed) continue;
+    if (c.unfinished) {
+      ++skipped;
+      continue;
+    }
     (c.bad_input || c.internal ? errors : failures) += 1;
   }
   std::ostringstream x;
@@ -291,7 +295,7 @@ std::string junit_xml(const std::vector<CheckCase>& cases) {
   x << "<testsuites name=\"interleave check\" tests=\"" << cases.size() << "\" failures=\""
     << failures << "\" errors=\"" << errors << "\" time=\"" << seconds(total) << "\">\n";
   x << "  <testsuite name=\"interleave\" tests=\"" << cases.size() << "\" failures=\"" << failures
-    << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << seconds(total) << "\">\n";
+    << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\" time=\"" << seconds(total) << "\">\n";
   for (const CheckCase& c : cases) {
     x << "    <testcase classname=\"" << xml_escape(c.file) << "\" name=\"" << xml_escape(c.name)
       << "\" time=\"" << seconds(c.seconds) << "\"";
@@ -300,7 +304,9 @@ std::string junit_xml(const std::vector<CheckCase>& cases) {
       continue;
     }
     x << ">\n";
-    if (!c.passed) {
+    if (c.unfinished) {
+      x << "      <skipped message=\"" << xml_escape(c.message) << "\"/>\n";
+    } else if (!c.passed) {
       std::string body = c.message;
       if (!c.expected.empty()) body += "\nexpected: " + c.expected;
       body += "\nfound: " + c.found;
@@ -320,16 +326,17 @@ std::string junit_xml(const std::vector<CheckCase>& cases) {
   return x.str();
 }
 
-ojson check_json(const std::vector<CheckCase>& cases) {
-  std::size_t passed = 0;
+ojson check_json(const std::vector<CheckCase>& cases, const std::string& interrupted) {
+  std::size_t passed = 0, unfinished = 0;
   ojson list = ojson::array();
   for (const CheckCase& c : cases) {
     passed += c.passed;
+    unfinished += c.unfinished && !c.passed;
     ojson j;
     j["file"] = c.file;
     j["name"] = c.name;
     j["passed"] = c.passed;
-    j["status"] = c.passed ? "ok" : c.bad_input ? "bad-scenario" : c.internal ? "error" : "failed";
+    j["status"] = c.passed ? "ok" : c.unfinished ? "unfinished" : c.bad_input ? "bad-scenario" : c.internal ? "error" : "failed";
     j["expected"] = c.expected;
     j["found"] = c.found;
     j["message"] = c.message;
@@ -349,7 +356,9 @@ ojson check_json(const std::vector<CheckCase>& cases) {
   out["format"] = "interleave-check";
   out["version"] = 1;
   out["passed"] = passed;
-  out["failed"] = cases.size() - passed;
+  out["failed"] = cases.size() - passed - unfinished;
+  out["unfinished"] = unfinished;
+  out["interrupted"] = interrupted;
   out["scenarios"] = std::move(list);
   return out;
 }

@@ -24,6 +24,7 @@ struct CheckCase {
   bool passed = false;
   bool bad_input = false;  // the file could not be read as a scenario
   bool internal = false;   // the model threw or was nondeterministic
+  bool unfinished = false; // the check was interrupted before this scenario's search ended
   std::string expected;    // "violation of torn-read", "pass with 3 outcomes", "" without expect
   std::string found;       // "pass", "violation of deadlock", "inconclusive", ...
   std::string message;     // the line a person reads after "ok" or "FAIL"
@@ -69,9 +70,14 @@ std::string junit_xml(const std::vector<CheckCase>& cases);
 
 // The machine-readable report of a check:
 //   {"format": "interleave-check", "version": 1, "passed": N, "failed": N,
-//    "scenarios": [{"file", "name", "passed", "expected", "found", "message",
+//    "unfinished": N, "interrupted": "" | "interrupted by SIGINT ...",
+//    "scenarios": [{"file", "name", "passed", "status" (ok, failed, error,
+//                   bad-scenario, unfinished), "expected", "found", "message",
 //                   "missing", "unexpected", "outcomes", "executions", "steps",
 //                   "seconds", "trace", "shrink", "updated"}, ...]}
-nlohmann::ordered_json check_json(const std::vector<CheckCase>& cases);
+// An unfinished case counts neither as passed nor as failed: JUnit shows it
+// as skipped. `interrupted`: what stopped the check ("" it ran to its end).
+nlohmann::ordered_json check_json(const std::vector<CheckCase>& cases,
+                                  const std::string& interrupted = {});
 
 }  // namespace checker

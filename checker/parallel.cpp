@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "checker/checkpoint.hpp"
 #include "checker/run.hpp"
 #include "checker/strategies/bounded_dfs.hpp"
 #include "checker/strategies/dfs.hpp"
@@ -117,6 +118,7 @@ struct Shared {
   std::mutex mu;
   std::string budget;  // what stopped the search (under mu)
   std::string error;   // nondeterminism (under mu)
+  std::atomic<bool> interrupted{false};  // opts.stop ended it
 
   void note_depth(std::uint64_t d) {
     std::uint64_t cur = depth.load(std::memory_order_relaxed);
@@ -142,6 +144,15 @@ struct Shared {
     std::lock_guard<std::mutex> lock(mu);
     if (error.empty()) error = why;
     stop = true;
+  }
+  // opts.stop was raised (a signal): stop every worker.
+  bool stop_requested(const ExploreOptions& o) {
+    if (!o.stop) return false;
+    const int why = o.stop->load(std::memory_order_relaxed);
+    if (why == 0) return false;
+    interrupted = true;
+    halt(interrupted_text(why));
+    return true;
   }
   bool out_of_time(const ExploreOptions& o) {
     if (o.time_limit_s > 0 && seconds_since(start) >= o.time_limit_s) {
@@ -186,22 +197,9 @@ void run_workers(unsigned jobs, Shared& shared, const ExploreOptions& opts,
 
 // ---------------------------------------------------------------- tree searches
 
-struct FailureAt {
-  Path path;
-  std::uint64_t ordinal = 0;  // its place among its piece's executions, from 1
-  std::uint64_t steps = 0;    // steps of its piece up to and including it
-  Failure failure;
-};
-
-// The executions one worker ran for one task: the subtree of `key`, less the
-// subtrees it gave away.
-struct Piece {
-  Path key;
-  std::uint64_t executions = 0, blocked = 0, steps = 0, depth = 0;
-  std::set<std::string> outcomes;
-  bool outcomes_truncated = false;
-  std::vector<FailureAt> failures;
-};
+// The pieces of a tree search (checkpoint.hpp, where a checkpoint keeps them).
+using FailureAt = TreeFailure;
+using Piece = TreePiece;
 
 struct TreeRun {
   std::vector<Piece> pieces;
@@ -210,16 +208,22 @@ struct TreeRun {
 };
 
 // One tree search (or one iteration of a bounded one) over `jobs` workers.
+//
+// `left` (for checkpoints; dfs only): when a stop or a budget ends the run,
+// the subtrees it did not explore, sorted: the queue, and each worker's
+// untried alternatives. `cutoff`: a failure already found there (a resumed
+// search): nothing after it is needed.
 TreeRun run_tree(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
                  const ExploreOptions& opts, Shared& shared, std::optional<std::uint32_t> bound,
-                 const std::string& position, std::vector<Path> initial = {Path{}}) {
+                 const std::string& position, std::vector<Path> initial = {Path{}},
+                 std::vector<Path>* left = nullptr, std::optional<Path> cutoff = std::nullopt) {
   std::mutex mu;
   std::vector<Path> queue = std::move(initial);  // sorted; the least first
   std::sort(queue.begin(), queue.end());
   unsigned busy = 0;
   std::atomic<bool> hungry{false};
-  std::optional<Path> cutoff;      // the least failing path so far (under mu)
-  std::atomic<bool> has_cutoff{false};
+  // cutoff: the least failing path so far (under mu)
+  std::atomic<bool> has_cutoff{cutoff.has_value()};
   TreeRun run;
 
   sim::ExecutionOptions eo;
@@ -251,10 +255,28 @@ TreeRun run_tree(unsigned jobs, const ProgramFactory& make, const ExploreSetting
       Piece piece;
       piece.key = task;
       std::uint64_t n = 0;
+      // Stopped between executions: what this task has left goes back.
+      auto leave = [&] {
+        if (!left) return;
+        std::vector<Path> rest;
+        if (auto* dfs = dynamic_cast<DfsStrategy*>(w.strategy.get())) dfs->remaining(rest);
+        if (bounded) bounded->remaining(rest);
+        std::lock_guard<std::mutex> lock(mu);
+        left->insert(left->end(), rest.begin(), rest.end());
+      };
       for (;;) {
-        if (shared.stop) break;
-        if ((n++ & 15) == 0 && shared.out_of_time(opts)) break;
-        if (!shared.reserve(opts)) break;
+        if (shared.stop || shared.stop_requested(opts)) {
+          leave();
+          break;
+        }
+        if ((n++ & 15) == 0 && shared.out_of_time(opts)) {
+          leave();
+          break;
+        }
+        if (!shared.reserve(opts)) {
+          leave();
+          break;
+        }
         OneRun r = run_one(*w.program, *w.ex, *w.strategy, w.info, eo);
         tree->last_path(path);
         if (has_cutoff.load(std::memory_order_acquire)) {
@@ -305,6 +327,11 @@ TreeRun run_tree(unsigned jobs, const ProgramFactory& make, const ExploreSetting
   };
   run_workers(jobs, shared, opts, body);
   run.stopped = shared.stop;
+  if (left) {
+    left->insert(left->end(), queue.begin(), queue.end());
+    std::sort(left->begin(), left->end());
+    if (cutoff) std::erase_if(*left, [&](const Path& p) { return p > *cutoff; });
+  }
   return run;
 }
 
@@ -414,6 +441,23 @@ ExploreResult explore_tree(unsigned jobs, const ProgramFactory& make, const Expl
     return res;
   }
   if (res.failures.empty() && shared.stop) res.budget = shared.budget;
+  res.interrupted = shared.interrupted;
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return res;
+}
+
+ExploreResult finish_tree(ExploreResult& res, Shared& shared, const ProgramFactory& make,
+                          const ExploreOptions& opts) {
+  res.elapsed_s = seconds_since(shared.start);
+  res.interrupted = shared.interrupted;
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return res;
+  }
+  if (res.failures.empty() && shared.stop) res.budget = shared.budget;
   auto program = make();
   sim::StackPool stacks;
   settle(res, false, *program, stacks, opts);
@@ -489,6 +533,7 @@ class DporSplit {
       return res;
     }
     if (res.failures.empty() && r.stopped) res.budget = shared_.budget;
+    res.interrupted = shared_.interrupted;
     auto program = make_();
     sim::StackPool stacks;
     settle(res, false, *program, stacks, opts_);
@@ -581,7 +626,7 @@ class DporSplit {
     });
     std::uint64_t n = 0;
     for (;;) {
-      if (shared_.stop || t.cancelled) {
+      if (shared_.stop || t.cancelled || shared_.stop_requested(opts_)) {
         res.stopped = true;
         break;
       }
@@ -664,7 +709,7 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
                               const ExploreOptions& opts, std::uint64_t executions_before = 0,
                               std::uint64_t start = 0, std::uint64_t stride = 1,
                               std::map<std::string, std::uint64_t>* outcome_indices = nullptr,
-                              std::map<std::uint64_t, PartCount>* counts = nullptr) {
+                              std::map<std::uint64_t, PartCount>* counts = nullptr, std::uint64_t from = 0) {
   Shared shared;
   ExploreResult res;
   sim::ExecutionOptions eo;
@@ -706,10 +751,11 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
     steps_of.push_back({index, r.steps});
   };
   // Execution numbers start, start + stride, ... (a shard's share; all of them
-  // without one). The warm-up runs on one instance whatever the share; only
-  // those in the share count.
-  for (std::uint64_t i = 0; i < warmup && !shared.stop; ++i) {
-    const bool mine = i % stride == start;
+  // without one), from `from` on (a resumed search ran those before). The
+  // warm-up runs on one instance whatever the share; only those in the share
+  // (and not run before) count.
+  for (std::uint64_t i = 0; i < warmup && !shared.stop && !shared.stop_requested(opts); ++i) {
+    const bool mine = i % stride == start && i >= from;
     if (mine && !shared.reserve(opts)) break;
     first_indexed->seek(i);
     OneRun r = run_one(*first.program, *first.ex, *first.strategy, first.info, eo);
@@ -722,7 +768,7 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
     if (mine && r.failed && opts.stop_at_first_failure) shared.stop = true;
   }
   std::uint64_t j0 = 0;
-  while (start + stride * j0 < warmup) ++j0;
+  while (start + stride * j0 < std::max(warmup, from)) ++j0;
   std::atomic<std::uint64_t> next{j0};
   if (!shared.stop) {
     auto body = [&](unsigned) {
@@ -731,7 +777,7 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
       indexed->learn_from(*first_indexed);
       std::uint64_t n = 0;
       for (;;) {
-        if (shared.stop) break;
+        if (shared.stop || shared.stop_requested(opts)) break;
         if ((n++ & 15) == 0 && shared.out_of_time(opts)) break;
         const std::uint64_t index = start + stride * next.fetch_add(1);
         {
@@ -785,7 +831,10 @@ ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const E
     res.error = shared.error;
     return res;
   }
-  res.budget = shared.budget.empty() ? execution_budget_text(opts.max_executions) : shared.budget;
+  // As explore() does: a search that found its failure reports no budget.
+  if (res.failures.empty())
+    res.budget = shared.budget.empty() ? execution_budget_text(opts.max_executions) : shared.budget;
+  res.interrupted = shared.interrupted;
   if (auto* s = dynamic_cast<SearchInfo*>(first.strategy.get())) res.search = s->summary();
   auto program = make();
   sim::StackPool stacks;
@@ -915,6 +964,7 @@ ShardResult shard_tree(const ProgramFactory& make, const ExploreSettings& settin
     return out;
   }
   if (res.failures.empty() && shared.stop) res.budget = shared.budget;
+  res.interrupted = shared.interrupted;
   auto program = make();
   sim::StackPool stacks;
   settle(res, false, *program, stacks, opts);
@@ -947,6 +997,159 @@ ExploreResult explore_one(const ProgramFactory& make, const ExploreSettings& set
 
 }  // namespace
 
+ExploreResult explore_bounded_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, BoundedState& st) {
+  std::unique_ptr<sim::Strategy> probe = make_strategy(settings);
+  auto* bounded = dynamic_cast<BoundedDfs*>(probe.get());
+  if (!bounded) throw std::invalid_argument("a bounded checkpoint is for pb and db, not " + settings.strategy);
+  Shared shared;
+  ExploreResult it;  // the iteration that stopped the search, or the last one
+  bool found = false;
+  for (;;) {
+    const std::uint32_t b = st.bound;
+    const std::string position = std::string(bounded->cost_name()) + " bound " + std::to_string(b);
+    std::optional<Path> cutoff;
+    if (opts.stop_at_first_failure)
+      for (const Piece& p : st.tree.pieces)
+        for (const FailureAt& f : p.failures)
+          if (!cutoff || f.path < *cutoff) cutoff = f.path;
+    std::vector<Path> todo = st.tree.started ? st.tree.frontier : std::vector<Path>{Path{}};
+    if (cutoff) std::erase_if(todo, [&](const Path& p) { return p > *cutoff; });
+    std::vector<Path> left;
+    if (!st.done && !todo.empty()) {
+      TreeRun run = run_tree(std::max(jobs, 1u), make, settings, opts, shared, b, position, std::move(todo), &left,
+                             cutoff);
+      st.cut |= run.cut;
+      for (Piece& p : run.pieces)
+        if (p.executions > 0) st.tree.pieces.push_back(std::move(p));
+      std::sort(st.tree.pieces.begin(), st.tree.pieces.end(),
+                [](const Piece& x, const Piece& y) { return x.key < y.key; });
+      st.tree.frontier = std::move(left);
+    }
+    st.tree.started = true;
+    it = ExploreResult{};
+    TreeRun all;
+    all.pieces = st.tree.pieces;
+    found = merge_tree(it, all, opts, st.executions);
+    const bool iteration_over = st.tree.frontier.empty() && shared.error.empty();
+    if (st.done || !iteration_over || found) {
+      st.done = st.done || (iteration_over && (found || !st.cut || b >= bounded->max_bound()));
+      break;
+    }
+    // The iteration is over: its executions join those before it.
+    st.per_bound.push_back(it.executions);
+    st.executions += it.executions;
+    st.blocked += it.blocked;
+    st.steps += it.steps;
+    st.depth = std::max(st.depth, it.depth);
+    for (const std::string& o : it.outcomes) add_outcome(st.outcomes, st.outcomes_truncated, o, opts.max_outcomes);
+    st.outcomes_truncated |= it.outcomes_truncated;
+    if (!st.cut || b >= bounded->max_bound()) {
+      st.bounded_out = st.cut;
+      st.done = true;
+      st.tree = TreeState{};  // counted above
+      st.tree.started = true;
+      it = ExploreResult{};
+      break;
+    }
+    st.bound = b + 1;
+    st.tree = TreeState{};
+    st.cut = false;
+  }
+  // The whole search so far: the iterations before, and this one.
+  ExploreResult res;
+  res.failures = it.failures;
+  res.executions = st.executions + it.executions;
+  res.blocked = st.blocked + it.blocked;
+  res.steps = st.steps + it.steps;
+  res.depth = std::max(st.depth, it.depth);
+  res.outcomes = st.outcomes;
+  res.outcomes_truncated = st.outcomes_truncated;
+  for (const std::string& o : it.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+  std::vector<std::uint64_t> per_bound = st.per_bound;
+  if (per_bound.size() <= st.bound) per_bound.push_back(it.executions);
+  const bool done = st.done && !found;
+  res.complete = done;
+  res.search = BoundedDfs::summary_text(bounded->cost_name(), st.bound, per_bound, done, st.bounded_out);
+  if (done && st.bounded_out && res.failures.empty())
+    res.budget = "the search stopped at its maximum bound: " + res.search;
+  res.elapsed_s = seconds_since(shared.start);
+  res.interrupted = shared.interrupted;
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return res;
+  }
+  if (res.failures.empty() && !done) res.budget = shared.budget;
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, st.bounded_out, *program, stacks, opts);
+  return res;
+}
+
+ExploreResult explore_indexed_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, IndexedState& state) {
+  if (settings.strategy != "random" && settings.strategy != "pct")
+    throw std::invalid_argument("an indexed checkpoint is for random and pct, not " + settings.strategy);
+  const std::uint64_t from = state.started ? state.next : 0;
+  ExploreResult seg = explore_indexed(std::max(jobs, 1u), make, settings, opts, 0, 0, 1, nullptr, nullptr, from);
+  if (seg.status == ExploreResult::Status::nondeterminism) return seg;
+  state.started = true;
+  // Every execution number taken below the first failure ran: the next is
+  // the first not run.
+  state.next = from + seg.executions;
+  for (const Failure& f : seg.failures) state.failures.push_back(f);  // numbered from execution 1 already
+  state.executions += seg.executions;
+  state.blocked += seg.blocked;
+  state.steps += seg.steps;
+  state.depth = std::max(state.depth, seg.depth);
+  for (const std::string& o : seg.outcomes) add_outcome(state.outcomes, state.outcomes_truncated, o, opts.max_outcomes);
+  state.outcomes_truncated |= seg.outcomes_truncated;
+  ExploreResult res = seg;
+  res.executions = state.executions;
+  res.blocked = state.blocked;
+  res.steps = state.steps;
+  res.depth = state.depth;
+  res.outcomes = state.outcomes;
+  res.outcomes_truncated = state.outcomes_truncated;
+  res.failures = state.failures;
+  if (!res.failures.empty()) res.budget.clear();
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return res;
+}
+
+ExploreResult explore_tree_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                     const ExploreOptions& opts, unsigned jobs, TreeState& state) {
+  if (settings.strategy != "dfs")
+    throw std::invalid_argument("a tree checkpoint is for dfs, not " + settings.strategy);
+  Shared shared;
+  std::optional<Path> cutoff;  // a failure found before: nothing after it is needed
+  if (opts.stop_at_first_failure)
+    for (const Piece& p : state.pieces)
+      for (const FailureAt& f : p.failures)
+        if (!cutoff || f.path < *cutoff) cutoff = f.path;
+  std::vector<Path> todo = state.started ? state.frontier : std::vector<Path>{Path{}};
+  if (cutoff) std::erase_if(todo, [&](const Path& p) { return p > *cutoff; });
+  std::vector<Path> left;
+  TreeRun run;
+  if (!todo.empty())
+    run = run_tree(std::max(jobs, 1u), make, settings, opts, shared, std::nullopt, {}, std::move(todo), &left,
+                   cutoff);
+  state.started = true;
+  for (Piece& p : run.pieces)
+    if (p.executions > 0) state.pieces.push_back(std::move(p));
+  std::sort(state.pieces.begin(), state.pieces.end(), [](const Piece& a, const Piece& b) { return a.key < b.key; });
+  state.frontier = std::move(left);
+  TreeRun all;
+  all.pieces = state.pieces;
+  ExploreResult res;
+  const bool found = merge_tree(res, all, opts, 0);
+  res.complete = state.frontier.empty() && !found && shared.error.empty();
+  return finish_tree(res, shared, make, opts);
+}
+
 bool shardable(const std::string& strategy) {
   return strategy == "dfs" || strategy == "random" || strategy == "pct";
 }
@@ -965,9 +1168,20 @@ unsigned default_jobs() {
   return n == 0 ? 1 : n;
 }
 
+// auto without a budget is DPOR to its end; its summary says "complete" when
+// it explored everything without stopping at a failure, with any --jobs.
+std::string auto_dpor_summary(const ExploreResult& r) {
+  return "auto: dpor" + std::string(r.complete ? ", complete" : "");
+}
+
 ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings& settings,
                                const ExploreOptions& opts, unsigned jobs) {
-  if (jobs <= 1) return explore_one(make, settings, opts);
+  const bool auto_unbudgeted = settings.strategy == "auto" && opts.max_executions == 0 && opts.time_limit_s <= 0;
+  if (jobs <= 1) {
+    ExploreResult r = explore_one(make, settings, opts);
+    if (auto_unbudgeted) r.search = auto_dpor_summary(r);
+    return r;
+  }
   if (settings.strategy == "dpor") return DporSplit(jobs, make, settings, opts).run();
   if (settings.strategy == "dfs" || settings.strategy == "pb" || settings.strategy == "db")
     return explore_tree(jobs, make, settings, opts);
@@ -979,11 +1193,15 @@ ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings
     const bool budget = opts.max_executions != 0 || opts.time_limit_s > 0;
     ExploreSettings dpor = settings;
     dpor.strategy = "dpor";
-    if (!budget) return DporSplit(jobs, make, dpor, opts).run();
+    if (!budget) {
+      ExploreResult r = DporSplit(jobs, make, dpor, opts).run();
+      r.search = auto_dpor_summary(r);
+      return r;
+    }
     first.max_executions = opts.max_executions / 2 + (opts.max_executions == 1 ? 1 : 0);
     first.time_limit_s = opts.time_limit_s / 2;
     ExploreResult a = DporSplit(jobs, make, dpor, first).run();
-    if (a.complete || !a.failures.empty() || a.status == ExploreResult::Status::nondeterminism ||
+    if (a.complete || a.interrupted || !a.failures.empty() || a.status == ExploreResult::Status::nondeterminism ||
         a.status == ExploreResult::Status::internal_error ||
         (opts.max_executions != 0 && a.executions >= opts.max_executions))
       return a;
@@ -997,6 +1215,7 @@ ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings
     b.blocked += a.blocked;
     b.depth = std::max(b.depth, a.depth);
     b.elapsed_s += a.elapsed_s;
+    b.interrupted |= a.interrupted;
     for (const std::string& o : a.outcomes) b.outcomes.insert(o);
     b.search = "auto: dpor ran " + std::to_string(a.executions) +
                " executions (half the budget) without finishing; then " + b.search;

@@ -50,6 +50,34 @@ unsigned default_jobs();
 ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings& settings,
                                const ExploreOptions& opts, unsigned jobs);
 
+// The search line of `auto` without a budget (DPOR to its end), as any
+// number of workers gives it: "auto: dpor", "auto: dpor, complete".
+std::string auto_dpor_summary(const ExploreResult& r);
+
+struct TreeState;     // checkpoint.hpp
+struct IndexedState;  // checkpoint.hpp
+struct BoundedState;  // checkpoint.hpp
+
+// pb and db from a checkpoint's state: the iteration it was in (its bound,
+// pieces and frontier), then the next ones, each split among `jobs` workers
+// as explore_parallel() splits them; leaves in `state` where it stopped.
+ExploreResult explore_bounded_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, BoundedState& state);
+
+// random and pct from a checkpoint's state: executions state.next, next + 1,
+// ... up to the search's length (opts.max_executions), as explore_parallel()
+// runs them; leaves the next execution number and the tally in `state`.
+ExploreResult explore_indexed_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, IndexedState& state);
+
+// dfs from a checkpoint's state (the whole tree when it has not started),
+// with `jobs` workers; leaves in `state` the pieces explored so far and the
+// subtrees left when a stop or a budget ended it (empty when the search is
+// over). The result is that of the whole search so far, in one worker's
+// order, as explore_parallel() would give it.
+ExploreResult explore_tree_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                     const ExploreOptions& opts, unsigned jobs, TreeState& state);
+
 // ---------------------------------------------------------------- shards
 //
 // --shard K/N: a deterministic 1/N of a search, for machines that share

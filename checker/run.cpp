@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "checker/interrupt.hpp"
 #include "checker/parallel.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/strategies/auto.hpp"
@@ -38,6 +39,7 @@ ExploreOptions explore_options(const ExploreSettings& s) {
   o.max_executions = s.max_executions;
   o.time_limit_s = s.time_limit_s;
   o.max_steps = s.max_steps;
+  o.stop = &interrupt_flag();  // SIGINT, SIGTERM (when the CLI installed its handlers)
   return o;
 }
 

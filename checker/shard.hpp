@@ -10,11 +10,16 @@
 //                     "bound", "pct_depth" },
 //       "shard": { "index": 2, "count": 4, "kind": "tree", "parts": 64, "digest": "..." },
 //       "status": "pass", "verdict": "pass", "executions": 123, "blocked": 0, "steps": 4567,
-//       "depth": 40, "elapsed_s": 0.5, "complete": true, "budget": "", "error": "", "search": "",
+//       "depth": 40, "complete": true, "interrupted": false, "budget": "", "error": "", "search": "",
 //       "counts": [ { "part": 1, "executions": 10, "steps": 300, "depth": 30, "blocked": 0 } ],
 //       "outcomes": [ { "outcome": "counter=2", "part": 1 } ],
-//       "failure": { "part": 5, "ordinal": 3, "execution": 40, "search": "", "trace": { ... } } | null
+//       "failure": { "part": 5, "ordinal": 3, "execution": 40, "search": "", "trace": { ... } } | null,
+//       "timing": { "elapsed_s": 0.5 }
 //     } ] }
+//
+// Everything but "timing" is the same, byte for byte, for the same scenario
+// and settings in any process, with any --jobs where the strategy is
+// exhaustive (tests/checker/test_determinism.cpp).
 //
 // A run without --shard is shard 1 of 1 ("kind": "whole").
 #pragma once

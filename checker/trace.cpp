@@ -1,5 +1,6 @@
 #include "checker/trace.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -44,12 +45,12 @@ sim::Verdict verdict_from(const json& j, const std::string& path, std::size_t th
   sim::Verdict v;
   std::string kind = jr::as_string(o.require("kind", "a verdict kind"), o.path("kind"));
   bool known = false;
-  std::string names;
+  std::vector<std::string> names;
   for (sim::Verdict::Kind k : kKinds) {
-    names += (names.empty() ? "" : ", ") + std::string(sim::to_string(k));
+    names.emplace_back(sim::to_string(k));
     if (kind == sim::to_string(k)) v.kind = k, known = true;
   }
-  if (!known) jr::bad(o.path("kind"), *o.find("kind"), "one of: " + names);
+  if (!known) jr::bad(o.path("kind"), *o.find("kind"), jr::one_of(names), jr::did_you_mean(kind, names));
   v.invariant = o.string("invariant", "");
   v.message = o.string("message", "");
   if (const json* t = o.find("thread")) v.thread = thread_from(*t, o.path("thread"), threads);
@@ -90,11 +91,39 @@ ExploreSettings settings_from(const json& j, const std::string& path) {
   jr::Object o(j, path, {"strategy", "max_executions", "time_limit_s", "max_steps", "seed"});
   ExploreSettings s;
   s.strategy = o.string("strategy", s.strategy);
+  std::vector<std::string> strategies;
+  for (const StrategyInfo& info : known_strategies()) strategies.push_back(info.name);
+  if (std::find(strategies.begin(), strategies.end(), s.strategy) == strategies.end())
+    jr::bad(o.path("strategy"), *o.find("strategy"), jr::one_of(strategies),
+            jr::did_you_mean(s.strategy, strategies));
   s.max_executions = o.uint("max_executions", 0);
   s.time_limit_s = o.number("time_limit_s", 0, 0, 1e9);
   s.max_steps = o.uint("max_steps", s.max_steps, 1);
   s.seed = o.uint("seed", 0);
   return s;
+}
+
+// The schedule names threads by number, and a page-cache model numbers the
+// scenario's threads first, in their order. A trace whose /threads do not
+// begin with them holds the scenario of another trace (or one edited since):
+// its schedule would run other threads than those it was recorded with.
+void check_threads_of_scenario(const Trace& t, const json& threads) {
+  if (!t.scenario.pagecache) return;
+  const auto& specs = t.scenario.pagecache->threads;
+  const std::string hint =
+      "the schedule was recorded with another scenario: a trace replays only with the scenario "
+      "it was written with";
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (i >= t.threads.size())
+      jr::bad("/threads", threads,
+              "the " + std::to_string(specs.size()) + " threads of the trace's scenario first",
+              hint);
+    if (t.threads[i] != specs[i].name)
+      jr::bad(jr::child("/threads", i), threads[i],
+              jr::quote(specs[i].name) + ", the name of thread " + std::to_string(i) +
+                  " in /scenario/threads",
+              hint);
+  }
 }
 
 }  // namespace
@@ -189,6 +218,7 @@ std::string trace_text(const Trace& t) {
 
 Trace trace_from_json(const json& j, const std::string& file) {
   try {
+    if (!j.is_object()) jr::bad("", j, "an interleave trace (a JSON object)");
     jr::Object o(j, "",
                  {"format", "version", "interleave_version", "scenario_file", "scenario",
                   "settings", "seed", "search", "threads", "schedule", "verdict", "history"});
@@ -196,14 +226,20 @@ Trace trace_from_json(const json& j, const std::string& file) {
     if (format != kTraceFormat)
       jr::bad("/format", format, json(kTraceFormat).dump(), "this is not an interleave trace file");
     const json& version = o.require("version", std::to_string(kTraceVersion));
-    if (!version.is_number_integer() || version.get<std::int64_t>() != kTraceVersion)
+    if (!version.is_number_integer() || version.get<std::int64_t>() != kTraceVersion) {
+      const json* by = o.find("interleave_version");
       jr::bad("/version", version, std::to_string(kTraceVersion),
-              "this trace was written by another version of interleave (" +
-                  o.string("interleave_version", "unknown") + ")");
+              "this interleave (" INTERLEAVE_VERSION ") reads trace format " +
+                  std::to_string(kTraceVersion) + "; the trace says it was written by interleave " +
+                  (by && by->is_string() ? by->get<std::string>() : std::string("(unknown)")));
+    }
+    o.string("interleave_version", "");  // checked: a string
     Trace t;
+    // Read outside the try below, which puts the scenario's own errors under /scenario.
+    const std::string scenario_file = o.string("scenario_file", file);
+    const json& scenario = o.require("scenario", "the scenario document (an object)");
     try {
-      t.scenario = parse_scenario(o.require("scenario", "the scenario document (an object)"),
-                                  o.string("scenario_file", file));
+      t.scenario = parse_scenario(scenario, scenario_file);
     } catch (const InputError& e) {
       throw InputError("/scenario" + e.path(), e.what(), e.hint());
     }
@@ -221,6 +257,7 @@ Trace trace_from_json(const json& j, const std::string& file) {
                                        "/threads", "thread names");
     for (std::size_t i = 0; i < threads.size(); ++i)
       t.threads.push_back(jr::as_string(threads[i], jr::child("/threads", i)));
+    check_threads_of_scenario(t, threads);
     const json& schedule = jr::as_array(o.require("schedule", "an array of decisions"),
                                         "/schedule", "decisions");
     for (std::size_t i = 0; i < schedule.size(); ++i) {
@@ -252,6 +289,12 @@ Trace trace_from_json(const json& j, const std::string& file) {
         ev.step = e.uint("step", 0);
         if (const json* th = e.find("thread"))
           ev.thread = thread_from(*th, e.path("thread"), t.threads.size());
+        if (const json* name = e.find("thread_name"); name && ev.thread < t.threads.size() &&
+                                                        jr::as_string(*name, e.path("thread_name")) !=
+                                                            t.threads[ev.thread])
+          jr::bad(e.path("thread_name"), *name,
+                  jr::quote(t.threads[ev.thread]) + ", the name /threads gives thread " +
+                      std::to_string(ev.thread));
         ev.op = e.string("op", "");
         ev.object = e.string("object", "");
         ev.state = e.string("state", "");

@@ -365,10 +365,10 @@ void Execution::end_with(Verdict v) {
 
 // ---------------------------------------------------------------- deadlock
 
-ThreadId Execution::holder_of(const Op& op) {
+ThreadId Execution::holder_of(ThreadId t, const Op& op) {
   if (op.lock) return op.lock->holder();
   if (op.semaphore && !op.semaphore->holders().empty()) return op.semaphore->holders().front();
-  if (op.rwsem && !op.rwsem->holders().empty()) return op.rwsem->holders().front();
+  if (op.rwsem) return op.rwsem->waits_for(t);
   return kNoThread;
 }
 
@@ -394,7 +394,7 @@ Verdict Execution::deadlock_verdict() const {
     e.op = th.pending.label;
     e.object = waited_object(th.pending);
     if (e.object != kNoObject) e.object_name = object_names_[e.object];
-    e.holder = holder_of(th.pending);
+    e.holder = holder_of(t, th.pending);
     if (e.holder != kNoThread) e.holder_name = threads_[e.holder]->name;
     waits_for[t] = e.holder;
     if (e.holder == t) v.self_deadlock = true;
@@ -413,6 +413,13 @@ Verdict Execution::deadlock_verdict() const {
       break;
     }
   }
+  // An rw_semaphore's waiter may wait for the waiter ahead of it, not a holder.
+  auto queued_behind = [this](const WaitEdge& e) {
+    const Op& op = threads_[e.waiter]->pending;
+    if (!op.rwsem || e.holder == kNoThread) return false;
+    const std::vector<ThreadId>& h = op.rwsem->holders();
+    return std::find(h.begin(), h.end(), e.holder) == h.end();
+  };
   std::string& m = v.message;
   m = v.self_deadlock ? "self-deadlock: a thread sleeps on a lock that it holds itself"
                       : "deadlock: no thread can run, and some have not finished";
@@ -421,6 +428,8 @@ Verdict Execution::deadlock_verdict() const {
          (e.object_name.empty() ? std::string("?") : e.object_name);
     if (e.holder == e.waiter)
       m += ", which it holds itself";
+    else if (queued_behind(e))
+      m += ", queued behind " + e.holder_name;
     else if (e.holder != kNoThread)
       m += ", held by " + e.holder_name;
   }

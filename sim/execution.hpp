@@ -121,7 +121,9 @@ class Execution {
   void finish_step();                // the step just taken is complete: history, checks
   void teardown();
   static bool can_proceed(const Op& op, ThreadId t);
-  static ThreadId holder_of(const Op& op);
+  // The thread that t, asleep in op, waits for: the lock's holder, or for an
+  // rw_semaphore's queue the waiter ahead of t.
+  static ThreadId holder_of(ThreadId t, const Op& op);
   ObjectId waited_object(const Op& op) const;
 
   StackPool& stacks_;

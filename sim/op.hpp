@@ -38,8 +38,9 @@ struct Touch {
 };
 
 // At most this many objects per step: a step that runs under a spinlock may
-// touch the lock and the objects it protects.
-inline constexpr std::size_t kMaxTouches = 3;
+// touch the lock and the objects it protects. A step that reads more (a walk
+// over a list of any length) says so with Op::touches_all instead.
+inline constexpr std::size_t kMaxTouches = 6;
 
 class BitLock;
 class Semaphore;
@@ -50,6 +51,10 @@ struct Op {
   const char* label = "";          // static string: "lock_page", "copy_from_user", ...
   std::uint8_t touch_count = 0;
   std::array<Touch, kMaxTouches> touches{};
+  // The step may read or write objects beyond `touches` (more than fit, or
+  // not known when it is announced): it is dependent with every step. Sound
+  // and costly: a reduction can reorder nothing around it.
+  bool touches_all = false;
   // The primitive a blocking op waits on (lock, wait_unlocked, down); null otherwise.
   const BitLock* lock = nullptr;
   const Semaphore* semaphore = nullptr;
@@ -68,8 +73,10 @@ struct Op {
 };
 
 // Two steps are dependent when they touch a common object and at least one
-// writes it. Lock operations count as writes of the lock object.
+// writes it, or when either touches all. Lock operations count as writes of
+// the lock object.
 inline bool dependent(const Op& a, const Op& b) {
+  if (a.touches_all || b.touches_all) return true;
   for (std::uint8_t i = 0; i < a.touch_count; ++i)
     for (std::uint8_t j = 0; j < b.touch_count; ++j)
       if (a.touches[i].object == b.touches[j].object &&

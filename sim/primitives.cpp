@@ -98,6 +98,13 @@ bool RwSemaphore::granted(ThreadId t) const {
   return std::find(granted_.begin(), granted_.end(), t) != granted_.end();
 }
 
+ThreadId RwSemaphore::waits_for(ThreadId t) const {
+  const auto it = std::find_if(wait_list_.begin(), wait_list_.end(), [t](const Waiter& w) { return w.thread == t; });
+  if (it == wait_list_.end()) return kNoThread;
+  if (it != wait_list_.begin()) return std::prev(it)->thread;
+  return holders_.empty() ? kNoThread : holders_.front();
+}
+
 void RwSemaphore::sleep_until_granted(const char* label) {
   Op op = Op::make(OpKind::rwsem_wait, label, {{id_, Access::write}});
   op.rwsem = this;

@@ -87,6 +87,10 @@ class RwSemaphore {
   bool granted(ThreadId t) const;
   // Threads asleep in its queue, in order.
   std::size_t waiters() const { return wait_list_.size(); }
+  // The thread that t, asleep in the queue, waits for (for deadlock reports):
+  // the waiter ahead of it, since the queue is served in order, or, at the
+  // head, the first holder. kNoThread when t is not queued or nobody holds it.
+  ThreadId waits_for(ThreadId t) const;
 
   void down_read(const char* label = "down_read");
   void down_write(const char* label = "down_write");

@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "checker/input_error.hpp"
+#include "checker/interrupt.hpp"
 #include "checker/oracle.hpp"
 #include "checker/report.hpp"
+#include "checker/resumable.hpp"
 #include "checker/run.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
@@ -119,6 +121,8 @@ struct Ran {
   std::optional<ShardResult> shard;  // --shard: this shard's result (its `result` is `result`)
   std::optional<Trace> trace;        // the failure's trace, as written
   std::string shrink;       // what shrinking did, when it ran
+  std::string unfinished_note;  // a checkpointed search that found a violation but has work left
+  std::string checkpoint_line;  // where the checkpoint was written, and how to go on
 };
 
 // Shrinks the first failure of a search (checker/shrink.hpp) and puts the
@@ -150,12 +154,33 @@ Ran run_and_trace(const Scenario& s, const Overrides& o) {
                        "add --strategy dfs (every schedule) or --strategy pct (a bug hunt)");
     ran.shard = run_scenario_shard(s, ran.settings, spec, progress_printer(progress));
     ran.result = ran.shard->result;
+  } else if (!o.checkpoint.empty() || !o.resume.empty()) {
+    CheckpointOptions c;
+    c.save = o.checkpoint;
+    c.resume = o.resume;
+    c.every_s = o.checkpoint_every.value_or(kDefaultCheckpointEvery);
+    ResumeInfo info;
+    ran.result = run_resumable(s, ran.settings, c, progress_printer(progress), &info);
+    clear_progress(progress);
+    if (!info.note.empty()) std::cerr << "interleave: note: " << info.note << "\n";
+    const std::string file = c.save.empty() ? c.resume : c.save;
+    if (!file.empty())
+      ran.checkpoint_line = "checkpoint: " + file +
+                            (info.finished ? std::string(" (the search is over)")
+                                           : "; to go on, run the same command with --resume " + file +
+                                                 (c.save.empty() ? std::string() : " in place of --checkpoint " + file));
+    if (!info.finished && ran.result.status == ExploreResult::Status::violation)
+      ran.unfinished_note = "the search stopped before it had explored every execution that comes before this "
+                            "one in one worker's order; --resume " + (c.save.empty() ? c.resume : c.save) +
+                            " goes on and reports the first";
   } else {
     ran.result = run_scenario(s, ran.settings, progress_printer(progress));
   }
   clear_progress(progress);
   if (!ran.result.failures.empty()) {
-    const bool shrinkable = o.shrink && ran.result.status == ExploreResult::Status::violation;
+    // Interrupted: the user wants the run over; the failure is written as found.
+    const bool shrinkable = o.shrink && ran.result.status == ExploreResult::Status::violation &&
+                            !ran.result.interrupted;
     Trace t = shrinkable ? shrink_failure(s, ran) : make_trace(s, ran.settings, ran.result);
     ran.trace = t;
     std::string path = trace_path_for(s, o);
@@ -198,6 +223,20 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
 }  // namespace
 
 int run_command(const std::vector<std::string>& files, const Overrides& o) {
+  if (files.size() > 1 && (!o.checkpoint.empty() || !o.resume.empty())) {
+    std::cerr << "interleave: --checkpoint and --resume take one scenario, but there are " << files.size() << "\n"
+              << "hint: run each scenario with its own checkpoint file\n";
+    return kExitBadInput;
+  }
+  if (!o.shard.empty() && (!o.checkpoint.empty() || !o.resume.empty())) {
+    std::cerr << "interleave: --checkpoint and --resume do not go with --shard\n"
+              << "hint: a shard is a short search of its own; run it again if it is interrupted\n";
+    return kExitBadInput;
+  }
+  if (o.checkpoint_every && o.checkpoint.empty() && o.resume.empty()) {
+    std::cerr << "interleave: --checkpoint-every needs --checkpoint FILE (or --resume FILE)\n";
+    return kExitBadInput;
+  }
   if (files.size() > 1 && !o.trace_out.empty() && names_a_file(o.trace_out)) {
     std::cerr << "interleave: --trace-out " << o.trace_out
               << " names one file, but there are " << files.size() << " scenarios\n"
@@ -207,13 +246,20 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
   int code = kExitOk;
   bool first = true;
   std::vector<nlohmann::ordered_json> report;  // --json
+  std::size_t not_run = 0;
   for (const std::string& file : files) {
+    if (interrupt_flag().load() != 0) {  // interrupted: the rest are not started
+      ++not_run;
+      continue;
+    }
     if (!first) std::cout << "\n";
     first = false;
     try {
       Scenario s = load_scenario(file);
       Ran ran = run_and_trace(s, o);
       print_run_report(std::cout, s, ran.settings, ran.result, ran.trace_path, ran.shrink);
+      if (!ran.unfinished_note.empty()) std::cout << "  note: " << ran.unfinished_note << "\n";
+      if (!ran.checkpoint_line.empty()) std::cout << "\n  " << ran.checkpoint_line << "\n";
       if (ran.shard)
         std::cout << "  shard " << ran.shard->shard.index << "/" << ran.shard->shard.count
                   << ": a deterministic 1/" << ran.shard->shard.count << " of the search"
@@ -230,6 +276,11 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
       code = worse(code, kExitBadInput);
     }
     std::cout.flush();
+  }
+  if (not_run > 0) {
+    std::cout << "\nINTERRUPTED  " << not_run << " of the " << files.size()
+              << " scenarios were not run (" << interrupt_name(interrupt_flag().load()) << ")\n";
+    code = worse(code, kExitInconclusive);
   }
   if (!o.json.empty()) {
     try {
@@ -311,7 +362,7 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
     return kExitBadInput;
   }
   std::vector<CheckCase> cases;
-  int passed = 0, failed = 0, updated = 0;
+  int passed = 0, failed = 0, updated = 0, unfinished = 0;
   bool bad_input = false, internal = false;
   for (const std::string& file : files) {
     // A file gives one case per (variant, expectation) cell: the scenario
@@ -330,8 +381,25 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
         if (load_error) throw *load_error;
         const Scenario& s = cells[k];
         if (!s.expect_by_variant.empty()) label += " [" + s.model + "]";
+        if (interrupt_flag().load() != 0) {  // interrupted: the rest are not started
+          c.name = fs::path(file).stem().string();
+          c.unfinished = true;
+          c.found = "not run";
+          c.message = "not run: the check was interrupted (" + interrupt_name(interrupt_flag().load()) + ")";
+          ++unfinished;
+          c.file = file;
+          std::cout << "--    " << label << ": " << c.message << "\n";
+          cases.push_back(std::move(c));
+          continue;
+        }
         Ran ran = run_and_trace(s, o);
         c = judge(s, ran.result);
+        if (ran.result.interrupted && !c.passed && ran.result.status == ExploreResult::Status::inconclusive) {
+          // Stopped part-way without a finding: neither passed nor failed.
+          c.unfinished = true;
+          c.message = "unfinished: " + ran.result.budget + ", after " + std::to_string(ran.result.executions) +
+                      " executions";
+        }
         c.trace = ran.trace_path;
         c.shrink = ran.shrink;
         if (outputs.update && can_update(s, ran.result, c)) {
@@ -359,6 +427,13 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
       c.file = file;
       if (c.internal && !c.passed) internal = true;
       if (c.bad_input) bad_input = true;
+      if (c.unfinished) {
+        ++unfinished;
+        std::cout << "--    " << label << ": " << c.message << "\n";
+        std::cout.flush();
+        cases.push_back(std::move(c));
+        continue;
+      }
       (c.passed ? passed : failed) += 1;
       std::cout << (c.passed ? "ok    " : "FAIL  ") << label << ": " << c.message << "\n";
       std::cout.flush();
@@ -367,9 +442,13 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
   }
   std::cout << passed << " passed, " << failed << " failed";
   if (updated > 0) std::cout << " (" << updated << " updated)";
+  const int stop = interrupt_flag().load();
+  if (unfinished > 0 || stop != 0)
+    std::cout << ", " << unfinished << " unfinished (interrupted by " << interrupt_name(stop) << ")";
   std::cout << "\n";
 
   int code = failed == 0 ? kExitOk : bad_input ? kExitBadInput : internal ? kExitInternal : kExitViolation;
+  if (code == kExitOk && (unfinished > 0 || stop != 0)) code = kExitInconclusive;
   auto write_report = [&](const std::string& path, const std::string& text, const char* what) {
     if (path.empty()) return;
     try {
@@ -380,7 +459,9 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
     }
   };
   write_report(outputs.junit, junit_xml(cases), "JUnit");
-  write_report(outputs.json, check_json(cases).dump(2) + "\n", "JSON");
+  write_report(outputs.json,
+               check_json(cases, stop != 0 ? "interrupted by " + interrupt_name(stop) : std::string()).dump(2) + "\n",
+               "JSON");
   return code;
 }
 

@@ -29,6 +29,9 @@ struct Overrides {
   std::optional<unsigned> jobs;  // worker threads (default: the machine's cores)
   std::string shard;             // run --shard K/N: this shard of the search ("" all of it)
   std::string json;              // run --json FILE: also write the results as JSON (shard.hpp)
+  std::string checkpoint;        // run --checkpoint FILE: save the search's frontier there (resumable.hpp)
+  std::string resume;            // run --resume FILE: go on from that checkpoint
+  std::optional<double> checkpoint_every;  // run --checkpoint-every SECONDS
   std::string trace_out;  // a file (*.json) or a directory; "" the default directory
   bool no_trace = false;
   bool progress = true;   // on a terminal, outside CI

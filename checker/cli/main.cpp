@@ -10,6 +10,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/fiber_stacks.hpp"
 #include "checker/input_error.hpp"
+#include "checker/interrupt.hpp"
 #include "checker/scenario/scenario.hpp"
 
 #ifndef INTERLEAVE_VERSION
@@ -23,7 +24,8 @@ using namespace checker::cli;
 const char* kExitCodes =
     "Exit codes: 0 no violation / all expectations met; 1 violation found / an expectation\n"
     "not met; 2 bad usage or a bad scenario or trace file; 3 internal error (also\n"
-    "nondeterminism in a model); 4 budget exhausted before the search was complete.";
+    "nondeterminism in a model); 4 budget exhausted, or the run interrupted (SIGINT,\n"
+    "SIGTERM), before the search was complete.";
 
 const char* kSearchDefault =
     "Unless the scenario or --strategy names one, the search is `auto`: exhaustive DPOR\n"
@@ -101,10 +103,23 @@ int real_main(int argc, char** argv) {
                   "K/N: explore a deterministic 1/N of the search (shard K, from 1), for N machines; "
                   "`interleave merge` combines their --json reports (dfs, pct, random)");
   run->add_option("--json", run_opts.json, "also write the results as JSON to this file (what merge reads)");
+  run->add_option("--checkpoint", run_opts.checkpoint,
+                  "save where the search stands to this file (JSON) every --checkpoint-every seconds, at "
+                  "an interruption (Ctrl-C, SIGTERM) and at its end, so that --resume can go on from there "
+                  "(any strategy but auto with a budget; docs/interrupt-and-resume.md)");
+  run->add_option("--resume", run_opts.resume,
+                  "go on from a checkpoint of this scenario and search settings; explores exactly what the "
+                  "uninterrupted search would have (saves back to this file unless --checkpoint names another)");
+  run->add_option_function<double>(
+         "--checkpoint-every", [&](double v) { run_opts.checkpoint_every = v; },
+         "seconds between two saves of the checkpoint (default 60)")
+      ->check(CLI::PositiveNumber);
   run->footer(std::string(kSearchDefault) + "\n\n" + kExitCodes +
               "\n\nExample:\n  interleave run scenarios/examples/abba.json --trace-out abba.trace.json\n"
               "  interleave run --strategy pb scenarios/seed/self-deadlock-reclaim.json\n"
-              "  interleave run --strategy random --seed 7 --max-executions 5000 my-scenario.json");
+              "  interleave run --strategy random --seed 7 --max-executions 5000 my-scenario.json\n"
+              "  interleave run --strategy dfs --checkpoint big.ckpt.json big.json   # Ctrl-C, later:\n"
+              "  interleave run --strategy dfs --resume big.ckpt.json big.json");
 
   std::string replay_file, replay_out;
   CLI::App* rep = app.add_subcommand(
@@ -232,6 +247,9 @@ int real_main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitBadInput;
   }
 
+  // The searching commands stop cleanly on SIGINT or SIGTERM: they report
+  // what they explored, write their files whole, and exit 4.
+  if (run->parsed() || check->parsed() || matrix->parsed()) checker::install_interrupt_handlers();
   if (run->parsed()) return run_command(run_files, run_opts);
   if (rep->parsed()) return replay_command(replay_file, replay_out);
   if (check->parsed()) return check_command(check_paths, check_opts, check_out);

@@ -10,6 +10,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/input_error.hpp"
+#include "checker/interrupt.hpp"
 #include "checker/json_read.hpp"
 #include "checker/matrix.hpp"
 #include "checker/run.hpp"
@@ -138,7 +139,14 @@ int matrix_command(const MatrixArgs& a, const Overrides& o) {
       return kExitInternal;
     }
   }
-  return bad_input ? kExitBadInput : internal ? kExitInternal : unmet ? kExitViolation : kExitOk;
+  const int stop = interrupt_flag().load();
+  if (stop != 0)
+    std::cerr << "interleave: " << interrupted_text(stop) << ": the cells marked unfinished were not judged\n";
+  return bad_input  ? kExitBadInput
+         : internal ? kExitInternal
+         : unmet    ? kExitViolation
+         : stop     ? kExitInconclusive
+                    : kExitOk;
 }
 
 }  // namespace checker::cli

@@ -30,13 +30,10 @@ std::vector<std::string> model_names() {
 }
 
 [[noreturn]] void unknown_model(const Scenario& s) {
-  std::vector<std::string> names = model_names();
-  std::string list;
-  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-  std::string near = jr::closest(s.model, names);
-  std::string hint = near.empty() ? "`interleave models` lists them"
-                                  : "did you mean \"" + near + "\"?";
-  jr::bad("/model", s.json.at("model"), "one of: " + list, hint);
+  const std::vector<std::string> names = model_names();
+  const std::string near = jr::did_you_mean(s.model, names);
+  jr::bad("/model", s.json.at("model"), jr::one_of(names),
+          near.empty() ? "`interleave models` lists them" : near);
 }
 
 void bind_example(Scenario& s) {
@@ -55,16 +52,11 @@ void bind_example(Scenario& s) {
     std::string path = jr::child("/params", p.key());
     auto spec = std::find_if(info->params.begin(), info->params.end(),
                              [&](const auto& ps) { return ps.name == p.key(); });
-    if (spec == info->params.end()) {
-      std::string list;
-      for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-      std::string near = jr::closest(p.key(), names);
-      throw InputError(path,
-                       "found an unknown parameter " + json(p.key()).dump() + ", expected " +
-                           (names.empty() ? "none: " + s.model + " takes no parameters"
-                                          : "one of: " + list),
-                       near.empty() ? std::string() : "did you mean \"" + near + "\"?");
-    }
+    if (spec == info->params.end())
+      jr::fail(path,
+               "found an unknown parameter " + jr::quote(p.key()) + ", expected " +
+                   (names.empty() ? "none: " + s.model + " takes no parameters" : jr::one_of(names)),
+               jr::did_you_mean(p.key(), names));
     s.example_params[p.key()] = jr::as_int(p.value(), path, spec->min, spec->max);
   }
 }

@@ -4,6 +4,8 @@
 // nlohmann::json are used, so no input makes the library throw.
 #include "checker/scenario/pagecache_json.hpp"
 
+#include "checker/json_read.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -23,43 +25,13 @@ using models::pagecache::Region;
 using models::pagecache::ThreadSpec;
 using L = PagecacheLimits;
 
-// ---- messages ----
+// ---- messages (checker/json_read.hpp, shared with the generic loader and traces) ----
 
-std::string pointer_token(std::string_view key) {  // RFC 6901 escaping
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
-
-std::string child(const std::string& path, std::string_view key) {
-  return path + "/" + pointer_token(key);
-}
-std::string child(const std::string& path, std::size_t index) {
-  return path + "/" + std::to_string(index);
-}
-
-std::string jquote(std::string_view s) {
-  return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// What a value is, for "found ...": the value itself when it is short.
-std::string describe(const json& v) {
-  switch (v.type()) {
-    case json::value_t::object: return v.empty() ? "an empty object" : "an object";
-    case json::value_t::array: return v.empty() ? "an empty array" : "an array";
-    case json::value_t::null: return "null";
-    case json::value_t::binary: return "binary data";
-    case json::value_t::discarded: return "an invalid value";
-    default: break;
-  }
-  std::string s = v.dump(-1, ' ', true, json::error_handler_t::replace);
-  if (s.size() > 48) s = s.substr(0, 44) + "...\"";
-  return s;
-}
+using json_read::bad;
+using json_read::child;
+using json_read::fail;
+using json_read::one_of;
+using json_read::quote;
 
 std::string hex(std::uint64_t v) {
   char buf[24];
@@ -69,55 +41,6 @@ std::string hex(std::uint64_t v) {
 
 std::string range_text(std::uint64_t begin, std::uint64_t end) {
   return "[" + hex(begin) + ", " + hex(end) + ")";
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      std::size_t sub = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, sub});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// "did you mean "write"?" when one candidate is close to what was written.
-std::string suggest(std::string_view found, const std::vector<std::string>& candidates) {
-  if (found.size() > 64) return {};
-  std::size_t best = ~std::size_t{0};
-  const std::string* pick = nullptr;
-  for (const std::string& c : candidates) {
-    std::size_t d = edit_distance(found, c);
-    if (d < best) {
-      best = d;
-      pick = &c;
-    }
-  }
-  if (pick == nullptr || best == 0) return {};
-  std::size_t allowed = std::max<std::size_t>(1, std::min(found.size(), pick->size()) / 3);
-  if (best > allowed) return {};
-  return "did you mean " + jquote(*pick) + "?";
-}
-
-std::string one_of(const std::vector<std::string>& names) {
-  std::string s = names.size() == 1 ? "only " : "one of ";
-  for (std::size_t i = 0; i < names.size(); ++i) s += (i ? ", " : "") + jquote(names[i]);
-  return s;
-}
-
-[[noreturn]] void fail(const std::string& path, std::string what, std::string hint = {}) {
-  throw InputError(path, std::move(what), std::move(hint));
-}
-
-[[noreturn]] void bad(const std::string& path, const json& found, const std::string& expected,
-                      std::string hint = {}) {
-  fail(path, "found " + describe(found) + ", expected " + expected, std::move(hint));
 }
 
 // ---- typed reads ----
@@ -139,20 +62,15 @@ void require_array(const json& v, const std::string& path, const std::string& wh
 }
 
 // Rejects every key of `obj` not in `allowed`. `what` names the object in the
-// message: "unknown key "foo" in a region".
+// message: "found an unknown key "foo" in a region".
 void check_keys(const json& obj, const std::string& path, const std::string& what,
                 const std::vector<std::string>& allowed) {
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
-    const std::string& key = it.key();
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    if (path.empty() && key == "params")
-      fail("/params", "key \"params\" is for example models (\"model\": \"example:...\"), "
-                      "not for a page-cache model",
-           "a page-cache scenario describes its threads in \"threads\"");
-    fail(child(path, key), "unknown key " + jquote(key) + " in " + what + ", expected " +
-                               one_of(allowed),
-         suggest(key, allowed));
-  }
+  if (path.empty() && obj.contains("params") &&
+      std::find(allowed.begin(), allowed.end(), "params") == allowed.end())
+    bad("/params", obj.at("params"), "no \"params\" with a page-cache model",
+        "\"params\" belongs to example programs; a page-cache scenario describes its "
+        "threads, memory and file");
+  json_read::check_keys(obj, path, what, allowed);
 }
 
 const json* find(const json& obj, std::string_view key) {
@@ -160,10 +78,12 @@ const json* find(const json& obj, std::string_view key) {
   return it == obj.end() ? nullptr : &*it;
 }
 
+// A key the object must have: when it is left out, the error is at the key's
+// own path, "found nothing, expected <what its value must be>".
 const json& require(const json& obj, const std::string& path, std::string_view key,
-                    const std::string& what) {
+                    const std::string& expected) {
   const json* v = find(obj, key);
-  if (v == nullptr) fail(path, "missing required key " + jquote(key) + " in " + what);
+  if (v == nullptr) json_read::missing(child(path, key), expected);
   return *v;
 }
 
@@ -209,7 +129,7 @@ std::size_t read_enum(const json& v, const std::string& path,
   const std::string& s = v.get_ref<const std::string&>();
   for (std::size_t i = 0; i < names.size(); ++i)
     if (s == names[i]) return i;
-  bad(path, v, one_of(names), suggest(s, names));
+  bad(path, v, one_of(names), json_read::did_you_mean(s, names));
 }
 
 std::string read_name(const json& v, const std::string& path) {
@@ -260,6 +180,16 @@ const std::vector<std::string> kTopKeys = {
     "name", "description", "invariants", "explore", "expect", "$schema", "variants",
     "expect_by_variant", "explore_by_variant"};
 
+const std::vector<std::string> kFilesystems = {"ext2", "ramfs"};
+const std::vector<std::string> kRegionKinds = {"anonymous", "shared_file", "invalid"};
+const std::vector<std::string> kAgentKinds = {"reclaim", "writeback"};
+const char* const kGeometryForm = "an object {page_size, block_size, pages, copy_chunk}";
+// What a memory reference may be (read_ref): with a length (a buffer, a
+// range), or one byte (a touch's location).
+const char* const kBufferForm =
+    "a region name, {\"region\", \"offset\", \"length\"} or {\"address\", \"length\"}";
+const char* const kLocationForm = "a region name, {\"region\", \"offset\"} or {\"address\"}";
+
 const std::vector<std::string> kOpNames = {"write", "read",  "pwrite", "pread", "writev",
                                            "touch", "munmap", "msync", "fsync"};
 const Operation::Kind kOpKinds[] = {
@@ -295,20 +225,20 @@ class Loader {
     require_object(root_, "", "a scenario (a JSON object)");
     check_keys(root_, "", "a scenario", kTopKeys);
 
-    const json& model = require(root_, "", "model", "a scenario");
+    const json& model = require(root_, "", "model", "a model variant name (a string)");
     const std::string& variant = read_string(model, "/model", "a model variant name (a string)");
     if (variant.empty()) bad("/model", model, "a model variant name such as \"linux-2.4.0\"");
     config_.variant = variant;
 
-    const json& fs = require(root_, "", "filesystem", "a scenario");
-    config_.filesystem = read_enum(fs, "/filesystem", {"ext2", "ramfs"}) == 0
+    const json& fs = require(root_, "", "filesystem", one_of(kFilesystems));
+    config_.filesystem = read_enum(fs, "/filesystem", kFilesystems) == 0
                              ? Filesystem::ext2
                              : Filesystem::ramfs;
 
-    read_geometry(require(root_, "", "geometry", "a scenario"));
+    read_geometry(require(root_, "", "geometry", kGeometryForm));
     if (const json* f = find(root_, "file")) read_file(*f);
     if (const json* m = find(root_, "memory")) read_memory(*m);
-    read_threads(require(root_, "", "threads", "a scenario"));
+    read_threads(require(root_, "", "threads", "an array of threads"));
     if (const json* a = find(root_, "agents")) read_agents(*a);
     if (const json* f = find(root_, "faults")) read_faults(*f);
     return std::move(config_);
@@ -326,11 +256,12 @@ class Loader {
 
   void read_geometry(const json& g) {
     const std::string path = "/geometry";
-    require_object(g, path, "an object {page_size, block_size, pages, copy_chunk}");
+    require_object(g, path, kGeometryForm);
     check_keys(g, path, "geometry", {"page_size", "block_size", "pages", "copy_chunk"});
     auto& geo = config_.geometry;
+    const std::string size_form = "a power of two from 1 to " + std::to_string(L::max_page_size);
 
-    const json& ps = require(g, path, "page_size", "geometry");
+    const json& ps = require(g, path, "page_size", size_form);
     geo.page_size = static_cast<std::uint32_t>(
         read_uint(ps, path + "/page_size", 1, L::max_page_size,
                   "a power of two from 1 to " + std::to_string(L::max_page_size)));
@@ -338,7 +269,7 @@ class Loader {
       bad(path + "/page_size", ps, "a power of two from 1 to " + std::to_string(L::max_page_size),
           "the kernel computes page indices with PAGE_CACHE_SHIFT");
 
-    const json& bs = require(g, path, "block_size", "geometry");
+    const json& bs = require(g, path, "block_size", size_form);
     geo.block_size = static_cast<std::uint32_t>(read_uint(
         bs, path + "/block_size", 1, L::max_page_size,
         "a power of two from 1 to " + std::to_string(L::max_page_size)));
@@ -351,7 +282,7 @@ class Loader {
           "a page holds a whole number of blocks (buffer heads)");
 
     geo.pages = static_cast<std::uint32_t>(
-        read_uint(require(g, path, "pages", "geometry"), path + "/pages", 1, L::max_pages));
+        read_uint(require(g, path, "pages", range_of(1, L::max_pages)), path + "/pages", 1, L::max_pages));
 
     if (const json* cc = find(g, "copy_chunk")) {
       geo.copy_chunk = static_cast<std::uint32_t>(read_uint(
@@ -399,19 +330,19 @@ class Loader {
       check_keys(r, rpath, "a region",
                  {"name", "kind", "start", "length", "content", "file_offset", "present"});
       Region region;
-      region.name = read_name(require(r, rpath, "name", "a region"), rpath + "/name");
+      region.name = read_name(require(r, rpath, "name", "a name (a string)"), rpath + "/name");
       for (const Region& other : config_.regions)
         if (other.name == region.name)
           bad(rpath + "/name", *find(r, "name"), "a name no other region has");
-      const std::size_t kind = read_enum(require(r, rpath, "kind", "a region"), rpath + "/kind",
-                                         {"anonymous", "shared_file", "invalid"});
+      const std::size_t kind = read_enum(require(r, rpath, "kind", one_of(kRegionKinds)), rpath + "/kind",
+                                         kRegionKinds);
       region.kind = kind == 0 ? Region::Kind::anonymous
                     : kind == 1 ? Region::Kind::shared_file
                                 : Region::Kind::invalid;
       const std::string kind_name = kind == 0 ? "anonymous" : kind == 1 ? "shared_file" : "invalid";
       auto only_for = [&](std::string_view key, bool allowed, const std::string& which) {
         if (find(r, key) != nullptr && !allowed)
-          fail(child(rpath, key), "key " + jquote(key) + " is only for " + which +
+          fail(child(rpath, key), "key " + quote(key) + " is only for " + which +
                                       " regions, and this region is " + kind_name);
       };
       only_for("content", region.kind == Region::Kind::anonymous, "anonymous");
@@ -453,7 +384,7 @@ class Loader {
 
       if (region.start + length > L::user_address_end) {
         fail(find(r, "start") ? rpath + "/start" : rpath,
-             "region " + jquote(region.name) + " spans " +
+             "region " + quote(region.name) + " spans " +
                  range_text(region.start, region.start + length) +
                  ", past the end of the user address space " + hex(L::user_address_end) +
                  " (TASK_SIZE)");
@@ -461,9 +392,9 @@ class Loader {
       for (const Region& other : config_.regions) {
         if (region.start < other.start + other.length && other.start < region.start + length) {
           fail(find(r, "start") ? rpath + "/start" : rpath,
-               "region " + jquote(region.name) + " " +
+               "region " + quote(region.name) + " " +
                    range_text(region.start, region.start + length) + " overlaps region " +
-                   jquote(other.name) + " " + range_text(other.start, other.start + other.length),
+                   quote(other.name) + " " + range_text(other.start, other.start + other.length),
                "regions without a start are placed right after the region before them");
         }
       }
@@ -477,7 +408,7 @@ class Loader {
       }
       if (region.kind == Region::Kind::shared_file &&
           region.file_offset + length > max_file()) {
-        fail(rpath, "the mapping of region " + jquote(region.name) + " covers file bytes " +
+        fail(rpath, "the mapping of region " + quote(region.name) + " covers file bytes " +
                         range_text(region.file_offset, region.file_offset + length) +
                         ", past the largest file of " + max_file_text(),
              "shorten the region or raise geometry.pages");
@@ -487,7 +418,7 @@ class Loader {
       if (region.kind == Region::Kind::shared_file && region.present &&
           region.file_offset + length > file_end) {
         fail(find(r, "present") ? rpath + "/present" : rpath,
-             "region " + jquote(region.name) + " maps file bytes " +
+             "region " + quote(region.name) + " maps file bytes " +
                  range_text(region.file_offset, region.file_offset + length) +
                  " and is present, but the file holds " + std::to_string(file_end / ps) +
                  (file_end / ps == 1 ? " page" : " pages") +
@@ -519,10 +450,10 @@ class Loader {
     for (const Region& r : config_.regions)
       if (r.name == name) return r;
     if (config_.regions.empty())
-      fail(path, "found " + describe(v) + ", but /memory declares no regions",
+      fail(path, "found " + json_read::found(v) + ", but /memory declares no regions",
            "declare the buffer's memory in /memory");
     bad(path, v, "the name of a region in /memory: " + one_of(region_names()),
-        suggest(name, region_names()));
+        json_read::did_you_mean(name, region_names()));
   }
 
   enum class RefUse {
@@ -535,10 +466,7 @@ class Loader {
   // "offset": 2, "length": 4}, or {"address": 4100, "length": 4}.
   IoVec read_ref(const json& v, const std::string& path, RefUse use) {
     const bool has_length = use != RefUse::location;
-    const std::string form =
-        has_length ? "a region name, {\"region\", \"offset\", \"length\"} or {\"address\", "
-                     "\"length\"}"
-                   : "a region name, {\"region\", \"offset\"} or {\"address\"}";
+    const std::string form = has_length ? kBufferForm : kLocationForm;
     IoVec iov;
     if (v.is_string()) {
       const Region& r = region_named(v, path);
@@ -552,14 +480,14 @@ class Loader {
       const json* addr = find(v, "address");
       if ((reg == nullptr) == (addr == nullptr))
         fail(path, reg ? "found both \"region\" and \"address\", expected one of them"
-                       : "missing key \"region\" or \"address\" in a memory reference");
+                       : "found neither \"region\" nor \"address\", expected one of them");
       const json* len = has_length ? find(v, "length") : nullptr;
       if (reg != nullptr) {
         const Region& r = region_named(*reg, path + "/region");
         std::uint64_t offset = 0;
         if (const json* off = find(v, "offset")) {
           offset = read_uint(*off, path + "/offset", 0, r.length - 1,
-                             "an offset inside region " + jquote(r.name) + ", from 0 to " +
+                             "an offset inside region " + quote(r.name) + ", from 0 to " +
                                  std::to_string(r.length - 1));
         }
         iov.address = r.start + offset;
@@ -569,7 +497,8 @@ class Loader {
           fail(path + "/offset", "key \"offset\" goes with \"region\", not with \"address\"",
                "add the offset to the address");
         if (has_length && len == nullptr)
-          fail(path, "missing required key \"length\" in a memory reference by address");
+          json_read::missing(path + "/length", "a length in bytes (a buffer given by address "
+                                               "has no region to take it from)");
         iov.address = read_uint(*addr, path + "/address", 0, L::user_address_end - 1,
                                 "a user address below " + hex(L::user_address_end) +
                                     " (TASK_SIZE)");
@@ -606,7 +535,7 @@ class Loader {
              "to make the copy fault there, declare an \"invalid\" region covering them");
       }
       if (use != RefUse::buffer && r->kind == Region::Kind::invalid)
-        fail(path, "address " + hex(a) + " is in invalid region " + jquote(r->name) +
+        fail(path, "address " + hex(a) + " is in invalid region " + quote(r->name) +
                           ", expected an anonymous or shared_file region",
              use == RefUse::location ? "a user access there would be SIGSEGV, not a page fault"
                                      : "");
@@ -638,10 +567,10 @@ class Loader {
         spec.name = "T" + std::to_string(i);  // as the model names an unnamed thread
         for (const ThreadSpec& other : config_.threads)
           if (other.name == spec.name)
-            fail(tpath, "this thread's default name " + jquote(spec.name) +
+            fail(tpath, "this thread's default name " + quote(spec.name) +
                             " is taken by another thread", "give it a \"name\"");
       }
-      const json& ops = require(th, tpath, "ops", "a thread");
+      const json& ops = require(th, tpath, "ops", "an array of operations");
       const std::string opath = tpath + "/ops";
       require_array(ops, opath, "an array of operations", 1, L::max_ops);
       std::uint64_t max_pos = 0;  // the furthest the file position can have moved
@@ -653,7 +582,7 @@ class Loader {
 
   Operation read_op(const json& o, const std::string& path, std::uint64_t& max_pos) {
     require_object(o, path, "an operation {\"op\": ..., ...}");
-    const std::size_t k = read_enum(require(o, path, "op", "an operation"), path + "/op", kOpNames);
+    const std::size_t k = read_enum(require(o, path, "op", one_of(kOpNames)), path + "/op", kOpNames);
     Operation op;
     op.kind = kOpKinds[k];
     const std::string& name = kOpNames[k];
@@ -673,7 +602,7 @@ class Loader {
           users += (users.empty() ? "" : ", ") + kOpNames[other];
       }
       if (!users.empty())
-        fail(child(path, it.key()), "key " + jquote(it.key()) + " is not used by " + what +
+        fail(child(path, it.key()), "key " + quote(it.key()) + " is not used by " + what +
                                         " (it is for " + users + "), expected " + one_of(mine));
     }
     check_keys(o, path, what, op_keys(op.kind));
@@ -684,13 +613,13 @@ class Loader {
       case K::read:
       case K::pwrite:
       case K::pread: {
-        op.iov.push_back(read_ref(require(o, path, "buf", what), path + "/buf", RefUse::buffer));
+        op.iov.push_back(read_ref(require(o, path, "buf", kBufferForm), path + "/buf", RefUse::buffer));
         const std::uint64_t len = op.iov[0].length;
         if (op.kind == K::pwrite || op.kind == K::pread) {
-          const json& off = require(o, path, "offset", what);
-          op.offset = read_uint(off, path + "/offset", 0, limit,
-                                "a file offset from 0 to " + std::to_string(limit) + " (" +
-                                    max_file_text() + ")");
+          const std::string offset_form = "a file offset from 0 to " + std::to_string(limit) +
+                                          " (" + max_file_text() + ")";
+          const json& off = require(o, path, "offset", offset_form);
+          op.offset = read_uint(off, path + "/offset", 0, limit, offset_form);
         }
         if (op.kind == K::write || op.kind == K::pwrite) {
           const std::uint64_t start = op.kind == K::write ? max_pos : op.offset;
@@ -705,7 +634,7 @@ class Loader {
         break;
       }
       case K::writev: {
-        const json& iov = require(o, path, "iov", what);
+        const json& iov = require(o, path, "iov", "an array of memory references");
         const std::string ipath = path + "/iov";
         require_array(iov, ipath, "an array of memory references", 1, L::max_iovecs);
         std::uint64_t total = 0;
@@ -723,7 +652,7 @@ class Loader {
         break;
       }
       case K::touch: {
-        op.iov.push_back(read_ref(require(o, path, "at", what), path + "/at", RefUse::location));
+        op.iov.push_back(read_ref(require(o, path, "at", kLocationForm), path + "/at", RefUse::location));
         if (const json* s = find(o, "store")) op.store = read_bool(*s, path + "/store");
         if (const json* v = find(o, "value")) {
           if (!op.store)
@@ -735,7 +664,7 @@ class Loader {
       }
       case K::munmap:
       case K::msync:
-        op.iov.push_back(read_ref(require(o, path, "range", what), path + "/range", RefUse::range));
+        op.iov.push_back(read_ref(require(o, path, "range", kBufferForm), path + "/range", RefUse::range));
         break;
       case K::fsync:
         break;
@@ -761,8 +690,8 @@ class Loader {
       require_object(a[i], apath, "an agent {kind, budget}");
       check_keys(a[i], apath, "an agent", {"kind", "budget"});
       AgentSpec agent;
-      agent.kind = read_enum(require(a[i], apath, "kind", "an agent"), apath + "/kind",
-                             {"reclaim", "writeback"}) == 0
+      agent.kind = read_enum(require(a[i], apath, "kind", one_of(kAgentKinds)), apath + "/kind",
+                             kAgentKinds) == 0
                        ? AgentSpec::Kind::reclaim
                        : AgentSpec::Kind::writeback;
       if (const json* b = find(a[i], "budget"))
@@ -824,7 +753,7 @@ Bytes parse_byte_string(std::string_view text, const std::string& json_path) {
     }
     const std::size_t shown = i + 1 < text.size() && text[i + 1] == 'x' ? 4 : 2;
     std::string seen(text.substr(i, std::min<std::size_t>(shown, text.size() - i)));
-    fail(json_path, "found " + jquote(seen) + " at character " + std::to_string(i + 1) +
+    fail(json_path, "found " + quote(seen) + " at character " + std::to_string(i + 1) +
                         " of the string, expected an escape written \"\\\\xHH\" (two hex "
                         "digits) or \"\\\\\\\\\" in JSON text",
          "in JSON text a backslash is itself escaped: \"\\\\x00\" is the byte 0");

@@ -40,11 +40,7 @@ const std::vector<StrategyInfo>& known_strategies() {
 
 namespace {
 
-std::string one_of(const std::vector<std::string>& names) {
-  std::string s;
-  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + json(n).dump();
-  return "one of " + s;
-}
+using jr::one_of;
 
 ExploreSettings parse_explore(const json& j, const std::string& path) {
   jr::Object o(j, path,
@@ -54,9 +50,9 @@ ExploreSettings parse_explore(const json& j, const std::string& path) {
   std::vector<std::string> strategies;
   for (const StrategyInfo& s : known_strategies()) strategies.push_back(s.name);
   if (std::find(strategies.begin(), strategies.end(), e.strategy) == strategies.end()) {
-    std::string near = jr::closest(e.strategy, strategies);
+    std::string near = jr::did_you_mean(e.strategy, strategies);
     jr::bad(o.path("strategy"), *o.find("strategy"), one_of(strategies),
-            near.empty() ? std::string() : "did you mean \"" + near + "\"?");
+            near);
   }
   if (o.find("bound")) e.bound = static_cast<std::uint32_t>(o.uint("bound", 0, 0, 1000));
   e.pct_depth = static_cast<std::uint32_t>(o.uint("pct_depth", e.pct_depth, 1, 100));
@@ -82,9 +78,9 @@ Expectation parse_expect(const json& j, const std::string& path) {
     e.invariant = jr::as_string(*inv, o.path("invariant"));
     const auto& known = known_invariants();
     if (std::find(known.begin(), known.end(), e.invariant) == known.end()) {
-      std::string near = jr::closest(e.invariant, known);
+      std::string near = jr::did_you_mean(e.invariant, known);
       jr::bad(o.path("invariant"), *inv, one_of(known),
-              near.empty() ? std::string() : "did you mean \"" + near + "\"?");
+              near);
     }
   }
   if (const json* out = o.find("outcomes")) {
@@ -113,9 +109,9 @@ std::string variant_name(const json& j, const std::string& path) {
   std::string name = jr::as_string(j, path);
   const std::vector<std::string> known = variant_names();
   if (std::find(known.begin(), known.end(), name) == known.end()) {
-    std::string near = jr::closest(name, known);
+    std::string near = jr::did_you_mean(name, known);
     jr::bad(path, j, "a page-cache variant: " + one_of(known),
-            near.empty() ? "`interleave models` lists them" : "did you mean \"" + near + "\"?");
+            near.empty() ? "`interleave models` lists them" : near);
   }
   return name;
 }
@@ -209,6 +205,7 @@ std::vector<Scenario> expectation_cells(const Scenario& s) {
 
 Scenario parse_scenario(const json& doc, const std::string& file) {
   try {
+    if (!doc.is_object()) jr::bad("", doc, "a scenario (a JSON object)");
     jr::Object o(doc, "",
                  {"$schema", "name", "description", "model", "invariants", "explore", "expect",
                   "params", "filesystem", "geometry", "file", "memory", "threads", "agents",
@@ -218,9 +215,17 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     s.json = doc;
     s.name = o.string("name", file.empty() ? std::string("scenario")
                                            : std::filesystem::path(file).stem().string());
+    // The name becomes a file name (NAME.trace.json), which a file system
+    // keeps to 255 bytes.
+    if (o.has("name") && (s.name.empty() || s.name.size() > 128))
+      jr::bad("/name", *o.find("name"), "a name of 1 to 128 characters");
+    // Never read, but kept in every trace: a string, as JSON Schema says.
+    if (const json* schema = o.find("$schema")) jr::as_string(*schema, "/$schema");
     s.description = o.string("description", "");
-    s.model = jr::as_string(o.require("model", "a string: a model name (see `interleave models`)"),
-                            "/model");
+    const std::string model_form = "a string: a model name (see `interleave models`)";
+    const json& model = o.require("model", model_form);
+    if (!model.is_string()) jr::bad("/model", model, model_form);
+    s.model = model.get<std::string>();
     if (const json* inv = o.find("invariants")) {
       jr::as_array(*inv, "/invariants", "invariant names");
       const auto& known = known_invariants();
@@ -228,9 +233,9 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
         std::string path = jr::child("/invariants", i);
         std::string name = jr::as_string((*inv)[i], path);
         if (std::find(known.begin(), known.end(), name) == known.end()) {
-          std::string near = jr::closest(name, known);
+          std::string near = jr::did_you_mean(name, known);
           jr::bad(path, (*inv)[i], one_of(known),
-                  near.empty() ? std::string() : "did you mean \"" + near + "\"?");
+                  near);
         }
         if (std::find(s.invariants.begin(), s.invariants.end(), name) == s.invariants.end())
           s.invariants.push_back(name);
@@ -244,48 +249,6 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
   } catch (InputError& e) {
     if (e.file().empty()) e.set_file(file);
     throw;
-  }
-}
-
-json read_json_file(const std::string& file) {
-  std::FILE* f = std::fopen(file.c_str(), "rb");
-  if (!f) {
-    InputError e("", std::string("cannot open the file: ") + std::strerror(errno));
-    e.set_file(file);
-    throw e;
-  }
-  std::string text;
-  char buf[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f);
-  const int err = errno;
-  std::fclose(f);
-  if (failed || std::filesystem::is_directory(file)) {
-    InputError e("", std::string("cannot read the file: ") +
-                         (failed ? std::strerror(err) : "it is a directory"));
-    e.set_file(file);
-    throw e;
-  }
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& pe) {
-    // Where: line and column of the byte at which parsing failed.
-    std::size_t byte = pe.byte == 0 ? 0 : std::min<std::size_t>(pe.byte - 1, text.size());
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < byte; ++i) {
-      if (text[i] == '\n') ++line, col = 1;
-      else ++col;
-    }
-    // nlohmann's text after "parse error at line L, column C: ".
-    std::string what = pe.what();
-    std::size_t cut = what.find(": ", what.find("column"));
-    std::string detail = cut == std::string::npos ? what : what.substr(cut + 2);
-    InputError e("", "at line " + std::to_string(line) + ", column " + std::to_string(col) +
-                         ": found text that is not JSON: " + detail,
-                 text.empty() ? "the file is empty" : std::string());
-    e.set_file(file);
-    throw e;
   }
 }
 

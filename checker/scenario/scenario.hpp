@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/json_read.hpp"  // read_json_file
+
 #include "models/examples/examples.hpp"
 #include "models/pagecache/config.hpp"
 
@@ -88,10 +90,6 @@ Scenario for_variant(const Scenario& s, const std::string& variant);
 // states no per-variant expectation; otherwise one cell (for_variant) for each
 // variant with a stated expectation, the file's model first.
 std::vector<Scenario> expectation_cells(const Scenario& s);
-
-// Reads a file as JSON: a missing file, an unreadable one and JSON that does
-// not parse (with line and column) are InputErrors naming the file.
-nlohmann::json read_json_file(const std::string& file);
 
 // read_json_file + parse_scenario.
 Scenario load_scenario(const std::string& file);

@@ -18,6 +18,7 @@ std::string nondeterminism(const sim::Execution& ex, const std::string& what) {
 
 void BoundedDfs::begin_execution() {
   pos_ = 0;
+  fresh_ = false;
   cost_ = 0;
   abort_reason_.clear();
 }
@@ -77,6 +78,7 @@ void BoundedDfs::set_iteration(std::uint32_t bound) {
   per_bound_.assign(1, 0);
   cut_ = false;
   done_ = false;
+  fresh_ = true;
   path_.clear();
   pool_.clear();
 }
@@ -86,6 +88,26 @@ void BoundedDfs::set_root(std::span<const std::uint32_t> prefix) {
   path_.clear();
   pool_.clear();
   done_ = false;
+  fresh_ = true;
+}
+
+void BoundedDfs::remaining(std::vector<Path>& out) const {
+  if (fresh_) {
+    out.push_back(root_);
+    return;
+  }
+  if (done_ || path_.empty()) return;
+  Path prefix;
+  for (const Branch& b : path_) prefix.push_back(b.tried);
+  out.push_back(prefix);
+  for (std::size_t i = path_.size(); i-- > root_.size();) {
+    prefix.resize(i);
+    for (std::uint32_t alt = path_[i].tried + 1; alt < path_[i].limit; ++alt) {
+      prefix.push_back(alt);
+      out.push_back(prefix);
+      prefix.pop_back();
+    }
+  }
 }
 
 void BoundedDfs::last_path(Path& out) const {

@@ -71,6 +71,9 @@ class BoundedDfs : public sim::Strategy, public SearchInfo, public TreeSearch {
   void set_root(std::span<const std::uint32_t> prefix) override;
   void last_path(Path& out) const override;
   bool donate(std::vector<Path>& out) override;
+  // Between executions: the subtrees of this iteration it has yet to explore
+  // (a checkpoint's frontier), as DfsStrategy::remaining lists them.
+  void remaining(std::vector<Path>& out) const;
 
  protected:
   struct Alt {
@@ -99,6 +102,7 @@ class BoundedDfs : public sim::Strategy, public SearchInfo, public TreeSearch {
   bool cut_ = false;          // this iteration left out a schedule over the bound
   bool bounded_out_ = false;  // the search ended at max_bound with schedules left out
   bool done_ = false;
+  bool fresh_ = true;  // no execution since set_root or set_iteration
   std::vector<Branch> path_;
   std::vector<Alt> pool_;
   std::vector<Alt> scratch_;

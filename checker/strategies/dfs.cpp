@@ -24,6 +24,7 @@ void fix_to_root(DfsStrategy::Branch& b, std::uint32_t alt) {
 
 void DfsStrategy::begin_execution() {
   pos_ = 0;
+  fresh_ = false;
   abort_reason_.clear();
 }
 
@@ -80,6 +81,7 @@ void DfsStrategy::set_root(std::span<const std::uint32_t> prefix) {
   pool_.clear();
   pos_ = 0;
   done_ = false;
+  fresh_ = true;
 }
 
 void DfsStrategy::last_path(Path& out) const {
@@ -102,6 +104,25 @@ bool DfsStrategy::donate(std::vector<Path>& out) {
     return true;
   }
   return false;
+}
+
+void DfsStrategy::remaining(std::vector<Path>& out) const {
+  if (fresh_) {
+    out.push_back(root_);
+    return;
+  }
+  if (done_ || path_.empty()) return;
+  Path prefix;
+  for (const Branch& b : path_) prefix.push_back(b.tried);
+  out.push_back(prefix);
+  for (std::size_t i = path_.size(); i-- > root_.size();) {
+    prefix.resize(i);
+    for (std::uint32_t alt = path_[i].tried + 1; alt < path_[i].limit; ++alt) {
+      prefix.push_back(alt);
+      out.push_back(prefix);
+      prefix.pop_back();
+    }
+  }
 }
 
 double DfsStrategy::estimate() const {

@@ -55,6 +55,11 @@ class DfsStrategy final : public sim::Strategy, public TreeSearch, public Search
   void set_root(std::span<const std::uint32_t> prefix) override;
   void last_path(Path& out) const override;
   bool donate(std::vector<Path>& out) override;
+  // Between executions: the subtrees this search has yet to explore, in its
+  // order, appended to `out` (a checkpoint's frontier): the subtree of the
+  // path the next execution starts with, then the untried alternatives of
+  // each branch point above it, deepest first. Nothing once it is done.
+  void remaining(std::vector<Path>& out) const;
   // The executions so far over the part of the tree behind the current path,
   // as if every branch point split it evenly (for the progress line).
   double estimate() const override;
@@ -66,6 +71,7 @@ class DfsStrategy final : public sim::Strategy, public TreeSearch, public Search
   Path root_;            // the first branch points take these alternatives, and only them
   std::size_t depth_limit_ = ~std::size_t{0};
   bool done_ = false;
+  bool fresh_ = true;  // no execution since set_root (or construction)
   std::uint64_t executions_ = 0;
   std::string abort_reason_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <stdexcept>
 #include <string_view>
 
 #include "sim/execution.hpp"
@@ -37,30 +38,6 @@ int touch_index_of(const Ev& e, sim::ObjectId o) {
 }  // namespace
 
 int DporStrategy::touch_index(const Event& e, sim::ObjectId o) { return touch_index_of(e, o); }
-
-const std::vector<std::string_view>& DporStrategy::conservative_labels() {
-  // The page-cache model's steps that read more objects than they announce
-  // (/work/notes-models.md).
-  static const std::vector<std::string_view> labels = {
-      "try_to_free_buffers",                 // the BH_Lock bits of the page's buffers
-      "end_buffer_io_async: unlock_buffer",  // the sibling buffers' BH_Lock and b_end_io
-      "fsync_inode_buffers: spin_lock",      // the buffer at the head of i_dirty_buffers
-      "osync_inode_buffers: spin_lock",      // the BH_Lock bits along the list
-      "filemap_fdatasync: spin_lock",        // PG_dirty of the page at the head of the list
-      "filemap_fdatawait: spin_lock",        // PG_locked of the page at the head of the list
-  };
-  return labels;
-}
-
-bool DporStrategy::wildcard(const sim::Op& op) {
-  // Labels are static strings: remember the answer per pointer.
-  if (auto it = wildcard_labels_.find(op.label); it != wildcard_labels_.end()) return it->second;
-  const std::string_view label = op.label ? op.label : "";
-  bool any = false;
-  for (std::string_view p : conservative_labels()) any |= label.substr(0, p.size()) == p;
-  wildcard_labels_.emplace(op.label, any);
-  return any;
-}
 
 void DporStrategy::begin_execution() {
   step_ = vpos_ = 0;
@@ -309,8 +286,8 @@ DporStrategy::Mask DporStrategy::child_sleep(std::uint32_t i, const sim::Executi
     const auto r = static_cast<sim::ThreadId>(std::countr_zero(m));
     if (r == last_live) continue;
     const sim::Op& op = ex.pending(r);
-    if (ev.any || touches_conflict(op.touches, op.touch_count, ev.touches, ev.touch_count)) continue;
-    if (wildcard(op)) continue;
+    if (ev.any || op.touches_all || touches_conflict(op.touches, op.touch_count, ev.touches, ev.touch_count))
+      continue;
     keep |= bit(r);
   }
   return keep;
@@ -358,7 +335,7 @@ sim::ThreadId DporStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
   // A new step: its clock, its races, then the objects it touched.
   clocks_.resize(clocks_.size() + nthreads_);
   std::uint32_t* c = &clocks_[std::size_t(i) * nthreads_];
-  const bool any = wildcard(op);
+  const bool any = op.touches_all;
   clock_of(p, op, c, any);
   if (i >= fresh_from_) find_races(p, op, i, c, any);
   add_event(p, op, any);
@@ -396,7 +373,7 @@ void DporStrategy::run_ended(const sim::Execution& ex) {
     const sim::Op& op = ex.pending(q);
     const std::int32_t ends = ex.is_daemon(q) ? ending : -1;
     std::uint32_t* c = scratch_clock_.data();
-    const bool any = wildcard(op);
+    const bool any = op.touches_all;
     clock_of(q, op, c, any);
     if (ends >= 0) {
       const std::uint32_t* ce = clock(ends);
@@ -420,6 +397,44 @@ void DporStrategy::set_task(Task task) {
   additions_.clear();
   added_.clear();
   done_ = false;
+}
+
+DporStrategy::Snapshot DporStrategy::snapshot() const {
+  return Snapshot{nodes_, values_, decisions_, fresh_from_, complete_, blocked_, reversals_, done_};
+}
+
+void DporStrategy::restore(Snapshot s) {
+  // The decisions are the path: every node and value point once, in order.
+  std::size_t nodes = 0, values = 0;
+  for (const Decision& d : s.decisions) {
+    if (d.is_value ? d.index != values++ : d.index != nodes++)
+      throw std::invalid_argument("the decisions do not list the schedule points and fault choices in order");
+  }
+  if (nodes != s.nodes.size() || values != s.values.size())
+    throw std::invalid_argument("the decisions do not cover every schedule point and fault choice");
+  for (const ValuePoint& v : s.values)
+    if (v.count < 2 || v.tried >= v.count || v.limit > v.count || v.tried >= v.limit || v.step > s.nodes.size())
+      throw std::invalid_argument("a fault choice's values are out of range");
+  for (const Node& n : s.nodes)
+    if (n.chosen >= kMaxThreads || !(n.enabled & bit(n.chosen)))
+      throw std::invalid_argument("a schedule point chose a thread that was not enabled");
+  if (s.fresh_from > s.nodes.size())
+    throw std::invalid_argument("fresh_from lies beyond the schedule points");
+  nodes_ = std::move(s.nodes);
+  values_ = std::move(s.values);
+  decisions_ = std::move(s.decisions);
+  fresh_from_ = s.fresh_from;
+  complete_ = s.complete;
+  blocked_ = s.blocked;
+  reversals_ = s.reversals;
+  done_ = s.done;
+  root_nodes_ = root_decisions_ = 0;
+  nthreads_ = 0;  // the happens-before state is rebuilt by the first execution
+  events_.clear();
+  clocks_.clear();
+  given_.clear();
+  additions_.clear();
+  added_.clear();
 }
 
 bool DporStrategy::donate(std::vector<Task>& out, std::uint64_t token) {

@@ -45,11 +45,9 @@
 // sleep set, since that thread's next step may end the execution.
 //
 // Soundness holds when the model announces every shared object that a step
-// reads or writes. The page-cache model's steps that read more than they can
-// announce (kMaxTouches; /work/notes-models.md lists them: try_to_free_buffers,
-// the sibling scan of end_buffer_io_async, the list walks of fsync, osync,
-// filemap_fdatasync and filemap_fdatawait) are taken as dependent with every
-// step (conservative_step()). Invariants checked at
+// reads or writes. A step that reads more than it can name (a list walk, as
+// in fsync or filemap_fdatasync) announces sim::Op::touches_all and is taken
+// as dependent with every step. Invariants checked at
 // every step see the same values in every execution of a trace when they read
 // only objects that the step that breaks them touches; end-of-run checks and
 // outcomes are functions of the trace.
@@ -62,8 +60,6 @@
 #include <tuple>
 #include <span>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "checker/strategies/search.hpp"
@@ -94,10 +90,6 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   double estimate() const override;
   void run_ended(const sim::Execution& ex) override;
 
-  // The labels (prefixes) of the model's steps taken as dependent with every
-  // step, because they read more objects than they can announce.
-  static const std::vector<std::string_view>& conservative_labels();
-
   // Executions that ran to their end, and those stopped as sleep-set blocked.
   std::uint64_t complete() const { return complete_; }
   std::uint64_t blocked() const { return blocked_; }
@@ -110,6 +102,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
  private:
   static Mask bit(sim::ThreadId t) { return Mask{1} << t; }
 
+ public:
   // The schedule point before step i; kept across executions along the path.
   struct Node {
     Mask enabled = 0;
@@ -130,7 +123,6 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     std::uint32_t index = 0;  // into nodes_ or values_
   };
 
- public:
   // ---- one search split among workers (parallel.cpp) ----
   //
   // The subtrees below the values of a fault choice do not depend on each
@@ -169,6 +161,27 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   void apply(const std::vector<Addition>& additions);
   const std::vector<Addition>& additions() const { return additions_; }
 
+  // ---- checkpoints (checker/checkpoint.hpp) ----
+  //
+  // Between executions (after end_execution), a search that was not split
+  // is its path of schedule points and fault choices, with their backtrack,
+  // done and sleep sets, and where the next execution starts to look for
+  // races (fresh_from). The happens-before state of the steps before that
+  // point is rebuilt by the next execution, as set_task does: those steps are
+  // the same, so their clocks are too.
+  struct Snapshot {
+    std::vector<Node> nodes;
+    std::vector<ValuePoint> values;
+    std::vector<Decision> decisions;
+    std::uint32_t fresh_from = 0;
+    std::uint64_t complete = 0, blocked = 0, reversals = 0;
+    bool done = false;
+  };
+  Snapshot snapshot() const;
+  // Before the first execution: go on from `s`. Throws std::invalid_argument
+  // when its indices do not hold together (a damaged checkpoint).
+  void restore(Snapshot s);
+
  private:
   // One step of the current execution. The steps before the point where an
   // execution departs from the last one are the same steps: they are kept,
@@ -186,7 +199,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     // object's reads (-1: it was appended).
     std::array<std::int32_t, sim::kMaxTouches> replaced{};
     sim::OpKind kind = sim::OpKind::plain;
-    bool any = false;             // dependent with every step (wildcard())
+    bool any = false;             // dependent with every step (Op::touches_all)
     std::int32_t prev_any = -1;   // the last such step before it
     std::uint8_t touch_count = 0;
     std::array<sim::Touch, sim::kMaxTouches> touches{};
@@ -237,8 +250,6 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   bool reverse(std::int32_t e, sim::ThreadId q, std::uint32_t j, const std::uint32_t* c);
   Mask child_sleep(std::uint32_t i, const sim::Execution& ex);
   static int touch_index(const Event& e, sim::ObjectId o);
-  // Whether a step is taken as touching every object (see the top).
-  bool wildcard(const sim::Op& op);
 
   std::vector<Node> nodes_;
   std::vector<ValuePoint> values_;
@@ -259,7 +270,6 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::vector<LockRef> locks_;
   std::vector<std::int32_t> undo_reads_;  // reads that steps' writes cleared
   std::int32_t last_any_ = -1;            // the last step dependent with every step
-  std::unordered_map<const char*, bool> wildcard_labels_;  // label -> wildcard, as met
   std::uint64_t epoch_ = 0;
   std::vector<std::uint32_t> scratch_clock_;
   std::vector<std::uint32_t> first_;         // per thread, for initials

@@ -18,6 +18,7 @@ using pagecache::R;
 using pagecache::Rw;
 using pagecache::W;
 using pagecache::step;
+using pagecache::step_touching_all;
 
 namespace {
 
@@ -223,9 +224,18 @@ void Kernel::end_buffer_io_async(BufferHead& bh, bool uptodate) {
   bh.uptodate = uptodate;
   if (!uptodate) page.error = true;
   // spin_lock_irqsave(&page_uptodate_lock); unlock_buffer(bh); atomic_dec(&bh->b_count);
-  bh.lock->unlock("end_buffer_io_async: unlock_buffer");
+  // then, under the same spinlock, the scan of the page's other buffers: one
+  // step that reads their BH_Lock (b_end_io is set with the lock).
+  {
+    pagecache::Touches t;
+    t.w(bh.lock->id());
+    for (const BufferHead& tmp : page.buffers)
+      if (&tmp != &bh) t.r_or_all(tmp.lock->id());
+    t.step(ex(), "end_buffer_io_async: unlock_buffer");
+  }
+  if (ex().tearing_down()) return;
+  bh.lock->clear_locked_in_step();
   --bh.b_count;
-  // Only the disk's completions change the lock of a buffer under async I/O.
   for (const BufferHead& tmp : page.buffers)
     if (&tmp != &bh && tmp.b_end_io == EndIo::async && tmp.locked()) return;  // still_busy
   // OK, the async IO on this page is complete.
@@ -301,7 +311,14 @@ int Kernel::block_write_full_page(Page& page) {
 // fs/buffer.c L2354 try_to_free_buffers: under lru_list_lock; with wait == 0
 // a busy page is left as it is.
 int Kernel::try_to_free_buffers(Page& page, int wait) {
-  step(ex(), "try_to_free_buffers", {W(page.obj()), W(s_.inode.dirty_buffers_obj)});
+  // buffer_busy reads the BH_Lock of every buffer of the page: the slot's
+  // buffer locks, which exist whether or not the page has buffers now.
+  {
+    pagecache::Touches t;
+    t.w(page.obj()).w(s_.inode.dirty_buffers_obj);
+    for (const auto& bh_lock : page.slot.bh_lock) t.r_or_all(bh_lock->id());
+    t.step(ex(), "try_to_free_buffers");
+  }
   if (!page.has_buffers) return 1;
   for (const BufferHead& p : page.buffers)
     if (p.b_count || p.dirty || p.locked()) {  // buffer_busy: goto busy_buffer_page
@@ -323,14 +340,9 @@ int Kernel::fsync_inode_buffers() {
   for (;;) {
     // spin_lock(&lru_list_lock); bh = the first on inode->i_dirty_buffers;
     // list_del; if (!buffer_dirty(bh) && !buffer_locked(bh)) ...: one lock
-    // region. (The buffer named is the first on the list when the step is
-    // announced; another thread may put one before it before the step runs.)
-    {
-      pagecache::Touches t;
-      t.w(s_.inode.dirty_buffers_obj);
-      if (!s_.inode.i_dirty_buffers.empty()) t.w(s_.inode.i_dirty_buffers.front()->b_page->obj());
-      t.step(ex(), "fsync_inode_buffers: spin_lock(lru_list_lock)");
-    }
+    // region. It reads the state of the buffer at the head of the list,
+    // which is not known when the step is announced: it touches all.
+    step_touching_all(ex(), "fsync_inode_buffers: spin_lock(lru_list_lock)", {W(s_.inode.dirty_buffers_obj)});
     if (s_.inode.i_dirty_buffers.empty()) break;
     BufferHead& bh = *s_.inode.i_dirty_buffers.front();
     remove_inode_queue(bh);
@@ -345,7 +357,7 @@ int Kernel::fsync_inode_buffers() {
     }
   }
   for (;;) {
-    step(ex(), "fsync_inode_buffers: spin_lock(lru_list_lock)", {W(s_.inode.dirty_buffers_obj)});
+    step_touching_all(ex(), "fsync_inode_buffers: spin_lock(lru_list_lock)", {W(s_.inode.dirty_buffers_obj)});
     if (tmp.empty()) break;
     BufferHead& bh = *tmp.back();  // tmp.i_dirty_buffers.prev
     remove_inode_queue(bh);
@@ -365,7 +377,8 @@ int Kernel::fsync_inode_buffers() {
 int Kernel::osync_inode_buffers() {
   int err = 0;
   for (;;) {
-    step(ex(), "osync_inode_buffers: spin_lock(lru_list_lock)", {W(s_.inode.dirty_buffers_obj)});
+    // The walk reads the BH_Lock of every buffer on the list.
+    step_touching_all(ex(), "osync_inode_buffers: spin_lock(lru_list_lock)", {W(s_.inode.dirty_buffers_obj)});
     BufferHead* locked = nullptr;
     for (auto it = s_.inode.i_dirty_buffers.rbegin(); it != s_.inode.i_dirty_buffers.rend(); ++it)
       if ((*it)->locked()) {

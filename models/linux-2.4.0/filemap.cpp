@@ -18,6 +18,7 @@ using pagecache::KernelBuf;
 using pagecache::R;
 using pagecache::W;
 using pagecache::step;
+using pagecache::step_touching_all;
 
 void Kernel::page_cache_free(Page& page) { pagecache::page_cache_release_in_step(page); }
 
@@ -490,12 +491,12 @@ page_not_uptodate:
   return nullptr;
 }
 
-// mm/filemap.c L413 filemap_fdatasync. The list step names the mapping only:
-// the PG_dirty read in it is repeated under the page lock before anything
-// is written.
+// mm/filemap.c L413 filemap_fdatasync. The list step reads PG_dirty of the
+// page at the head of the list, not known when it is announced: it touches
+// all (the read is repeated under the page lock before anything is written).
 void Kernel::filemap_fdatasync() {
   for (;;) {
-    step(ex(), "filemap_fdatasync: spin_lock(pagecache_lock)", {W(s_.mapping.obj)});
+    step_touching_all(ex(), "filemap_fdatasync: spin_lock(pagecache_lock)", {W(s_.mapping.obj)});
     if (s_.mapping.dirty_pages.empty()) break;
     Page& page = *s_.mapping.dirty_pages.front();
     s_.mapping.list_move(page, Page::List::locked);
@@ -513,10 +514,11 @@ void Kernel::filemap_fdatasync() {
   }
 }
 
-// mm/filemap.c L452 filemap_fdatawait.
+// mm/filemap.c L452 filemap_fdatawait. The list step reads PG_locked of the
+// page at the head of the list: it touches all, as filemap_fdatasync's.
 void Kernel::filemap_fdatawait() {
   for (;;) {
-    step(ex(), "filemap_fdatawait: spin_lock(pagecache_lock)", {W(s_.mapping.obj)});
+    step_touching_all(ex(), "filemap_fdatawait: spin_lock(pagecache_lock)", {W(s_.mapping.obj)});
     if (s_.mapping.locked_pages.empty()) break;
     Page& page = *s_.mapping.locked_pages.front();
     s_.mapping.list_move(page, Page::List::clean);

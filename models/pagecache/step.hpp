@@ -23,12 +23,33 @@ inline void step(sim::Execution& ex, const char* label, std::initializer_list<si
   ex.step(sim::Op::make(sim::OpKind::plain, label, ts));
 }
 
+// A step that names `ts` and also reads objects it cannot name when it is
+// announced (a walk over a list that others change): dependent with every
+// step (sim::Op::touches_all).
+inline void step_touching_all(sim::Execution& ex, const char* label, std::initializer_list<sim::Touch> ts) {
+  sim::Op op = sim::Op::make(sim::OpKind::plain, label, ts);
+  op.touches_all = true;
+  ex.step(op);
+}
+
 // The same, for a step whose objects are known only at run time. Objects
 // equal to kNoObject (a buffer private to the thread) are left out.
 class Touches {
  public:
   Touches& r(sim::ObjectId o) { return add(o, sim::Access::read); }
   Touches& w(sim::ObjectId o) { return add(o, sim::Access::write); }
+  // The step reads objects it cannot name (a list walk whose length or
+  // members are not known when it is announced): dependent with every step.
+  Touches& all() {
+    op_.touches_all = true;
+    return *this;
+  }
+  // For objects that may outnumber sim::kMaxTouches (the buffers of a page):
+  // named when they fit, otherwise the step touches all.
+  Touches& r_or_all(sim::ObjectId o) {
+    if (op_.touch_count == sim::kMaxTouches) return all();
+    return r(o);
+  }
   void step(sim::Execution& ex, const char* label) {
     op_.label = label;
     ex.step(op_);

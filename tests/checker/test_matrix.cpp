@@ -215,3 +215,39 @@ TEST_CASE("interleave matrix and check through the CLI") {
   CHECK(run("matrix --no-progress --variants linux-2.4.0 --format json w-r.json", out) == 0);
   CHECK(json::parse(out)["variants"] == json({"linux-2.4.0"}));
 }
+
+namespace {
+
+// The lines between the "matrix: begin" and "matrix: end" markers of a page.
+std::string table_in(const fs::path& page) {
+  std::ifstream in(page);
+  std::string line, table;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (line.starts_with("<!-- matrix: end")) inside = false;
+    if (inside) table += line + "\n";
+    if (line.starts_with("<!-- matrix: begin")) inside = true;
+  }
+  return table;
+}
+
+}  // namespace
+
+TEST_CASE("the tables in README.md and docs/matrix.md are what interleave matrix prints for scenarios/variants") {
+  const fs::path src = INTERLEAVE_SOURCE_DIR;
+  const fs::path out = fs::temp_directory_path() / "interleave-test-matrix-readme.md";
+  fs::remove(out);
+  const std::string cmd = "cd '" + src.string() + "' && '" + INTERLEAVE_BIN_PATH +
+                          "' matrix --no-progress --no-trace --format markdown --output '" + out.string() +
+                          "' scenarios/variants >/dev/null 2>&1 </dev/null";
+  const int status = std::system(cmd.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string printed = ss.str();
+  REQUIRE(printed.starts_with("| variant |"));
+  CHECK(table_in(src / "README.md") == printed);
+  CHECK(table_in(src / "docs" / "matrix.md") == printed);
+}

@@ -67,12 +67,14 @@ TEST_CASE("a scenario's generic keys are read") {
 
 TEST_CASE("bad scenarios: every error names the JSON path, what was found and what was expected") {
   CHECK(error_of(R"({"modle": "example:abba"})") ==
-        "/modle|found an unknown key \"modle\", expected one of: $schema, name, description, "
-        "model, invariants, explore, expect, params, filesystem, geometry, file, memory, threads, "
-        "agents, faults, variants, expect_by_variant, explore_by_variant|did you mean \"model\"?");
+        "/modle|found an unknown key \"modle\", expected one of \"$schema\", \"name\", "
+        "\"description\", \"model\", \"invariants\", \"explore\", \"expect\", \"params\", "
+        "\"filesystem\", \"geometry\", \"file\", \"memory\", \"threads\", \"agents\", \"faults\", "
+        "\"variants\", \"expect_by_variant\", \"explore_by_variant\"|did you mean \"model\"?");
   CHECK(error_of(R"({"name": "x"})").starts_with("/model|found nothing, expected a string"));
-  CHECK(error_of(R"({"model": 3})") == "/model|found 3, expected a string|");
-  CHECK(error_of(R"([1, 2])") == "|found an array, expected an object|");
+  CHECK(error_of(R"({"model": 3})") ==
+        "/model|found 3, expected a string: a model name (see `interleave models`)|");
+  CHECK(error_of(R"([1, 2])") == "|found an array, expected a scenario (a JSON object)|");
   CHECK(error_of(R"({"model": "example:abba", "explore": {"max_executions": "ten"}})") ==
         "/explore/max_executions|found \"ten\", expected an integer >= 0|");
   CHECK(error_of(R"({"model": "example:abba", "explore": {"max_executions": -1}})") ==
@@ -94,16 +96,16 @@ TEST_CASE("bad scenarios: every error names the JSON path, what was found and wh
             .starts_with("/expect/invariant|"));
   CHECK(error_of(R"({"model": "example:abba", "expect": {"verdict": "violation", "outcomes": []}})")
             .starts_with("/expect/outcomes|"));
-  CHECK(error_of(R"({"model": "example:abbba"})").starts_with("/model|found \"example:abbba\", expected one of: example:"));
+  CHECK(error_of(R"({"model": "example:abbba"})").starts_with("/model|found \"example:abbba\", expected one of \"example:"));
   CHECK(error_of(R"({"model": "example:abbba"})").ends_with("|did you mean \"example:abba\"?"));
   CHECK(error_of(R"({"model": "example:steps", "params": {"threads": 0}})") ==
         "/params/threads|found 0, expected an integer from 1 to 8|");
   CHECK(error_of(R"({"model": "example:steps", "params": {"step": 2}})") ==
-        "/params/step|found an unknown parameter \"step\", expected one of: threads, steps|did you "
-        "mean \"steps\"?");
+        "/params/step|found an unknown parameter \"step\", expected one of \"threads\", \"steps\"|"
+        "did you mean \"steps\"?");
   CHECK(error_of(R"({"model": "example:abba", "params": {"threads": 2}})")
             .starts_with("/params/threads|found an unknown parameter \"threads\", expected none"));
-  CHECK(error_of(R"({"model": "example:abba", "threads": []})").starts_with("/threads|found an array"));
+  CHECK(error_of(R"({"model": "example:abba", "threads": []})").starts_with("/threads|found an empty array"));
 }
 
 TEST_CASE("page-cache scenarios: the page-cache keys are read, and their errors keep their paths") {

@@ -105,7 +105,7 @@ TEST_CASE("bad traces are refused with the JSON path") {
   CHECK(trace_error(j).starts_with("/schedule/0|found \"t0\", expected a decision"));
   j = good;
   j["verdict"]["kind"] = "exploded";
-  CHECK(trace_error(j).starts_with("/verdict/kind|found \"exploded\", expected one of: ok,"));
+  CHECK(trace_error(j).starts_with("/verdict/kind|found \"exploded\", expected one of \"ok\", "));
   j = good;
   j["scenario"]["explore"] = {{"max_steps", "many"}};
   CHECK(trace_error(j) == "/scenario/explore/max_steps|found \"many\", expected an integer >= 1");

@@ -1,6 +1,7 @@
 // The page-cache keys of scenario files: a full scenario read field by field,
-// the defaults, the byte notation, and every bad scenario of the corpus in
-// tests/data/bad-scenarios/ with the exact message it must give.
+// the defaults, the byte notation, and bad keys with their messages. The
+// corpus of bad scenario files (tests/data/bad-scenarios/) is run through the
+// CLI, as a user meets it, by tests/input/.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -81,15 +82,6 @@ std::string read_text(const std::filesystem::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-std::filesystem::path bad_dir() {
-  return std::filesystem::path(INTERLEAVE_SOURCE_DIR) / "tests" / "data" / "bad-scenarios";
 }
 
 }  // namespace
@@ -241,7 +233,7 @@ TEST_CASE("keys of the generic loader are skipped, others rejected") {
   CHECK(error_of(doc) == "(no error)");
   doc["filesytem"] = "ext2";
   CHECK(error_of(doc) ==
-        "at /filesytem: unknown key \"filesytem\" in a scenario, expected one of \"model\", "
+        "at /filesytem: found an unknown key \"filesytem\" in a scenario, expected one of \"model\", "
         "\"filesystem\", \"geometry\", \"file\", \"memory\", \"threads\", \"agents\", \"faults\", "
         "\"name\", \"description\", \"invariants\", \"explore\", \"expect\", \"$schema\", "
         "\"variants\", \"expect_by_variant\", \"explore_by_variant\"");
@@ -307,37 +299,6 @@ TEST_CASE("limits: threads, ops, budgets") {
   doc["agents"][0]["budget"] = 65;
   CHECK(error_of(doc) ==
         "at /agents/0/budget: found 65, expected a budget from 1 to 64 acts per execution");
-}
-
-TEST_CASE("every bad scenario of the corpus gives its message") {
-  // Each NAME.json has a NAME.expected: the message (`at /path: what`) on
-  // the first line, and optionally `hint: ...` on the second.
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(bad_dir()))
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  REQUIRE(files.size() >= 30);
-  for (const auto& file : files) {
-    CAPTURE(file.filename().string());
-    auto sidecar = file;
-    sidecar.replace_extension(".expected");
-    REQUIRE(std::filesystem::exists(sidecar));
-    const std::string expected = read_text(sidecar);
-    const std::string first = trim(expected.substr(0, expected.find('\n')));
-    std::string hint;
-    if (auto nl = expected.find('\n'); nl != std::string::npos) hint = trim(expected.substr(nl + 1));
-    if (hint.rfind("hint: ", 0) == 0) hint = hint.substr(6);
-    else hint.clear();
-
-    const json doc = json::parse(read_text(file));
-    try {
-      (void)checker::pagecache_config_from_json(doc);
-      FAIL_CHECK("no error, expected: " << first);
-    } catch (const checker::InputError& e) {
-      CHECK(e.message() == first);
-      if (!hint.empty()) CHECK(e.hint() == hint);
-    }
-  }
 }
 
 TEST_CASE("scenarios/schema.json names the keys and values the loader takes") {

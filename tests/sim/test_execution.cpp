@@ -294,3 +294,12 @@ TEST_CASE("a strategy that aborts ends the execution with its reason") {
   CHECK(v.kind == Verdict::Kind::aborted);
   CHECK(v.message == "schedule does not fit at step 0");
 }
+
+TEST_CASE("a step that touches all is dependent with every step, even one that shares no object") {
+  const sim::Op a = sim::Op::make(sim::OpKind::plain, "a", {{1, sim::Access::read}});
+  sim::Op b = sim::Op::make(sim::OpKind::plain, "b", {{2, sim::Access::read}});
+  CHECK_FALSE(sim::dependent(a, b));
+  b.touches_all = true;
+  CHECK(sim::dependent(a, b));
+  CHECK(sim::dependent(b, a));
+}

@@ -1,0 +1,85 @@
+#include "fuzz/entry.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+
+#include "checker/html.hpp"
+#include "checker/input_error.hpp"
+#include "checker/json_read.hpp"
+#include "checker/scenario/model.hpp"
+#include "checker/scenario/scenario.hpp"
+#include "checker/show.hpp"
+#include "checker/trace.hpp"
+
+namespace fuzz {
+
+namespace {
+
+[[noreturn]] void finding(const std::string& what) {
+  std::fprintf(stderr, "fuzz finding: %s\n", what.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+// The CLI prints an InputError as "interleave: FILE: at /path: what" and,
+// on a second line, "hint: ...": each must be one line that names the file.
+void check_message(const checker::InputError& e) {
+  const std::string m = e.message();
+  if (m.rfind(std::string(kInputName) + ": ", 0) != 0)
+    finding("the message does not start with the file's name: " + m);
+  if (m.find('\n') != std::string::npos || e.hint().find('\n') != std::string::npos)
+    finding("the message is not one line: " + m + " / hint: " + e.hint());
+  if (m.size() <= std::string(kInputName).size() + 2) finding("the message is empty");
+}
+
+std::string_view text_of(const std::uint8_t* data, std::size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+// Runs `load`: an InputError is an answer (checked); any other exception is a finding.
+template <class F>
+void guarded(const char* what, F&& load) {
+  try {
+    load();
+  } catch (const checker::InputError& e) {
+    check_message(e);
+  } catch (const std::exception& e) {
+    finding(std::string(what) + " threw " + typeid(e).name() + ": " + e.what());
+  } catch (...) {
+    finding(std::string(what) + " threw something that is not a std::exception");
+  }
+}
+
+}  // namespace
+
+void scenario_input(const std::uint8_t* data, std::size_t size) {
+  guarded("the scenario loader", [&] {
+    const checker::Scenario s =
+        checker::parse_scenario(checker::parse_json_text(text_of(data, size), kInputName), kInputName);
+    for (const checker::Scenario& cell : checker::expectation_cells(s))
+      (void)checker::make_program(cell);
+  });
+}
+
+void trace_input(const std::uint8_t* data, std::size_t size) {
+  guarded("the trace loader", [&] {
+    const checker::Trace t =
+        checker::trace_from_json(checker::parse_json_text(text_of(data, size), kInputName), kInputName);
+    // What `show` draws without running the model again.
+    (void)checker::show_text(t, kInputName, std::nullopt, checker::ShowStyle{});
+    (void)checker::trace_html(t, checker::TracePage{kInputName, std::nullopt, {}});
+    // A trace the loader accepts is one it can write and read back.
+    const std::string text = checker::trace_text(t);
+    try {
+      (void)checker::trace_from_json(checker::parse_json_text(text, kInputName), kInputName);
+    } catch (const checker::InputError& e) {
+      finding("an accepted trace, written out, is refused: " + e.message());
+    }
+  });
+}
+
+}  // namespace fuzz

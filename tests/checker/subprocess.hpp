@@ -1,0 +1,108 @@
+// The `interleave` binary in a child process that a test can signal: started
+// in a working directory with its output in files, stopped with kill(), and
+// waited for with the time it took to end.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace checker::testing {
+
+inline std::string slurp_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Child {
+ public:
+  // Runs INTERLEAVE_BIN_PATH with `args` in `dir`; stdout to out.txt, stderr to err.txt.
+  Child(const std::filesystem::path& dir, const std::vector<std::string>& args) : dir_(dir) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      if (::chdir(dir.c_str()) != 0) ::_exit(127);
+      const int out = ::open("out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = ::open("err.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int in = ::open("/dev/null", O_RDONLY);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      ::dup2(in, 0);
+      std::vector<char*> argv;
+      std::string bin = INTERLEAVE_BIN_PATH;
+      argv.push_back(bin.data());
+      std::vector<std::string> copy = args;
+      for (std::string& a : copy) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(bin.c_str(), argv.data());
+      ::_exit(127);
+    }
+  }
+  ~Child() {
+    if (pid_ > 0 && !waited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  bool started() const { return pid_ > 0; }
+  void signal(int sig) {
+    signalled_at_ = std::chrono::steady_clock::now();
+    ::kill(pid_, sig);
+  }
+  // Waits at most `limit_s` seconds; true when it ended by then (then code()
+  // and seconds_after_signal() tell how).
+  bool wait(double limit_s) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit_s);
+    for (;;) {
+      int status = 0;
+      const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+      if (r == pid_) {
+        ended_at_ = std::chrono::steady_clock::now();
+        waited_ = true;
+        code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+        return true;
+      }
+      if (std::chrono::steady_clock::now() >= until) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  int code() const { return code_; }
+  double seconds_after_signal() const { return std::chrono::duration<double>(ended_at_ - signalled_at_).count(); }
+  std::string out() const { return slurp_file(dir_ / "out.txt"); }
+  std::string err() const { return slurp_file(dir_ / "err.txt"); }
+
+ private:
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+  bool waited_ = false;
+  int code_ = -1000;
+  std::chrono::steady_clock::time_point signalled_at_{}, ended_at_{};
+};
+
+// Runs the binary to its end (no signal); returns the exit code.
+inline int run_to_end(const std::filesystem::path& dir, const std::vector<std::string>& args, double limit_s = 600) {
+  Child c(dir, args);
+  if (!c.wait(limit_s)) return -1;
+  return c.code();
+}
+
+// Files in `dir` (recursively) whose name has a temporary-file mark: what a
+// write that was cut short would leave.
+inline std::vector<std::string> temp_files(const std::filesystem::path& dir) {
+  std::vector<std::string> found;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.path().filename().string().find(".tmp.") != std::string::npos) found.push_back(e.path().string());
+  return found;
+}
+
+}  // namespace checker::testing
