@@ -9,6 +9,9 @@
 #if defined(INTERLEAVE_HAVE_VALGRIND_H)
 #include <valgrind/valgrind.h>
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace sim {
 
@@ -39,6 +42,13 @@ boost::context::stack_context StackPool::take() {
   if (!free_.empty()) {
     boost::context::stack_context sc = free_.back();
     free_.pop_back();
+#if defined(__SANITIZE_ADDRESS__)
+    // The fiber that used this stack last ended with a jump, not by returning
+    // through its frames, so AddressSanitizer still holds their redzones as
+    // poisoned. A new fiber's frames there would be reported as overflows
+    // (or trip ASan's own checks when it unwinds an exception): clear them.
+    __asan_unpoison_memory_region(static_cast<char*>(sc.sp) - sc.size, sc.size);
+#endif
     return sc;
   }
   const std::size_t pg = page_size();

@@ -262,3 +262,21 @@ TEST_CASE("cli: a page-cache scenario runs with its invariants, and its trace re
   CHECK(check.code == 0);
   CHECK(last_line(check.out) == "1 passed, 0 failed");
 }
+
+TEST_CASE("cli: INTERLEAVE_STACK_KIB sizes the modelled threads' stacks, and a bad value is exit 2") {
+  fs::path dir = workdir("stack-kib");
+  const std::string file = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/seed/torn-read-half-copied-page.json";
+  ::setenv("INTERLEAVE_STACK_KIB", "12x", 1);
+  Cli bad = run(dir, "models");
+  ::setenv("INTERLEAVE_STACK_KIB", "8", 1);
+  Cli small = run(dir, "models");
+  ::setenv("INTERLEAVE_STACK_KIB", "512", 1);
+  Cli large = run(dir, "check '" + file + "' --no-trace");
+  ::unsetenv("INTERLEAVE_STACK_KIB");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("INTERLEAVE_STACK_KIB: found \"12x\", expected the modelled threads' stack size in KiB") !=
+        std::string::npos);
+  CHECK(small.code == 2);
+  CHECK(large.code == 0);
+  CHECK(last_line(large.out) == "1 passed, 0 failed");
+}

@@ -263,8 +263,8 @@ print(json.dumps({"on": sorted(on), "container": doc["jobs"]["check"]["container
   CHECK(job["on"] == json::array({"pull_request", "push"}));
   CHECK(job["container"].get<std::string>().starts_with("debian:"));
 
-  // Every package scripts/setup installs to build is installed by the job (its test_tools,
-  // valgrind, serve the test suite, which the job does not run).
+  // Every package scripts/setup installs to build is installed by the job (what
+  // `scripts/setup --test` adds serves the test suite, which the job does not run).
   const std::string setup = slurp(source("scripts/setup"));
   const std::size_t a = setup.find("packages=(") + 10;
   std::istringstream pkgs(setup.substr(a, setup.find(')', a) - a));
