@@ -33,10 +33,10 @@
 #include <boost/context/fiber.hpp>
 #include <CLI/CLI.hpp>
 
-#include "checker/explorer.hpp"
-#include "checker/fiber_stacks.hpp"
-#include "checker/parallel.hpp"
-#include "checker/run.hpp"
+#include "checker/search/explorer.hpp"
+#include "checker/search/fiber_stacks.hpp"
+#include "checker/search/parallel.hpp"
+#include "checker/search/run.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "models/examples/examples.hpp"

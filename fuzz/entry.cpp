@@ -7,13 +7,13 @@
 #include <string_view>
 #include <typeinfo>
 
-#include "checker/html.hpp"
-#include "checker/input_error.hpp"
-#include "checker/json_read.hpp"
+#include "checker/report/html.hpp"
+#include "checker/io/input_error.hpp"
+#include "checker/io/json_read.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
-#include "checker/show.hpp"
-#include "checker/trace.hpp"
+#include "checker/report/show.hpp"
+#include "checker/trace/trace.hpp"
 
 namespace fuzz {
 

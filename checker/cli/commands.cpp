@@ -10,17 +10,18 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "checker/input_error.hpp"
-#include "checker/interrupt.hpp"
-#include "checker/oracle.hpp"
-#include "checker/report.hpp"
-#include "checker/resumable.hpp"
-#include "checker/run.hpp"
+#include "checker/io/input_error.hpp"
+#include "checker/io/output_file.hpp"
+#include "checker/search/interrupt.hpp"
+#include "checker/oracle/oracle.hpp"
+#include "checker/report/report.hpp"
+#include "checker/search/resumable.hpp"
+#include "checker/search/run.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
-#include "checker/shard.hpp"
-#include "checker/shrink.hpp"
-#include "checker/trace.hpp"
+#include "checker/report/json_report.hpp"
+#include "checker/trace/shrink.hpp"
+#include "checker/trace/trace.hpp"
 #include "sim/stack_pool.hpp"
 
 namespace checker::cli {
@@ -125,7 +126,7 @@ struct Ran {
   std::string checkpoint_line;  // where the checkpoint was written, and how to go on
 };
 
-// Shrinks the first failure of a search (checker/shrink.hpp) and puts the
+// Shrinks the first failure of a search (checker/trace/shrink.hpp) and puts the
 // smaller execution in its place, so that the report and the trace show it.
 Trace shrink_failure(const Scenario& s, Ran& ran) {
   Trace t = make_trace(s, ran.settings, ran.result);

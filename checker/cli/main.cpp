@@ -8,9 +8,9 @@
 #include <CLI/CLI.hpp>
 
 #include "checker/cli/commands.hpp"
-#include "checker/fiber_stacks.hpp"
-#include "checker/input_error.hpp"
-#include "checker/interrupt.hpp"
+#include "checker/search/fiber_stacks.hpp"
+#include "checker/io/input_error.hpp"
+#include "checker/search/interrupt.hpp"
 #include "checker/scenario/scenario.hpp"
 
 #ifndef INTERLEAVE_VERSION

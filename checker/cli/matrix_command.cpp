@@ -1,5 +1,5 @@
 // `interleave matrix`: scenarios against every page-cache variant (or the
-// chosen ones), as a table of verdicts (checker/matrix.hpp).
+// chosen ones), as a table of verdicts (checker/oracle/matrix.hpp).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,12 +9,13 @@
 #include <unistd.h>
 
 #include "checker/cli/commands.hpp"
-#include "checker/input_error.hpp"
-#include "checker/interrupt.hpp"
-#include "checker/json_read.hpp"
-#include "checker/matrix.hpp"
-#include "checker/run.hpp"
-#include "checker/trace.hpp"
+#include "checker/io/input_error.hpp"
+#include "checker/io/output_file.hpp"
+#include "checker/search/interrupt.hpp"
+#include "checker/io/json_read.hpp"
+#include "checker/oracle/matrix.hpp"
+#include "checker/search/run.hpp"
+#include "checker/trace/trace.hpp"
 #include "models/pagecache/variants.hpp"
 
 namespace checker::cli {

@@ -1,14 +1,15 @@
 // `interleave merge`: the --json reports of the N shards of a search, combined
-// (checker/shard.hpp), reported as `run` reports one search, with the trace
+// (checker/report/json_report.hpp), reported as `run` reports one search, with the trace
 // of the first failure written again.
 #include <filesystem>
 #include <iostream>
 
 #include "checker/cli/commands.hpp"
-#include "checker/input_error.hpp"
-#include "checker/report.hpp"
-#include "checker/shard.hpp"
-#include "checker/trace.hpp"
+#include "checker/io/input_error.hpp"
+#include "checker/io/output_file.hpp"
+#include "checker/report/report.hpp"
+#include "checker/report/json_report.hpp"
+#include "checker/trace/trace.hpp"
 
 namespace checker::cli {
 

@@ -1,5 +1,5 @@
 // `interleave shrink` and `interleave show`: the commands that take a trace
-// and make it smaller or draw it (checker/shrink, checker/show, checker/html).
+// and make it smaller or draw it (checker/shrink, checker/report/show, checker/report/html).
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -7,14 +7,15 @@
 #include <iostream>
 
 #include "checker/cli/commands.hpp"
-#include "checker/explorer.hpp"
-#include "checker/html.hpp"
-#include "checker/input_error.hpp"
-#include "checker/report.hpp"
+#include "checker/io/output_file.hpp"
+#include "checker/search/explorer.hpp"
+#include "checker/report/html.hpp"
+#include "checker/io/input_error.hpp"
+#include "checker/report/report.hpp"
 #include "checker/scenario/model.hpp"
-#include "checker/show.hpp"
-#include "checker/shrink.hpp"
-#include "checker/trace.hpp"
+#include "checker/report/show.hpp"
+#include "checker/trace/shrink.hpp"
+#include "checker/trace/trace.hpp"
 #include "sim/stack_pool.hpp"
 
 namespace checker::cli {

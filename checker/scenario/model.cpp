@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "checker/input_error.hpp"
-#include "checker/json_read.hpp"
+#include "checker/io/input_error.hpp"
+#include "checker/io/json_read.hpp"
 
 #include <stdexcept>
 

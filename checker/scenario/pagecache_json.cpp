@@ -4,7 +4,7 @@
 // nlohmann::json are used, so no input makes the library throw.
 #include "checker/scenario/pagecache_json.hpp"
 
-#include "checker/json_read.hpp"
+#include "checker/io/json_read.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -25,7 +25,7 @@ using models::pagecache::Region;
 using models::pagecache::ThreadSpec;
 using L = PagecacheLimits;
 
-// ---- messages (checker/json_read.hpp, shared with the generic loader and traces) ----
+// ---- messages (checker/io/json_read.hpp, shared with the generic loader and traces) ----
 
 using json_read::bad;
 using json_read::child;

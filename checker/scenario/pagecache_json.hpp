@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checker/input_error.hpp"
+#include "checker/io/input_error.hpp"
 #include "models/pagecache/config.hpp"
 
 namespace checker {

@@ -6,8 +6,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "checker/input_error.hpp"
-#include "checker/json_read.hpp"
+#include "checker/io/input_error.hpp"
+#include "checker/io/json_read.hpp"
 #include "checker/scenario/model.hpp"
 #include "models/pagecache/variants.hpp"
 

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checker/json_read.hpp"  // read_json_file
+#include "checker/io/json_read.hpp"  // read_json_file
 
 #include "models/examples/examples.hpp"
 #include "models/pagecache/config.hpp"

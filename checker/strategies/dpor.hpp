@@ -161,7 +161,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   void apply(const std::vector<Addition>& additions);
   const std::vector<Addition>& additions() const { return additions_; }
 
-  // ---- checkpoints (checker/checkpoint.hpp) ----
+  // ---- checkpoints (checker/search/checkpoint.hpp) ----
   //
   // Between executions (after end_execution), a search that was not split
   // is its path of schedule points and fault choices, with their backtrack,

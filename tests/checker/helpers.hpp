@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "checker/explorer.hpp"
+#include "checker/search/explorer.hpp"
 #include "checker/strategies/dfs.hpp"
 #include "models/examples/examples.hpp"
 #include "sim/stack_pool.hpp"

@@ -8,9 +8,9 @@
 
 #include <sstream>
 
-#include "checker/oracle.hpp"
+#include "checker/oracle/oracle.hpp"
 #include "checker/scenario/scenario.hpp"
-#include "cli.hpp"
+#include "tests/checker/cli.hpp"
 
 using namespace checker;
 using nlohmann::json;

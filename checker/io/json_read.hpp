@@ -1,0 +1,109 @@
+// Reading JSON input (scenarios, traces) with errors that name the JSON path
+// of the bad field, what was found there and what was expected there:
+//   at /explore/max_executions: found "ten", expected an unsigned integer
+// Every reader here throws checker::InputError; the CLI adds the file name.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "checker/io/input_error.hpp"
+
+namespace checker::json_read {
+
+using Json = nlohmann::json;
+
+// How a value reads after "found": `"wrte"`, `3`, `true`, `an object`,
+// `an empty array`. Long strings are cut (at a character boundary) and bytes
+// that are not UTF-8 are replaced, so that any value can be described.
+std::string found(const Json& v);
+// A string as a JSON string literal, never throwing on bytes that are not UTF-8.
+std::string quote(std::string_view s);
+// `one of "a", "b"` (`only "a"` for one name).
+std::string one_of(const std::vector<std::string>& names);
+// Appends one reference token to a JSON pointer, escaping '~' and '/'.
+std::string child(std::string_view pointer, std::string_view key);
+std::string child(std::string_view pointer, std::size_t index);
+// The closest of `candidates` to `word` (edit distance), or "" when none is close.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+// `did you mean "write"?` when one of `candidates` is close to `word`, else "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+// Each throws InputError at `path`:
+//   fail:    `what` as it is
+//   bad:     "found <value>, expected <expected>"
+//   missing: "found nothing, expected <expected>" (a required key left out)
+//   unknown_key: "found an unknown key "k" in <what>, expected one of ..."
+[[noreturn]] void fail(const std::string& path, std::string what, std::string hint = {});
+[[noreturn]] void bad(const std::string& path, const Json& value, const std::string& expected,
+                      std::string hint = {});
+[[noreturn]] void missing(const std::string& path, const std::string& expected,
+                          std::string hint = {});
+[[noreturn]] void unknown_key(const std::string& object_path, const std::string& key,
+                              const std::string& what, const std::vector<std::string>& allowed);
+// Rejects the first key of `obj` (an object) that is not in `allowed`.
+void check_keys(const Json& obj, const std::string& path, const std::string& what,
+                const std::vector<std::string>& allowed);
+
+// One JSON object being read: checks at construction that it is an object
+// and that it has no key outside `allowed` (an unknown key is an error with a
+// "did you mean" hint); then typed getters, each naming its path on error.
+class Object {
+ public:
+  Object(const Json& j, std::string path, std::initializer_list<std::string_view> allowed);
+
+  const std::string& path() const { return path_; }
+  std::string path(std::string_view key) const { return child(path_, key); }
+  const Json& json() const { return j_; }
+  bool has(std::string_view key) const;
+  const Json* find(std::string_view key) const;
+  const Json& require(std::string_view key, const std::string& expected) const;
+
+  std::string string(std::string_view key, std::string def) const;
+  std::string required_string(std::string_view key) const;
+  std::uint64_t uint(std::string_view key, std::uint64_t def, std::uint64_t min = 0,
+                     std::uint64_t max = UINT64_MAX) const;
+  double number(std::string_view key, double def, double min, double max) const;
+  bool boolean(std::string_view key, bool def) const;
+
+ private:
+  const Json& j_;
+  std::string path_;
+};
+
+// Checked conversions of one value, for arrays and nested uses.
+std::string as_string(const Json& v, const std::string& path);
+std::uint64_t as_uint(const Json& v, const std::string& path, std::uint64_t min = 0,
+                      std::uint64_t max = UINT64_MAX);
+std::int64_t as_int(const Json& v, const std::string& path, std::int64_t min, std::int64_t max);
+const Json& as_array(const Json& v, const std::string& path, const std::string& of);
+
+}  // namespace checker::json_read
+
+namespace checker {
+
+// The largest file read as a scenario or a trace: far above any real one (a
+// trace of 10000 steps is about 2 MB), and low enough that a wrong file (a
+// disk image, a log) is refused before it is read.
+inline constexpr std::uint64_t kMaxJsonFileBytes = 64ull << 20;
+// JSON nested deeper than this is refused before it is parsed: no scenario or
+// trace nests more than 6 levels, and later copies and dumps of the document
+// recurse once per level.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+// Parses `text` as one JSON document. Text that is not JSON (with the line
+// and column where it goes wrong), nested too deep, or empty is an
+// InputError naming `file`.
+nlohmann::json parse_json_text(std::string_view text, const std::string& file);
+
+// Reads a file as JSON: a missing file, one that is not a regular file (a
+// directory, a FIFO that would block), one too large, an unreadable one and
+// text that parse_json_text refuses are InputErrors naming the file.
+nlohmann::json read_json_file(const std::string& file);
+
+}  // namespace checker

@@ -1,0 +1,314 @@
+#include "checker/report/html.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "checker/report/report.hpp"
+#include "checker/report/show.hpp"
+
+#ifndef INTERLEAVE_VERSION
+#define INTERLEAVE_VERSION "unknown"
+#endif
+
+namespace checker {
+
+namespace {
+
+std::string esc(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&#39;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::string plural(std::uint64_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+const char* kStyle = R"CSS(
+:root { --bad: #b3261e; --bad-bg: #fde7e5; --ink: #1d1d1f; --muted: #6b6b70; --line: #dedee3;
+        --chg: #fff4c2; --lane0: #e3efff; --lane1: #e6f6e6; --lane2: #f6e9ff; --lane3: #fff0dc;
+        --lane4: #e0f7f7; --lane5: #f2f2f2; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+       font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; }
+header { padding: 16px 24px 8px; border-bottom: 1px solid var(--line); }
+h1 { font-size: 20px; margin: 0 0 4px; }
+.desc { color: var(--muted); margin: 0 0 8px; max-width: 70em; }
+.verdict { display: inline-block; font-weight: 600; padding: 2px 10px; border-radius: 12px; }
+.verdict.bad { background: var(--bad); color: #fff; }
+.verdict.good { background: #1e7b34; color: #fff; }
+.facts { color: var(--muted); margin: 6px 0; }
+pre.message { white-space: pre-wrap; background: var(--bad-bg); border-left: 4px solid var(--bad);
+              padding: 8px 12px; margin: 8px 0; max-width: 110em;
+              font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+nav { margin: 8px 0 4px; display: flex; gap: 18px; align-items: center; flex-wrap: wrap; }
+nav a { color: var(--bad); font-weight: 600; }
+.legend b { display: inline-block; min-width: 1.3em; text-align: center; border-radius: 3px; margin-right: 2px; }
+main { padding: 8px 24px 24px; display: flex; gap: 16px; align-items: flex-start; }
+.scroll { overflow: auto; max-height: calc(100vh - 40px); border: 1px solid var(--line); }
+table { border-collapse: separate; border-spacing: 0;
+        font: 12.5px/1.35 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+thead th { position: sticky; top: 0; z-index: 2; background: #f7f7f9; text-align: left;
+           padding: 6px 8px; border-bottom: 2px solid var(--line); white-space: nowrap; }
+th.group { top: 0; }
+td { padding: 3px 8px; border-bottom: 1px solid #f0f0f3; vertical-align: top; white-space: nowrap; }
+td.n { color: var(--muted); text-align: right; }
+td.lane { min-width: 12em; }
+td.lane.on { border-left: 3px solid #8aa4c8; }
+td.sep, th.sep { border-left: 2px solid var(--line); }
+td.ps { color: #444; }
+td.ps.changed { background: var(--chg); }
+td.ps.absent { color: #bbb; }
+.obj { color: #555; }
+.note { display: block; color: #8a5a00; font-size: 11.5px; }
+.fl b { display: inline-block; width: 1.3em; text-align: center; border-radius: 3px; margin-right: 1px;
+        font-weight: 600; }
+.fl b.off { color: #c9c9ce; background: #f4f4f6; }
+.fl b.L { background: #ffd7d2; color: #8c1d13; } .fl b.U { background: #d3f0d3; color: #1e5e2a; }
+.fl b.D { background: #ffe9b8; color: #7a4e00; } .fl b.E { background: #e7d3ff; color: #4f1f8a; }
+.bytes { font-weight: 600; }
+tr.step { cursor: pointer; }
+tr.step:hover td { background-color: #f7f9ff; }
+tr.step.sel td { outline: 1px solid #7aa0ff; background-color: #eef3ff; }
+tr.violation td { background: var(--bad-bg) !important; border-top: 2px solid var(--bad);
+                  border-bottom: 2px solid var(--bad); }
+tr.violation td.n::before { content: "\25B6 "; color: var(--bad); }
+tr.violation td.lane.on { font-weight: 700; border-left: 4px solid var(--bad); }
+tr.preempt td.lane.on { box-shadow: inset 0 2px 0 #e08a00; }
+tr.blocked td { color: var(--bad); font-style: italic; }
+tr.epilogue td { color: #777; }
+body:not(.show-epilogue) tr.epilogue, body:not(.show-epilogue) .elane { display: none; }
+.legend .pre { display: inline-block; width: 2em; border-top: 2px solid #e08a00; vertical-align: middle; }
+tr.fold td { color: var(--muted); font-style: italic; }
+body.show-epilogue tr.fold { display: none; }
+aside { position: sticky; top: 8px; width: 21em; min-width: 16em; flex: none; border: 1px solid var(--line);
+        padding: 10px 12px; font: 12.5px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
+aside h2 { font: 600 14px system-ui, sans-serif; margin: 0 0 6px; }
+aside ul { margin: 0; padding-left: 1.2em; }
+footer { color: var(--muted); padding: 0 24px 24px; font-size: 12.5px; }
+code { font: 12.5px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; background: #f4f4f6; padding: 1px 4px; }
+@media print { .scroll { max-height: none; overflow: visible; } aside { display: none; } }
+)CSS";
+
+const char* kScript = R"JS(
+(function () {
+  var rows = Array.prototype.slice.call(document.querySelectorAll('tr.step'));
+  var panel = document.getElementById('details');
+  var box = document.getElementById('show-epilogue');
+  var current = null;
+  function select(tr, scroll) {
+    if (!tr) return;
+    if (current) current.classList.remove('sel');
+    current = tr;
+    tr.classList.add('sel');
+    var parts = (tr.getAttribute('data-state') || '').split(' | ');
+    var html = '<h2>after step ' + tr.getAttribute('data-step') + ' (' +
+               tr.getAttribute('data-thread') + ')</h2><div>' + tr.getAttribute('data-op') + '</div><ul>';
+    for (var i = 0; i < parts.length; i++) if (parts[i]) html += '<li>' + escapeHtml(parts[i]) + '</li>';
+    html += '</ul>';
+    var note = tr.getAttribute('data-note');
+    if (note) html += '<p>' + escapeHtml(note) + '</p>';
+    panel.innerHTML = html;
+    if (scroll) tr.scrollIntoView({block: 'nearest'});
+  }
+  function escapeHtml(s) {
+    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  }
+  function visible(tr) { return tr.offsetParent !== null; }
+  rows.forEach(function (tr) { tr.addEventListener('click', function () { select(tr, false); }); });
+  document.addEventListener('keydown', function (e) {
+    if (!current || (e.key !== 'j' && e.key !== 'k' && e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
+    var i = rows.indexOf(current), d = (e.key === 'j' || e.key === 'ArrowDown') ? 1 : -1;
+    for (i += d; i >= 0 && i < rows.length; i += d) if (visible(rows[i])) { select(rows[i], true); e.preventDefault(); break; }
+  });
+  if (box) {
+    box.checked = document.body.classList.contains('show-epilogue');
+    box.addEventListener('change', function () { document.body.classList.toggle('show-epilogue', box.checked); });
+  }
+  select(document.getElementById('violation') || rows[0], false);
+  document.body.setAttribute('data-script', 'ran');
+})();
+)JS";
+
+std::string flag_badges(const std::string& flags) {
+  std::string o = "<span class=\"fl\">";
+  const char* names = "LUDE";
+  const char* titles[] = {"PG_locked", "PG_uptodate", "PG_dirty", "PG_error"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const bool on = flags[i] == names[i];
+    o += std::string("<b class=\"") + (on ? std::string(1, names[i]) : std::string("off")) +
+         "\" title=\"" + titles[i] + (on ? " set" : " clear") + "\">" + names[i] + "</b>";
+  }
+  return o + "</span>";
+}
+
+// A page-state cell: flags as badges, then the rest (count, bytes, buffers).
+std::string segment_cell(const StateSegment& s) {
+  const std::string flags = page_flags(s);
+  if (flags.empty()) {
+    std::string v = s.value.empty() ? s.text : s.value;
+    return "<span class=\"bytes\">" + esc(v) + "</span>";
+  }
+  std::string rest = s.value.substr(std::min(s.value.size(), flags.size() + 1));
+  // "c2 "AA" bh: U-M--": the bytes in bold.
+  std::string html;
+  const std::size_t q1 = rest.find('"');
+  const std::size_t q2 = q1 == std::string::npos ? q1 : rest.rfind('"');
+  if (q1 != std::string::npos && q2 > q1)
+    html = esc(rest.substr(0, q1)) + "<span class=\"bytes\">" + esc(rest.substr(q1, q2 - q1 + 1)) +
+           "</span>" + (q2 + 1 < rest.size() ? "<span class=\"obj\">" + esc(rest.substr(q2 + 1)) + "</span>" : "");
+  else
+    html = esc(rest);
+  return "<span title=\"" + esc(s.text) + "\">" + flag_badges(flags) + " " + html + "</span>";
+}
+
+}  // namespace
+
+std::string trace_html(const Trace& t, const TracePage& page) {
+  const sim::Verdict& v = t.verdict;
+  const std::size_t run_steps = thread_decisions(t.schedule);
+  InterleavingStyle style;
+  style.run_steps = run_steps;
+  style.fold_epilogue = false;
+  const Swimlanes sl = swimlanes(t.history, t.threads, v, style);
+
+  // The state columns: every key that appears, in the order first seen.
+  std::vector<std::string> keys;
+  std::vector<std::map<std::string, StateSegment>> states(t.history.size());
+  for (std::size_t i = 0; i < t.history.size(); ++i)
+    for (StateSegment& s : state_segments(t.history[i].state)) {
+      if (std::find(keys.begin(), keys.end(), s.key) == keys.end()) keys.push_back(s.key);
+      std::string k = s.key;
+      states[i].emplace(std::move(k), std::move(s));
+    }
+  bool epilogue_verdict = false;
+  for (const Swimlanes::Row& r : sl.rows)
+    if (r.marked && r.epilogue) epilogue_verdict = true;
+  if (invariant_of(v) == "lost-data") epilogue_verdict = true;
+
+  std::string h;
+  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += "<title>interleave: " + esc(t.scenario.name) + ": " + esc(describe_verdict(v)) + "</title>\n";
+  h += "<style>" + std::string(kStyle) + "</style>\n</head>\n";
+  h += std::string("<body") + (epilogue_verdict ? " class=\"show-epilogue\"" : "") + ">\n<header>\n";
+  h += "<h1>" + esc(t.scenario.name) + "</h1>\n";
+  if (!t.scenario.description.empty()) h += "<p class=\"desc\">" + esc(t.scenario.description) + "</p>\n";
+  h += std::string("<span class=\"verdict ") + (v.failed() ? "bad" : "good") + "\" id=\"verdict\">" +
+       esc(describe_verdict(v));
+  if (v.failed() && v.step != 0) {
+    h += " at step " + std::to_string(v.step);
+    if (v.thread < t.threads.size()) h += " (" + esc(t.threads[v.thread]) + ")";
+  }
+  h += "</span>\n";
+  h += "<p class=\"facts\">" + esc(trace_facts(t, page.size)) + "</p>\n";
+  if (!v.message.empty()) {
+    h += "<pre class=\"message\">" + esc(verdict_message(v)) + "</pre>\n";
+  }
+  h += "<nav>";
+  if (v.failed() && std::any_of(sl.rows.begin(), sl.rows.end(), [](const auto& r) { return r.marked; }))
+    h += "<a href=\"#violation\">the step that broke the invariant</a>";
+  if (run_steps < t.history.size())
+    h += "<label><input type=\"checkbox\" id=\"show-epilogue\"" +
+         std::string(epilogue_verdict ? " checked" : "") + "> the " +
+         plural(t.history.size() - run_steps, "step") +
+         " of the end-of-run checks (read back, sync, evict, read again)</label>";
+  bool pages = false;
+  for (const auto& row : states)
+    for (const auto& [key, seg] : row) pages = pages || !page_flags(seg).empty();
+  h += "<span class=\"legend\">";
+  if (pages)
+    h += "page flags: <b class=\"fl\"><b class=\"L\">L</b></b>locked "
+         "<b class=\"fl\"><b class=\"U\">U</b></b>uptodate <b class=\"fl\"><b class=\"D\">D</b></b>dirty "
+         "<b class=\"fl\"><b class=\"E\">E</b></b>error; cN the reference count; highlighted: changed by the "
+         "step; ";
+  h += "<span class=\"pre\"></span> a preemption</span>";
+  h += "</nav>\n</header>\n<main>\n<div class=\"scroll\">\n<table id=\"swimlanes\">\n<thead><tr><th>step</th>";
+  // Lanes with steps of the end-of-run checks only are hidden with them.
+  std::vector<bool> elane(sl.lanes.size(), true);
+  for (const Swimlanes::Row& r : sl.rows)
+    if (!r.epilogue && r.lane < elane.size()) elane[r.lane] = false;
+  for (std::size_t i = 0; i < sl.lanes.size(); ++i)
+    if (!sl.blocked[i].empty()) elane[i] = false;
+  auto lane_class = [&](std::size_t i) { return std::string(elane[i] ? "lane elane" : "lane"); };
+  for (std::size_t i = 0; i < sl.lanes.size(); ++i)
+    h += "<th class=\"" + lane_class(i) + "\" data-lane=\"" + std::to_string(i) + "\">" + esc(sl.titles[i]) + "</th>";
+  for (std::size_t k = 0; k < keys.size(); ++k)
+    h += std::string("<th class=\"state") + (k == 0 ? " sep" : "") + "\">" + esc(keys[k]) + "</th>";
+  h += "</tr></thead>\n<tbody>\n";
+
+  bool fold_row = false;
+  for (const Swimlanes::Row& r : sl.rows) {
+    const sim::Event& e = t.history[r.event];
+    if (r.epilogue && !fold_row) {
+      fold_row = true;
+      h += "<tr class=\"fold\"><td></td><td colspan=\"" +
+           std::to_string(sl.lanes.size() + keys.size()) + "\">... and " +
+           plural(t.history.size() - run_steps, "step") +
+           " of the end-of-run checks: tick the box above to see them</td></tr>\n";
+    }
+    const bool preempt = !r.epilogue && std::find(page.preempting_steps.begin(),
+                                                  page.preempting_steps.end(),
+                                                  e.step) != page.preempting_steps.end();
+    std::string cls = "step";
+    if (r.marked) cls += " violation";
+    if (r.epilogue) cls += " epilogue";
+    if (preempt) cls += " preempt";
+    const std::string thread = e.thread < t.threads.size() ? t.threads[e.thread] : "?";
+    h += "<tr class=\"" + cls + "\"" + (r.marked ? " id=\"violation\"" : "") + " data-step=\"" +
+         std::to_string(e.step) + "\" data-thread=\"" + esc(thread) + "\" data-op=\"" + esc(r.cell) +
+         "\" data-state=\"" + esc(e.state) + "\" data-note=\"" + esc(e.note) + "\"><td class=\"n\">" +
+         std::to_string(e.step) + "</td>";
+    for (std::size_t i = 0; i < sl.lanes.size(); ++i) {
+      if (i != r.lane) {
+        h += "<td class=\"" + lane_class(i) + "\"></td>";
+        continue;
+      }
+      h += "<td class=\"" + lane_class(i) + " on\">" + esc(e.op) +
+           (e.object.empty() ? "" : " <span class=\"obj\">" + esc(e.object) + "</span>") +
+           (e.note.empty() ? "" : "<span class=\"note\">" + esc(e.note) + "</span>") + "</td>";
+    }
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const auto it = states[r.event].find(keys[k]);
+      const std::string sep = k == 0 ? " sep" : "";
+      if (it == states[r.event].end()) {
+        h += "<td class=\"ps absent" + sep + "\">&mdash;</td>";
+        continue;
+      }
+      bool changed = r.event == 0;
+      if (r.event > 0) {
+        const auto before = states[r.event - 1].find(keys[k]);
+        changed = before == states[r.event - 1].end() || before->second.text != it->second.text;
+      }
+      h += "<td class=\"ps" + std::string(changed ? " changed" : "") + sep + "\">" +
+           segment_cell(it->second) + "</td>";
+    }
+    h += "</tr>\n";
+  }
+  if (std::any_of(sl.blocked.begin(), sl.blocked.end(), [](const std::string& b) { return !b.empty(); })) {
+    h += "<tr class=\"blocked\"><td class=\"n\">&#8734;</td>";
+    for (std::size_t i = 0; i < sl.blocked.size(); ++i)
+      h += "<td class=\"" + lane_class(i) + "\">" + esc(sl.blocked[i]) + "</td>";
+    for (std::size_t k = 0; k < keys.size(); ++k) h += "<td></td>";
+    h += "</tr>\n";
+  }
+  h += "</tbody>\n</table>\n</div>\n<aside id=\"details\"><h2>the state after a step</h2>"
+       "<p>Click a step (then j/k or the arrow keys) to see the whole state after it.</p></aside>\n</main>\n";
+  h += "<footer>Written by interleave " INTERLEAVE_VERSION " from the trace <code>" + esc(page.trace_file) +
+       "</code>. Replay it: <code>interleave replay " + esc(page.trace_file) +
+       "</code>; in the terminal: <code>interleave show " + esc(page.trace_file) + "</code>.</footer>\n";
+  h += "<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
+  return h;
+}
+
+}  // namespace checker

@@ -1,0 +1,384 @@
+#include "checker/report/json_report.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "checker/io/input_error.hpp"
+#include "checker/io/json_read.hpp"
+
+#ifndef INTERLEAVE_VERSION
+#define INTERLEAVE_VERSION "unknown"
+#endif
+
+namespace checker {
+
+using nlohmann::json;
+using ojson = nlohmann::ordered_json;
+namespace jr = json_read;
+
+ShardSpec parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  auto number = [](const std::string& s, unsigned& out) {
+    if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    out = static_cast<unsigned>(std::stoul(s));
+    return true;
+  };
+  ShardSpec spec;
+  if (slash == std::string::npos || !number(text.substr(0, slash), spec.index) ||
+      !number(text.substr(slash + 1), spec.count) || spec.count == 0 || spec.index == 0 ||
+      spec.index > spec.count)
+    throw InputError("", "--shard: found \"" + text + "\", expected K/N with 1 <= K <= N (e.g. 2/4)",
+                     "shard K of N explores a deterministic 1/N of the search; run K = 1 .. N");
+  return spec;
+}
+
+ShardResult whole(const ExploreResult& r) {
+  ShardResult s;
+  s.kind = "whole";
+  s.result = r;
+  for (const std::string& o : r.outcomes) s.outcomes[o] = 0;
+  if (!r.failures.empty()) s.failure = ShardFailure{r.failures.front().execution - 1, 1};
+  return s;
+}
+
+namespace {
+
+ojson settings_json(const ExploreSettings& s) {
+  return {{"strategy", s.strategy}, {"max_executions", s.max_executions},
+          {"time_limit_s", s.time_limit_s}, {"max_steps", s.max_steps},
+          {"seed", s.seed}, {"bound", s.bound}, {"pct_depth", s.pct_depth}};
+}
+
+ExploreSettings settings_from(const json& j, const std::string& path) {
+  jr::Object o(j, path, {"strategy", "max_executions", "time_limit_s", "max_steps", "seed", "bound", "pct_depth"});
+  ExploreSettings s;
+  s.strategy = o.required_string("strategy");
+  s.max_executions = o.uint("max_executions", 0);
+  s.time_limit_s = o.number("time_limit_s", 0, 0, 1e9);
+  s.max_steps = o.uint("max_steps", s.max_steps, 1);
+  s.seed = o.uint("seed", 0);
+  s.bound = static_cast<std::uint32_t>(o.uint("bound", kNoBound, 0, kNoBound));
+  s.pct_depth = static_cast<std::uint32_t>(o.uint("pct_depth", 3, 1, 100));
+  return s;
+}
+
+const char* kStatuses[] = {"pass", "violation", "inconclusive", "nondeterminism", "internal-error"};
+
+ExploreResult::Status status_from(const std::string& s) {
+  for (int i = 0; i < 5; ++i)
+    if (s == kStatuses[i]) return static_cast<ExploreResult::Status>(i);
+  return ExploreResult::Status::internal_error;
+}
+
+// One run of a report, as read.
+struct Entry {
+  std::string file;   // the report it came from
+  std::string path;   // its JSON path there
+  Scenario scenario;
+  ExploreSettings settings;
+  ShardSpec shard;
+  std::string kind;
+  std::uint64_t parts = 0;
+  std::string digest;
+  ExploreResult result;  // counts, status, budget, error (no failures)
+  std::map<std::uint64_t, PartCount> counts;
+  std::map<std::string, std::uint64_t> outcomes;
+  std::optional<ShardFailure> failure;
+  std::string failure_search;
+  std::optional<Trace> trace;
+  std::string key;  // scenario and settings: the shards of one search share it
+};
+
+Entry read_entry(const json& j, const std::string& path, const std::string& file) {
+  jr::Object o(j, path, {"scenario_file", "scenario", "settings", "shard", "status", "verdict", "executions",
+                         "blocked", "steps", "depth", "elapsed_s", "complete", "interrupted", "budget",
+                         "error", "search", "counts", "outcomes", "failure", "timing"});
+  Entry e;
+  e.file = file;
+  e.path = path;
+  const std::string scenario_file = o.string("scenario_file", "");
+  const json& doc = o.require("scenario", "the scenario document");
+  try {
+    e.scenario = parse_scenario(doc, scenario_file);
+  } catch (InputError& err) {
+    throw InputError(o.path("scenario") + err.path(), err.what(), err.hint());
+  }
+  e.settings = settings_from(o.require("settings", "an object"), o.path("settings"));
+  {
+    jr::Object sh(o.require("shard", "an object"), o.path("shard"), {"index", "count", "kind", "parts", "digest"});
+    e.shard.count = static_cast<unsigned>(sh.uint("count", 1, 1, 1000000));
+    e.shard.index = static_cast<unsigned>(sh.uint("index", 1, 1, e.shard.count));
+    e.kind = sh.string("kind", "whole");
+    if (e.kind != "whole" && e.kind != "tree" && e.kind != "indexed")
+      jr::bad(sh.path("kind"), *sh.find("kind"), "\"whole\", \"tree\" or \"indexed\"");
+    e.parts = sh.uint("parts", 0);
+    e.digest = sh.string("digest", "");
+  }
+  ExploreResult& r = e.result;
+  r.status = status_from(o.required_string("status"));
+  r.executions = o.uint("executions", 0);
+  r.blocked = o.uint("blocked", 0);
+  r.steps = o.uint("steps", 0);
+  r.depth = o.uint("depth", 0);
+  r.elapsed_s = o.number("elapsed_s", 0, 0, 1e12);  // version 1 reports before "timing"
+  if (const json* t = o.find("timing")) {
+    jr::Object tm(*t, o.path("timing"), {"elapsed_s"});
+    r.elapsed_s = tm.number("elapsed_s", r.elapsed_s, 0, 1e12);
+  }
+  r.interrupted = o.boolean("interrupted", false);
+  r.complete = o.boolean("complete", false);
+  r.budget = o.string("budget", "");
+  r.error = o.string("error", "");
+  r.search = o.string("search", "");
+  if (const json* c = o.find("counts")) {
+    jr::as_array(*c, o.path("counts"), "counts per part");
+    for (std::size_t i = 0; i < c->size(); ++i) {
+      jr::Object p((*c)[i], jr::child(o.path("counts"), i), {"part", "executions", "steps", "depth", "blocked"});
+      PartCount& pc = e.counts[p.uint("part", 0)];
+      pc.executions = p.uint("executions", 0);
+      pc.steps = p.uint("steps", 0);
+      pc.depth = p.uint("depth", 0);
+      pc.blocked = p.uint("blocked", 0);
+    }
+  }
+  if (const json* c = o.find("outcomes")) {
+    jr::as_array(*c, o.path("outcomes"), "outcomes");
+    for (std::size_t i = 0; i < c->size(); ++i) {
+      jr::Object p((*c)[i], jr::child(o.path("outcomes"), i), {"outcome", "part"});
+      e.outcomes[p.required_string("outcome")] = p.uint("part", 0);
+    }
+  }
+  if (const json* f = o.find("failure"); f && !f->is_null()) {
+    jr::Object p(*f, o.path("failure"), {"part", "ordinal", "execution", "search", "trace"});
+    e.failure = ShardFailure{p.uint("part", 0), p.uint("ordinal", 1)};
+    e.failure_search = p.string("search", "");
+    if (const json* t = p.find("trace")) {
+      try {
+        e.trace = trace_from_json(*t, file);
+      } catch (InputError& err) {
+        throw InputError(p.path("trace") + err.path(), err.what(), err.hint());
+      }
+    }
+  }
+  e.key = doc.dump() + "\n" + settings_json(e.settings).dump();
+  return e;
+}
+
+std::string shard_name(const Entry& e) {
+  return std::to_string(e.shard.index) + "/" + std::to_string(e.shard.count);
+}
+
+[[noreturn]] void mismatch(const Entry& e, const std::string& what, std::string hint = {}) {
+  InputError err(e.path, what, std::move(hint));
+  err.set_file(e.file);
+  throw err;
+}
+
+MergedRun merge_group(std::vector<Entry>& entries) {
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.shard.index < b.shard.index; });
+  const Entry& head = entries.front();
+  const unsigned n = head.shard.count;
+  for (const Entry& e : entries) {
+    if (e.shard.count != n)
+      mismatch(e, "shard " + shard_name(e) + " of " + e.scenario.name + " belongs to a split into " +
+                      std::to_string(e.shard.count) + ", the others to a split into " + std::to_string(n));
+    if (e.kind != head.kind || e.parts != head.parts || e.digest != head.digest)
+      mismatch(e, "shard " + shard_name(e) + " of " + e.scenario.name +
+                      " split the search differently from shard " + shard_name(head) +
+                      " (another partition: another model or interleave version?)");
+  }
+  for (std::size_t i = 1; i < entries.size(); ++i)
+    if (entries[i].shard.index == entries[i - 1].shard.index)
+      mismatch(entries[i], "shard " + shard_name(entries[i]) + " of " + head.scenario.name +
+                               " appears twice (also in " + entries[i - 1].file + ")");
+  if (entries.size() != n) {
+    std::set<unsigned> have;
+    for (const Entry& e : entries) have.insert(e.shard.index);
+    std::string missing;
+    for (unsigned k = 1; k <= n; ++k)
+      if (!have.count(k)) missing += (missing.empty() ? "" : ", ") + std::to_string(k) + "/" + std::to_string(n);
+    mismatch(head, "the reports of " + head.scenario.name + " lack shard " + missing,
+             "merge needs the reports of all " + std::to_string(n) + " shards");
+  }
+
+  MergedRun m;
+  m.scenario = head.scenario;
+  m.settings = head.settings;
+  m.shards = n;
+  ExploreResult& r = m.result;
+  // An error in any shard is the result.
+  for (const Entry& e : entries)
+    if (e.result.status == ExploreResult::Status::nondeterminism ||
+        (e.result.status == ExploreResult::Status::internal_error && !e.failure)) {
+      r = e.result;
+      r.error = "shard " + shard_name(e) + ": " + e.result.error;
+      return m;
+    }
+  // The first failure in one worker's order.
+  const Entry* failing = nullptr;
+  for (const Entry& e : entries)
+    if (e.failure && (!failing || e.failure->part < failing->failure->part ||
+                      (e.failure->part == failing->failure->part && e.failure->ordinal < failing->failure->ordinal)))
+      failing = &e;
+  bool complete = true;
+  std::string budget;
+  for (const Entry& e : entries) {
+    complete &= e.result.complete;
+    if (budget.empty() && !e.result.budget.empty()) budget = "shard " + shard_name(e) + ": " + e.result.budget;
+    r.elapsed_s = std::max(r.elapsed_s, e.result.elapsed_s);
+  }
+  std::uint64_t execution = 0;
+  if (head.kind == "whole") {  // not split: the report is the result
+    r.executions = head.result.executions;
+    r.steps = head.result.steps;
+    r.blocked = head.result.blocked;
+    r.depth = head.result.depth;
+    r.search = head.result.search;
+    for (const auto& [o, part] : head.outcomes) r.outcomes.insert(o);
+    execution = failing ? failing->failure->part + 1 : r.executions;
+    complete = head.result.complete;
+  } else if (head.kind == "tree") {
+    const std::uint64_t last = failing ? failing->failure->part : ~std::uint64_t{0};
+    for (const Entry& e : entries)
+      for (const auto& [part, c] : e.counts)
+        if (part <= last) {
+          r.executions += c.executions;
+          r.steps += c.steps;
+          r.blocked += c.blocked;
+          r.depth = std::max(r.depth, c.depth);
+        }
+    execution = r.executions;
+    for (const Entry& e : entries)
+      for (const auto& [o, part] : e.outcomes)
+        if (part <= last) r.outcomes.insert(o);
+  } else {
+    // Executions numbered 0, 1, ...: up to the least failing one.
+    const std::uint64_t last = failing ? failing->failure->part : ~std::uint64_t{0};
+    for (const Entry& e : entries) {
+      for (const auto& [index, c] : e.counts)
+        if (index <= last) {
+          r.executions += c.executions;
+          r.steps += c.steps;
+          r.depth = std::max(r.depth, c.depth);
+        }
+      r.blocked += e.result.blocked;
+      for (const auto& [o, index] : e.outcomes)
+        if (index < last) r.outcomes.insert(o);
+    }
+    execution = r.executions;
+    r.search = head.result.search;
+    complete = false;
+  }
+  if (head.kind == "whole" && !failing && !complete) r.budget = head.result.budget;
+  if (failing && failing->trace) {
+    Trace t = *failing->trace;
+    t.executions = execution;
+    r.failures.push_back(Failure{t.verdict, t.schedule, execution, failing->failure_search});
+    r.replay.verdict = t.verdict;
+    r.replay.schedule = t.schedule;
+    r.replay.history = t.history;
+    r.replay.thread_names = t.threads;
+    m.trace = std::move(t);
+    r.status = r.failures.front().verdict.kind == sim::Verdict::Kind::internal_error
+                   ? ExploreResult::Status::internal_error
+                   : ExploreResult::Status::violation;
+  } else if (failing) {
+    r.status = failing->result.status;
+  } else {
+    r.complete = complete;
+    r.status = complete ? ExploreResult::Status::pass : ExploreResult::Status::inconclusive;
+    if (!complete && r.budget.empty())
+      r.budget = budget.empty() ? "a shard did not finish its share" : budget;
+  }
+  return m;
+}
+
+}  // namespace
+
+ojson run_entry(const Scenario& s, const ExploreSettings& settings, const ShardResult& sr,
+                const std::optional<Trace>& trace) {
+  const ExploreResult& r = sr.result;
+  ojson j;
+  j["scenario_file"] = s.file;
+  j["scenario"] = ojson::parse(s.json.dump());
+  j["settings"] = settings_json(settings);
+  j["shard"] = {{"index", sr.shard.index}, {"count", sr.shard.count}, {"kind", sr.kind},
+                {"parts", sr.parts}, {"digest", sr.digest}};
+  j["status"] = to_string(r.status);
+  std::string verdict = to_string(r.status);
+  if (r.status == ExploreResult::Status::violation && !r.failures.empty())
+    verdict = "violation of " + invariant_of(r.failures.front().verdict);
+  j["verdict"] = verdict;
+  j["executions"] = r.executions;
+  j["blocked"] = r.blocked;
+  j["steps"] = r.steps;
+  j["depth"] = r.depth;
+  j["complete"] = r.complete;
+  j["interrupted"] = r.interrupted;
+  j["budget"] = r.budget;
+  j["error"] = r.error;
+  j["search"] = r.search;
+  ojson counts = ojson::array();
+  for (const auto& [part, c] : sr.counts)
+    counts.push_back({{"part", part}, {"executions", c.executions}, {"steps", c.steps},
+                      {"depth", c.depth}, {"blocked", c.blocked}});
+  j["counts"] = std::move(counts);
+  ojson outcomes = ojson::array();
+  for (const auto& [o, part] : sr.outcomes) outcomes.push_back({{"outcome", o}, {"part", part}});
+  j["outcomes"] = std::move(outcomes);
+  if (sr.failure && !r.failures.empty()) {
+    ojson f = {{"part", sr.failure->part},
+               {"ordinal", sr.failure->ordinal},
+               {"execution", r.failures.front().execution},
+               {"search", r.failures.front().search}};
+    if (trace) f["trace"] = to_json(*trace);
+    j["failure"] = std::move(f);
+  } else {
+    j["failure"] = nullptr;
+  }
+  // The one part that differs from run to run: apart, so that the rest of the
+  // report is byte for byte the same for the same scenario and settings.
+  j["timing"] = {{"elapsed_s", r.elapsed_s}};
+  return j;
+}
+
+ojson run_report(const std::vector<ojson>& entries) {
+  ojson j;
+  j["format"] = kRunReportFormat;
+  j["version"] = kRunReportVersion;
+  j["interleave_version"] = INTERLEAVE_VERSION;
+  j["runs"] = entries;
+  return j;
+}
+
+std::vector<MergedRun> merge_reports(const std::vector<std::string>& files) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<Entry>> groups;
+  for (const std::string& file : files) {
+    const json doc = read_json_file(file);
+    try {
+      jr::Object o(doc, "", {"format", "version", "interleave_version", "runs"});
+      if (o.string("format", "") != kRunReportFormat)
+        jr::bad("/format", o.find("format") ? *o.find("format") : json(nullptr),
+                std::string("\"") + kRunReportFormat + "\"",
+                "merge reads the reports that `interleave run --json FILE` writes");
+      o.uint("version", 0, kRunReportVersion, kRunReportVersion);
+      const json& runs = jr::as_array(o.require("runs", "an array of runs"), "/runs", "runs");
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        Entry e = read_entry(runs[i], jr::child("/runs", i), file);
+        if (!groups.count(e.key)) order.push_back(e.key);
+        groups[e.key].push_back(std::move(e));
+      }
+    } catch (InputError& e) {
+      if (e.file().empty()) e.set_file(file);
+      throw;
+    }
+  }
+  std::vector<MergedRun> out;
+  for (const std::string& key : order) out.push_back(merge_group(groups[key]));
+  return out;
+}
+
+}  // namespace checker

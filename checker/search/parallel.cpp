@@ -1,0 +1,1228 @@
+#include "checker/search/parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <set>
+#include <thread>
+
+#include "checker/search/checkpoint.hpp"
+#include "checker/search/run.hpp"
+#include "checker/strategies/bounded_dfs.hpp"
+#include "checker/strategies/dfs.hpp"
+#include "checker/strategies/dpor.hpp"
+#include "checker/strategies/partition.hpp"
+#include "checker/strategies/pct.hpp"
+#include "checker/strategies/search.hpp"
+#include "sim/stack_pool.hpp"
+
+namespace checker {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string time_budget_text(double s) {
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%g", s);
+  return std::string("the time budget (") + secs + " s, --time-limit) ran out";
+}
+
+std::string execution_budget_text(std::uint64_t n) {
+  return "the execution budget (" + std::to_string(n) + " executions, --max-executions) ran out";
+}
+
+// One execution, as explore() runs it.
+struct OneRun {
+  bool failed = false;
+  bool pruned = false;
+  bool aborted = false;  // nondeterminism: the strategy could not go on
+  sim::Verdict verdict;  // when failed or aborted
+  std::uint64_t steps = 0;
+};
+
+OneRun run_one(models::Program& program, sim::Execution& ex, sim::Strategy& strategy,
+               SearchInfo* info, const sim::ExecutionOptions& eo) {
+  OneRun r;
+  ex.reset();
+  sim::Verdict end_verdict;
+  const sim::Verdict* verdict = &end_verdict;
+  try {
+    program.setup(ex);
+    const sim::Verdict& run_verdict = ex.run(strategy, eo);
+    if (info) info->run_ended(ex);
+    if (run_verdict.failed())
+      verdict = &run_verdict;
+    else
+      end_verdict = program.check_end(ex);
+  } catch (const std::exception& e) {
+    end_verdict.kind = sim::Verdict::Kind::internal_error;
+    end_verdict.invariant = "internal-error";
+    end_verdict.message =
+        std::string("the model threw outside its threads (setup, run or end checks): ") + e.what();
+    verdict = &end_verdict;
+  }
+  r.steps = ex.steps();
+  if (verdict->kind == sim::Verdict::Kind::aborted && info && info->pruned()) {
+    r.pruned = true;
+  } else if (verdict->kind == sim::Verdict::Kind::aborted) {
+    r.aborted = true;
+    r.verdict = *verdict;
+  } else if (verdict->failed()) {
+    r.failed = true;
+    r.verdict = *verdict;
+  }
+  return r;
+}
+
+void add_outcome(std::set<std::string>& outcomes, bool& truncated, std::string o, std::size_t max) {
+  if (truncated) return;
+  if (outcomes.size() < max || outcomes.count(o))
+    outcomes.insert(std::move(o));
+  else
+    truncated = true;
+}
+
+// What one worker keeps for itself.
+struct Worker {
+  std::unique_ptr<models::Program> program;
+  sim::StackPool stacks;
+  std::unique_ptr<sim::Execution> ex;
+  std::unique_ptr<sim::Strategy> strategy;
+  SearchInfo* info = nullptr;
+
+  Worker(const ProgramFactory& make, const ExploreSettings& settings)
+      : program(make()), ex(std::make_unique<sim::Execution>(stacks)), strategy(make_strategy(settings)) {
+    info = dynamic_cast<SearchInfo*>(strategy.get());
+  }
+};
+
+// Counters every worker adds to, read by the progress line and the budgets.
+struct Shared {
+  Clock::time_point start = Clock::now();
+  std::atomic<std::uint64_t> executions{0};  // started (budget reservations)
+  std::atomic<std::uint64_t> steps{0};
+  std::atomic<std::uint64_t> depth{0};
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::string budget;  // what stopped the search (under mu)
+  std::string error;   // nondeterminism (under mu)
+  std::atomic<bool> interrupted{false};  // opts.stop ended it
+
+  void note_depth(std::uint64_t d) {
+    std::uint64_t cur = depth.load(std::memory_order_relaxed);
+    while (d > cur && !depth.compare_exchange_weak(cur, d, std::memory_order_relaxed)) {
+    }
+  }
+  // Takes one execution of the budget; false when it ran out.
+  bool reserve(const ExploreOptions& o) {
+    const std::uint64_t n = executions.fetch_add(1, std::memory_order_relaxed);
+    if (o.max_executions != 0 && n >= o.max_executions) {
+      executions.fetch_sub(1, std::memory_order_relaxed);
+      halt(execution_budget_text(o.max_executions));
+      return false;
+    }
+    return true;
+  }
+  void halt(const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (budget.empty() && error.empty()) budget = why;
+    stop = true;
+  }
+  void fail(const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (error.empty()) error = why;
+    stop = true;
+  }
+  // opts.stop was raised (a signal): stop every worker.
+  bool stop_requested(const ExploreOptions& o) {
+    if (!o.stop) return false;
+    const int why = o.stop->load(std::memory_order_relaxed);
+    if (why == 0) return false;
+    interrupted = true;
+    halt(interrupted_text(why));
+    return true;
+  }
+  bool out_of_time(const ExploreOptions& o) {
+    if (o.time_limit_s > 0 && seconds_since(start) >= o.time_limit_s) {
+      halt(time_budget_text(o.time_limit_s));
+      return true;
+    }
+    return false;
+  }
+};
+
+// Runs `body(i)` on `jobs` threads and, on this one, the progress line until
+// they are done.
+void run_workers(unsigned jobs, Shared& shared, const ExploreOptions& opts,
+                 const std::function<void(unsigned)>& body,
+                 const std::function<double()>& estimate = {}) {
+  std::mutex mu;
+  std::condition_variable cv;
+  unsigned running = jobs;
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < jobs; ++i)
+    threads.emplace_back([&, i] {
+      body(i);
+      std::lock_guard<std::mutex> lock(mu);
+      --running;
+      cv.notify_all();
+    });
+  double next = opts.progress_interval_s;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      if (cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return running == 0; })) break;
+    }
+    const double now = seconds_since(shared.start);
+    if (opts.progress && now >= next) {
+      opts.progress(Progress{shared.executions.load(), shared.steps.load(), shared.depth.load(), now,
+                             estimate ? estimate() : 0.0});
+      next = now + opts.progress_interval_s;
+    }
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+// ---------------------------------------------------------------- tree searches
+
+// The pieces of a tree search (checkpoint.hpp, where a checkpoint keeps them).
+using FailureAt = TreeFailure;
+using Piece = TreePiece;
+
+struct TreeRun {
+  std::vector<Piece> pieces;
+  bool cut = false;       // bounded searches: some worker left a schedule out
+  bool stopped = false;   // a budget or an error stopped it
+};
+
+// One tree search (or one iteration of a bounded one) over `jobs` workers.
+//
+// `left` (for checkpoints; dfs only): when a stop or a budget ends the run,
+// the subtrees it did not explore, sorted: the queue, and each worker's
+// untried alternatives. `cutoff`: a failure already found there (a resumed
+// search): nothing after it is needed.
+TreeRun run_tree(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
+                 const ExploreOptions& opts, Shared& shared, std::optional<std::uint32_t> bound,
+                 const std::string& position, std::vector<Path> initial = {Path{}},
+                 std::vector<Path>* left = nullptr, std::optional<Path> cutoff = std::nullopt) {
+  std::mutex mu;
+  std::vector<Path> queue = std::move(initial);  // sorted; the least first
+  std::sort(queue.begin(), queue.end());
+  unsigned busy = 0;
+  std::atomic<bool> hungry{false};
+  // cutoff: the least failing path so far (under mu)
+  std::atomic<bool> has_cutoff{cutoff.has_value()};
+  TreeRun run;
+
+  sim::ExecutionOptions eo;
+  eo.max_steps = opts.max_steps;
+  auto body = [&](unsigned) {
+    Worker w(make, settings);
+    auto* tree = dynamic_cast<TreeSearch*>(w.strategy.get());
+    auto* bounded = dynamic_cast<BoundedDfs*>(w.strategy.get());
+    if (bounded && bound) bounded->set_iteration(*bound);
+    Path path;
+    std::vector<Path> given;
+    for (;;) {
+      Path task;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        while (queue.empty() && busy > 0 && !shared.stop) {
+          hungry = true;
+          lock.unlock();
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+          lock.lock();
+        }
+        if (queue.empty() || shared.stop) break;
+        task = std::move(queue.front());
+        queue.erase(queue.begin());
+        if (cutoff && task > *cutoff) continue;  // after the failure: not needed
+        ++busy;
+      }
+      tree->set_root(task);
+      Piece piece;
+      piece.key = task;
+      std::uint64_t n = 0;
+      // Stopped between executions: what this task has left goes back.
+      auto leave = [&] {
+        if (!left) return;
+        std::vector<Path> rest;
+        if (auto* dfs = dynamic_cast<DfsStrategy*>(w.strategy.get())) dfs->remaining(rest);
+        if (bounded) bounded->remaining(rest);
+        std::lock_guard<std::mutex> lock(mu);
+        left->insert(left->end(), rest.begin(), rest.end());
+      };
+      for (;;) {
+        if (shared.stop || shared.stop_requested(opts)) {
+          leave();
+          break;
+        }
+        if ((n++ & 15) == 0 && shared.out_of_time(opts)) {
+          leave();
+          break;
+        }
+        if (!shared.reserve(opts)) {
+          leave();
+          break;
+        }
+        OneRun r = run_one(*w.program, *w.ex, *w.strategy, w.info, eo);
+        tree->last_path(path);
+        if (has_cutoff.load(std::memory_order_acquire)) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (cutoff && path > *cutoff) {  // beyond the failure: not counted, and nothing more here
+            shared.executions.fetch_sub(1);
+            break;
+          }
+        }
+        if (r.aborted) {
+          shared.fail(r.verdict.message);
+          break;
+        }
+        ++piece.executions;
+        piece.steps += r.steps;
+        piece.depth = std::max(piece.depth, r.steps);
+        shared.steps.fetch_add(r.steps, std::memory_order_relaxed);
+        shared.note_depth(r.steps);
+        if (r.pruned) {
+          ++piece.blocked;
+        } else if (r.failed) {
+          piece.failures.push_back({path, piece.executions, piece.steps,
+                                    Failure{r.verdict, w.ex->schedule(), 0, position}});
+          if (opts.stop_at_first_failure) {
+            std::lock_guard<std::mutex> lock(mu);
+            if (!cutoff || path < *cutoff) cutoff = path;
+            has_cutoff.store(true, std::memory_order_release);
+            break;
+          }
+        } else if (opts.collect_outcomes) {
+          add_outcome(piece.outcomes, piece.outcomes_truncated, w.program->outcome(), opts.max_outcomes);
+        }
+        if (!w.strategy->end_execution(*w.ex)) break;
+        if (hungry.load(std::memory_order_relaxed)) {
+          given.clear();
+          if (tree->donate(given)) {
+            std::lock_guard<std::mutex> lock(mu);
+            for (Path& p : given) queue.insert(std::upper_bound(queue.begin(), queue.end(), p), std::move(p));
+            hungry = false;
+          }
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      if (bounded && bounded->cut()) run.cut = true;
+      run.pieces.push_back(std::move(piece));
+      --busy;
+    }
+  };
+  run_workers(jobs, shared, opts, body);
+  run.stopped = shared.stop;
+  if (left) {
+    left->insert(left->end(), queue.begin(), queue.end());
+    std::sort(left->begin(), left->end());
+    if (cutoff) std::erase_if(*left, [&](const Path& p) { return p > *cutoff; });
+  }
+  return run;
+}
+
+// Adds a tree run to the result, counting only what one worker would have run.
+// Returns true when it found a failure that stops the search.
+bool merge_tree(ExploreResult& res, TreeRun& run, const ExploreOptions& opts,
+                std::uint64_t executions_before) {
+  std::vector<FailureAt*> failures;
+  for (Piece& p : run.pieces)
+    for (FailureAt& f : p.failures) failures.push_back(&f);
+  std::sort(failures.begin(), failures.end(), [](const FailureAt* a, const FailureAt* b) { return a->path < b->path; });
+  const FailureAt* first = opts.stop_at_first_failure && !failures.empty() ? failures.front() : nullptr;
+  const Piece* first_piece = nullptr;
+  if (first)
+    for (const Piece& p : run.pieces)
+      for (const FailureAt& f : p.failures)
+        if (&f == first) first_piece = &p;
+  std::uint64_t executions = 0;
+  for (Piece& p : run.pieces) {
+    if (first && &p == first_piece) {  // up to the failure, where it stopped
+      executions += first->ordinal;
+      res.steps += first->steps;
+      for (const std::string& o : p.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+      continue;
+    }
+    if (first && !(p.key < first->path)) continue;  // after the failure
+    executions += p.executions;
+    res.blocked += p.blocked;
+    res.steps += p.steps;
+    res.depth = std::max(res.depth, p.depth);
+    for (const std::string& o : p.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+    res.outcomes_truncated |= p.outcomes_truncated;
+  }
+  if (first) res.depth = std::max(res.depth, first_piece ? first_piece->depth : 0);
+  // Execution numbers in one worker's order.
+  if (first) {
+    Failure f = first->failure;
+    f.execution = executions_before + executions;
+    res.failures.push_back(std::move(f));
+  } else {
+    // Going on after failures: number them by their order among all executions
+    // (every piece ran to its end).
+    std::vector<const Piece*> order;
+    for (const Piece& p : run.pieces) order.push_back(&p);
+    std::sort(order.begin(), order.end(), [](const Piece* a, const Piece* b) { return a->key < b->key; });
+    for (const FailureAt* fa : failures) {
+      std::uint64_t before = 0;
+      for (const Piece* p : order) {
+        if (p->key < fa->path && !std::any_of(p->failures.begin(), p->failures.end(),
+                                              [&](const FailureAt& x) { return &x == fa; }))
+          before += p->executions;
+      }
+      Failure f = fa->failure;
+      f.execution = executions_before + before + fa->ordinal;
+      res.failures.push_back(std::move(f));
+    }
+  }
+  res.executions += executions;
+  return first != nullptr;
+}
+
+ExploreResult explore_tree(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
+                           const ExploreOptions& opts) {
+  Shared shared;
+  ExploreResult res;
+  std::unique_ptr<sim::Strategy> probe = make_strategy(settings);
+  auto* bounded = dynamic_cast<BoundedDfs*>(probe.get());
+  if (!bounded) {
+    TreeRun run = run_tree(jobs, make, settings, opts, shared, std::nullopt, {});
+    const bool found = merge_tree(res, run, opts, 0);
+    res.complete = !run.stopped && !found;
+  } else {
+    // The iterations one after the other, each split.
+    std::vector<std::uint64_t> per_bound;
+    bool bounded_out = false, found = false;
+    std::uint32_t b = 0;
+    for (;; ++b) {
+      const std::uint64_t before = res.executions;
+      const std::string position = std::string(bounded->cost_name()) + " bound " + std::to_string(b);
+      TreeRun run = run_tree(jobs, make, settings, opts, shared, b, position);
+      found = merge_tree(res, run, opts, before);
+      per_bound.push_back(res.executions - before);
+      if (found || run.stopped) break;
+      if (!run.cut) break;
+      if (b >= bounded->max_bound()) {
+        bounded_out = true;
+        break;
+      }
+    }
+    const bool done = !found && !shared.stop;
+    res.complete = done;
+    res.search = BoundedDfs::summary_text(bounded->cost_name(), b, per_bound, done, bounded_out);
+    if (done && bounded_out && res.failures.empty())
+      res.budget = "the search stopped at its maximum bound: " + res.search;
+    if (bounded_out) {
+      res.elapsed_s = seconds_since(shared.start);
+      auto program = make();
+      sim::StackPool stacks;
+      settle(res, true, *program, stacks, opts);
+      return res;
+    }
+  }
+  res.elapsed_s = seconds_since(shared.start);
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return res;
+  }
+  if (res.failures.empty() && shared.stop) res.budget = shared.budget;
+  res.interrupted = shared.interrupted;
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return res;
+}
+
+ExploreResult finish_tree(ExploreResult& res, Shared& shared, const ProgramFactory& make,
+                          const ExploreOptions& opts) {
+  res.elapsed_s = seconds_since(shared.start);
+  res.interrupted = shared.interrupted;
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return res;
+  }
+  if (res.failures.empty() && shared.stop) res.budget = shared.budget;
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return res;
+}
+
+// ---------------------------------------------------------------- DPOR
+
+// What one DPOR task found: its executions in one worker's order, those of
+// the tasks it gave away merged in at the choices they came from.
+struct DporResult {
+  std::uint64_t executions = 0, blocked = 0, steps = 0, depth = 0;
+  std::set<std::string> outcomes;
+  bool outcomes_truncated = false;
+  std::vector<Failure> failures;  // in order; the first stops it when stopping at the first
+  std::vector<DporStrategy::Addition> additions;
+  bool stopped = false;  // a budget, the time or an error cut it short
+};
+
+struct DporTask {
+  bool root = false;
+  DporStrategy::Task state;
+  enum class Status { queued, running, done } status = Status::queued;
+  bool cancelled = false;
+  DporResult result;
+};
+
+class DporSplit {
+ public:
+  DporSplit(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
+            const ExploreOptions& opts)
+      : jobs_(jobs), make_(make), settings_(settings), opts_(opts) {
+    eo_.max_steps = opts.max_steps;
+  }
+
+  ExploreResult run() {
+    auto root = std::make_shared<DporTask>();
+    root->root = true;
+    queue_.push_back(root);
+    run_workers(jobs_, shared_, opts_, [&](unsigned) {
+      Worker w(make_, settings_);
+      for (;;) {
+        std::shared_ptr<DporTask> t;
+        {
+          std::unique_lock<std::mutex> lock(mu_);
+          while (queue_.empty() && root->status != DporTask::Status::done) {
+            hungry_ = true;
+            cv_.wait_for(lock, std::chrono::milliseconds(1));
+          }
+          if (root->status == DporTask::Status::done) break;
+          t = queue_.front();
+          queue_.pop_front();
+          t->status = DporTask::Status::running;
+        }
+        run_task(*t, w);
+        finish(*t);
+      }
+    });
+    ExploreResult res;
+    const DporResult& r = root->result;
+    res.executions = r.executions;
+    res.blocked = r.blocked;
+    res.steps = r.steps;
+    res.depth = r.depth;
+    res.outcomes = r.outcomes;
+    res.outcomes_truncated = r.outcomes_truncated;
+    res.failures = r.failures;
+    res.complete = !r.stopped && !(opts_.stop_at_first_failure && !r.failures.empty());
+    res.elapsed_s = seconds_since(shared_.start);
+    if (!shared_.error.empty()) {
+      res.status = ExploreResult::Status::nondeterminism;
+      res.error = shared_.error;
+      return res;
+    }
+    if (res.failures.empty() && r.stopped) res.budget = shared_.budget;
+    res.interrupted = shared_.interrupted;
+    auto program = make_();
+    sim::StackPool stacks;
+    settle(res, false, *program, stacks, opts_);
+    return res;
+  }
+
+ private:
+  void finish(DporTask& t) {
+    std::lock_guard<std::mutex> lock(mu_);
+    t.status = DporTask::Status::done;
+    cv_.notify_all();
+  }
+
+  // The result of a task this one gave away: run here if nobody took it yet,
+  // else wait for it, running queued tasks meanwhile.
+  void obtain(DporTask& t, Worker& w) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (t.status == DporTask::Status::queued) {
+      queue_.erase(std::find_if(queue_.begin(), queue_.end(), [&](const auto& p) { return p.get() == &t; }));
+      t.status = DporTask::Status::running;
+      lock.unlock();
+      run_task(t, w);
+      finish(t);
+      return;
+    }
+    while (t.status != DporTask::Status::done) {
+      if (!queue_.empty()) {
+        std::shared_ptr<DporTask> other = queue_.front();
+        queue_.pop_front();
+        other->status = DporTask::Status::running;
+        lock.unlock();
+        run_task(*other, w);
+        finish(*other);
+        lock.lock();
+        continue;
+      }
+      hungry_ = true;
+      cv_.wait_for(lock, std::chrono::milliseconds(1));
+    }
+  }
+
+  void cancel(const std::vector<std::shared_ptr<DporTask>>& batch) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& t : batch) {
+      t->cancelled = true;
+      auto it = std::find(queue_.begin(), queue_.end(), t);
+      if (it != queue_.end()) {
+        queue_.erase(it);
+        t->status = DporTask::Status::done;
+      }
+    }
+    cv_.notify_all();
+  }
+
+  void run_task(DporTask& t, Worker& w) {
+    DporStrategy s;
+    if (!t.root) s.set_task(std::move(t.state));
+    DporResult& res = t.result;
+    std::vector<std::uint64_t> tokens;  // batches this task gave away, pending
+    auto cancel_pending = [&] {
+      for (std::uint64_t token : tokens) cancel(take(token));
+      tokens.clear();
+    };
+    s.set_merge_hook([&](std::uint64_t token) {
+      tokens.erase(std::find(tokens.begin(), tokens.end(), token));
+      std::vector<std::shared_ptr<DporTask>> batch = take(token);
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        DporTask& sub = *batch[i];
+        obtain(sub, w);
+        const DporResult& r = sub.result;
+        for (Failure f : r.failures) {
+          f.execution += res.executions;
+          res.failures.push_back(std::move(f));
+        }
+        res.executions += r.executions;
+        res.blocked += r.blocked;
+        res.steps += r.steps;
+        res.depth = std::max(res.depth, r.depth);
+        for (const std::string& o : r.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts_.max_outcomes);
+        res.outcomes_truncated |= r.outcomes_truncated;
+        s.apply(r.additions);
+        if (r.stopped || (opts_.stop_at_first_failure && !r.failures.empty())) {
+          res.stopped |= r.stopped;
+          cancel(std::vector<std::shared_ptr<DporTask>>(batch.begin() + static_cast<std::ptrdiff_t>(i) + 1, batch.end()));
+          cancel_pending();
+          return false;
+        }
+      }
+      return true;
+    });
+    std::uint64_t n = 0;
+    for (;;) {
+      if (shared_.stop || t.cancelled || shared_.stop_requested(opts_)) {
+        res.stopped = true;
+        break;
+      }
+      if ((n++ & 15) == 0 && shared_.out_of_time(opts_)) {
+        res.stopped = true;
+        break;
+      }
+      if (!shared_.reserve(opts_)) {
+        res.stopped = true;
+        break;
+      }
+      OneRun r = run_one(*w.program, *w.ex, s, &s, eo_);
+      if (r.aborted) {
+        shared_.fail(r.verdict.message);
+        res.stopped = true;
+        break;
+      }
+      ++res.executions;
+      res.steps += r.steps;
+      res.depth = std::max(res.depth, r.steps);
+      shared_.steps.fetch_add(r.steps, std::memory_order_relaxed);
+      shared_.note_depth(r.steps);
+      if (r.pruned) {
+        ++res.blocked;
+      } else if (r.failed) {
+        res.failures.push_back(Failure{r.verdict, w.ex->schedule(), res.executions, {}});
+        if (opts_.stop_at_first_failure) break;
+      } else if (opts_.collect_outcomes) {
+        add_outcome(res.outcomes, res.outcomes_truncated, w.program->outcome(), opts_.max_outcomes);
+      }
+      if (!s.end_execution(*w.ex)) break;
+      if (hungry_.load(std::memory_order_relaxed)) {
+        std::vector<DporStrategy::Task> given;
+        const std::uint64_t token = next_token_.fetch_add(1);
+        if (s.donate(given, token)) {
+          std::vector<std::shared_ptr<DporTask>> batch;
+          for (DporStrategy::Task& g : given) {
+            auto sub = std::make_shared<DporTask>();
+            sub->state = std::move(g);
+            batch.push_back(sub);
+          }
+          std::lock_guard<std::mutex> lock(mu_);
+          for (const auto& b : batch) queue_.push_back(b);
+          batches_[token] = std::move(batch);
+          tokens.push_back(token);
+          hungry_ = false;
+          cv_.notify_all();
+        }
+      }
+    }
+    cancel_pending();
+    res.additions = s.additions();
+  }
+
+  std::vector<std::shared_ptr<DporTask>> take(std::uint64_t token) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = batches_.find(token);
+    std::vector<std::shared_ptr<DporTask>> batch = std::move(it->second);
+    batches_.erase(it);
+    return batch;
+  }
+
+  unsigned jobs_;
+  const ProgramFactory& make_;
+  const ExploreSettings& settings_;
+  const ExploreOptions& opts_;
+  sim::ExecutionOptions eo_;
+  Shared shared_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<DporTask>> queue_;
+  std::map<std::uint64_t, std::vector<std::shared_ptr<DporTask>>> batches_;
+  std::atomic<bool> hungry_{false};
+  std::atomic<std::uint64_t> next_token_{1};
+};
+
+// ---------------------------------------------------------------- indexed searches
+
+ExploreResult explore_indexed(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
+                              const ExploreOptions& opts, std::uint64_t executions_before = 0,
+                              std::uint64_t start = 0, std::uint64_t stride = 1,
+                              std::map<std::string, std::uint64_t>* outcome_indices = nullptr,
+                              std::map<std::uint64_t, PartCount>* counts = nullptr, std::uint64_t from = 0) {
+  Shared shared;
+  ExploreResult res;
+  sim::ExecutionOptions eo;
+  eo.max_steps = opts.max_steps;
+
+  // The warm-up executions, in order, on one instance.
+  Worker first(make, settings);
+  auto* first_indexed = dynamic_cast<IndexedSearch*>(first.strategy.get());
+  const std::uint64_t warmup = first_indexed->warmup();
+  std::mutex mu;
+  std::optional<std::uint64_t> cutoff;  // the least failing execution number
+  struct Found {
+    std::uint64_t index;
+    Failure failure;
+  };
+  std::vector<Found> found;
+  std::map<std::string, std::uint64_t> outcomes;  // each with the least execution that gave it
+  std::uint64_t blocked = 0;
+  std::uint64_t ran = 0;  // executions run below the cutoff (or all of them)
+
+  auto record = [&](std::uint64_t index, const OneRun& r, Worker& w) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (r.aborted) return;
+    if (r.failed) {
+      found.push_back({index, Failure{r.verdict, w.ex->schedule(), 0, w.info ? w.info->position() : ""}});
+      if (opts.stop_at_first_failure && (!cutoff || index < *cutoff)) cutoff = index;
+    } else if (r.pruned) {
+      ++blocked;
+    } else if (opts.collect_outcomes) {
+      auto [it, added] = outcomes.try_emplace(w.program->outcome(), index);
+      if (!added) it->second = std::min(it->second, index);
+    }
+  };
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> steps_of;  // (index, steps) of every execution
+  auto note = [&](std::uint64_t index, const OneRun& r) {
+    shared.steps.fetch_add(r.steps, std::memory_order_relaxed);
+    shared.note_depth(r.steps);
+    std::lock_guard<std::mutex> lock(mu);
+    steps_of.push_back({index, r.steps});
+  };
+  // Execution numbers start, start + stride, ... (a shard's share; all of them
+  // without one), from `from` on (a resumed search ran those before). The
+  // warm-up runs on one instance whatever the share; only those in the share
+  // (and not run before) count.
+  for (std::uint64_t i = 0; i < warmup && !shared.stop && !shared.stop_requested(opts); ++i) {
+    const bool mine = i % stride == start && i >= from;
+    if (mine && !shared.reserve(opts)) break;
+    first_indexed->seek(i);
+    OneRun r = run_one(*first.program, *first.ex, *first.strategy, first.info, eo);
+    if (r.aborted) shared.fail(r.verdict.message);
+    if (mine) {
+      note(i, r);
+      record(i, r, first);
+    }
+    first.strategy->end_execution(*first.ex);
+    if (mine && r.failed && opts.stop_at_first_failure) shared.stop = true;
+  }
+  std::uint64_t j0 = 0;
+  while (start + stride * j0 < std::max(warmup, from)) ++j0;
+  std::atomic<std::uint64_t> next{j0};
+  if (!shared.stop) {
+    auto body = [&](unsigned) {
+      Worker w(make, settings);
+      auto* indexed = dynamic_cast<IndexedSearch*>(w.strategy.get());
+      indexed->learn_from(*first_indexed);
+      std::uint64_t n = 0;
+      for (;;) {
+        if (shared.stop || shared.stop_requested(opts)) break;
+        if ((n++ & 15) == 0 && shared.out_of_time(opts)) break;
+        const std::uint64_t index = start + stride * next.fetch_add(1);
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (cutoff && index > *cutoff) break;
+        }
+        if (opts.max_executions != 0 && index >= opts.max_executions) {
+          shared.halt(execution_budget_text(opts.max_executions));
+          break;
+        }
+        shared.executions.fetch_add(1, std::memory_order_relaxed);
+        indexed->seek(index);
+        OneRun r = run_one(*w.program, *w.ex, *w.strategy, w.info, eo);
+        if (r.aborted) {
+          shared.fail(r.verdict.message);
+          break;
+        }
+        note(index, r);
+        record(index, r, w);
+        w.strategy->end_execution(*w.ex);
+      }
+    };
+    run_workers(jobs, shared, opts, body);
+  }
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.index < b.index; });
+  const std::uint64_t limit = opts.stop_at_first_failure && !found.empty() ? found.front().index + 1 : ~std::uint64_t{0};
+  for (const auto& [index, steps] : steps_of)
+    if (index < limit) {
+      ++ran;
+      res.steps += steps;
+      res.depth = std::max(res.depth, steps);
+      if (counts) (*counts)[index] = PartCount{1, steps, steps, 0};
+    }
+  res.executions = executions_before + ran;
+  res.blocked = blocked;
+  for (const auto& [o, index] : outcomes)
+    if (index < limit) {
+      add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+      if (outcome_indices) (*outcome_indices)[o] = index;
+    }
+  for (Found& f : found) {
+    if (f.index >= limit) break;
+    f.failure.execution = executions_before + (stride == 1 ? f.index + 1 : ran);
+    res.failures.push_back(std::move(f.failure));
+    if (opts.stop_at_first_failure) break;
+  }
+  res.complete = false;  // random walks and PCT never are
+  res.elapsed_s = seconds_since(shared.start);
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return res;
+  }
+  // As explore() does: a search that found its failure reports no budget.
+  if (res.failures.empty())
+    res.budget = shared.budget.empty() ? execution_budget_text(opts.max_executions) : shared.budget;
+  res.interrupted = shared.interrupted;
+  if (auto* s = dynamic_cast<SearchInfo*>(first.strategy.get())) res.search = s->summary();
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return res;
+}
+
+// ---------------------------------------------------------------- shards
+
+// The subtrees at the least branch depth where there are at least `want`
+// (every leaf, when the tree is smaller), in the order of one worker.
+std::vector<Path> tree_parts(const ProgramFactory& make, std::size_t want, const ExploreOptions& opts) {
+  sim::ExecutionOptions eo;
+  eo.max_steps = opts.max_steps;
+  for (std::size_t depth = 1;; ++depth) {
+    auto program = make();
+    sim::StackPool stacks;
+    sim::Execution ex(stacks);
+    DfsStrategy dfs;
+    dfs.set_depth_limit(depth);
+    std::vector<Path> parts;
+    bool deeper = false;
+    Path path;
+    for (;;) {
+      OneRun r = run_one(*program, ex, dfs, nullptr, eo);
+      if (r.aborted) throw std::runtime_error(r.verdict.message);
+      dfs.last_path(path);
+      deeper |= path.size() >= depth;
+      parts.push_back(path);
+      if (!dfs.end_execution(ex)) break;
+    }
+    if (parts.size() >= want || !deeper || depth >= 64) return parts;
+  }
+}
+
+std::string digest_of(const std::vector<Path>& parts) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the paths
+  auto mixin = [&](std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xff;
+      h *= 1099511628211ULL;
+    }
+  };
+  for (const Path& p : parts) {
+    mixin(p.size());
+    for (std::uint32_t x : p) mixin(x);
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+ShardResult shard_tree(const ProgramFactory& make, const ExploreSettings& settings,
+                       const ExploreOptions& opts, unsigned jobs, ShardSpec shard) {
+  ShardResult out;
+  out.shard = shard;
+  out.kind = "tree";
+  std::vector<Path> parts = tree_parts(make, std::size_t{16} * shard.count, opts);
+  out.parts = parts.size();
+  out.digest = digest_of(parts);
+  std::vector<Path> mine;
+  for (std::size_t i = shard.index - 1; i < parts.size(); i += shard.count) mine.push_back(parts[i]);
+  // The part a path (or a piece's prefix) lies in: the last part not after it.
+  auto part_of = [&](const Path& p) -> std::uint64_t {
+    auto it = std::upper_bound(parts.begin(), parts.end(), p);
+    return it == parts.begin() ? 0 : static_cast<std::uint64_t>(it - parts.begin() - 1);
+  };
+  Shared shared;
+  ExploreResult& res = out.result;
+  TreeRun run;
+  if (!mine.empty()) run = run_tree(jobs, make, settings, opts, shared, std::nullopt, {}, std::move(mine));
+  // This shard's first failure, in one worker's order.
+  const FailureAt* first = nullptr;
+  const Piece* first_piece = nullptr;
+  for (const Piece& p : run.pieces)
+    for (const FailureAt& f : p.failures)
+      if (!first || f.path < first->path) {
+        first = &f;
+        first_piece = &p;
+      }
+  if (!opts.stop_at_first_failure) first = nullptr;
+  std::uint64_t before_in_part = 0;
+  for (const Piece& p : run.pieces) {
+    PartCount* c = nullptr;
+    const std::uint64_t part = part_of(p.key);
+    if (first && &p == first_piece) {
+      c = &out.counts[part];
+      c->executions += first->ordinal;
+      c->steps += first->steps;
+      c->depth = std::max(c->depth, p.depth);
+    } else if (first && !(p.key < first->path)) {
+      continue;
+    } else {
+      c = &out.counts[part];
+      c->executions += p.executions;
+      c->steps += p.steps;
+      c->blocked += p.blocked;
+      c->depth = std::max(c->depth, p.depth);
+      if (first && part == part_of(first->path)) before_in_part += p.executions;
+    }
+    for (const std::string& o : p.outcomes) {
+      auto [it, added] = out.outcomes.try_emplace(o, part);
+      if (!added) it->second = std::min(it->second, part);
+    }
+  }
+  for (const auto& [part, c] : out.counts) {
+    res.executions += c.executions;
+    res.steps += c.steps;
+    res.blocked += c.blocked;
+    res.depth = std::max(res.depth, c.depth);
+  }
+  for (const auto& [o, part] : out.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+  if (first) {
+    out.failure = ShardFailure{part_of(first->path), before_in_part + first->ordinal};
+    Failure f = first->failure;
+    f.execution = res.executions;
+    res.failures.push_back(std::move(f));
+  } else if (!opts.stop_at_first_failure) {
+    for (const Piece& p : run.pieces)
+      for (const FailureAt& f : p.failures) res.failures.push_back(f.failure);
+  }
+  res.complete = !run.stopped && !first;
+  res.elapsed_s = seconds_since(shared.start);
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return out;
+  }
+  if (res.failures.empty() && shared.stop) res.budget = shared.budget;
+  res.interrupted = shared.interrupted;
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return out;
+}
+
+ShardResult shard_indexed(const ProgramFactory& make, const ExploreSettings& settings,
+                          const ExploreOptions& opts, unsigned jobs, ShardSpec shard) {
+  ShardResult out;
+  out.shard = shard;
+  out.kind = "indexed";
+  out.parts = opts.max_executions;
+  out.result = explore_indexed(jobs, make, settings, opts, 0, shard.index - 1, shard.count, &out.outcomes,
+                               &out.counts);
+  if (!out.result.failures.empty()) {
+    // Its number in the whole search: this shard ran start, start + N, ...
+    const Failure& f = out.result.failures.front();
+    out.failure = ShardFailure{(shard.index - 1) + std::uint64_t{shard.count} * (f.execution - 1), 1};
+  }
+  return out;
+}
+
+ExploreResult explore_one(const ProgramFactory& make, const ExploreSettings& settings,
+                          const ExploreOptions& opts) {
+  auto program = make();
+  std::unique_ptr<sim::Strategy> strategy = make_strategy(settings);
+  sim::StackPool stacks;
+  return explore(*program, *strategy, stacks, opts);
+}
+
+}  // namespace
+
+ExploreResult explore_bounded_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, BoundedState& st) {
+  std::unique_ptr<sim::Strategy> probe = make_strategy(settings);
+  auto* bounded = dynamic_cast<BoundedDfs*>(probe.get());
+  if (!bounded) throw std::invalid_argument("a bounded checkpoint is for pb and db, not " + settings.strategy);
+  Shared shared;
+  ExploreResult it;  // the iteration that stopped the search, or the last one
+  bool found = false;
+  for (;;) {
+    const std::uint32_t b = st.bound;
+    const std::string position = std::string(bounded->cost_name()) + " bound " + std::to_string(b);
+    std::optional<Path> cutoff;
+    if (opts.stop_at_first_failure)
+      for (const Piece& p : st.tree.pieces)
+        for (const FailureAt& f : p.failures)
+          if (!cutoff || f.path < *cutoff) cutoff = f.path;
+    std::vector<Path> todo = st.tree.started ? st.tree.frontier : std::vector<Path>{Path{}};
+    if (cutoff) std::erase_if(todo, [&](const Path& p) { return p > *cutoff; });
+    std::vector<Path> left;
+    if (!st.done && !todo.empty()) {
+      TreeRun run = run_tree(std::max(jobs, 1u), make, settings, opts, shared, b, position, std::move(todo), &left,
+                             cutoff);
+      st.cut |= run.cut;
+      for (Piece& p : run.pieces)
+        if (p.executions > 0) st.tree.pieces.push_back(std::move(p));
+      std::sort(st.tree.pieces.begin(), st.tree.pieces.end(),
+                [](const Piece& x, const Piece& y) { return x.key < y.key; });
+      st.tree.frontier = std::move(left);
+    }
+    st.tree.started = true;
+    it = ExploreResult{};
+    TreeRun all;
+    all.pieces = st.tree.pieces;
+    found = merge_tree(it, all, opts, st.executions);
+    const bool iteration_over = st.tree.frontier.empty() && shared.error.empty();
+    if (st.done || !iteration_over || found) {
+      st.done = st.done || (iteration_over && (found || !st.cut || b >= bounded->max_bound()));
+      break;
+    }
+    // The iteration is over: its executions join those before it.
+    st.per_bound.push_back(it.executions);
+    st.executions += it.executions;
+    st.blocked += it.blocked;
+    st.steps += it.steps;
+    st.depth = std::max(st.depth, it.depth);
+    for (const std::string& o : it.outcomes) add_outcome(st.outcomes, st.outcomes_truncated, o, opts.max_outcomes);
+    st.outcomes_truncated |= it.outcomes_truncated;
+    if (!st.cut || b >= bounded->max_bound()) {
+      st.bounded_out = st.cut;
+      st.done = true;
+      st.tree = TreeState{};  // counted above
+      st.tree.started = true;
+      it = ExploreResult{};
+      break;
+    }
+    st.bound = b + 1;
+    st.tree = TreeState{};
+    st.cut = false;
+  }
+  // The whole search so far: the iterations before, and this one.
+  ExploreResult res;
+  res.failures = it.failures;
+  res.executions = st.executions + it.executions;
+  res.blocked = st.blocked + it.blocked;
+  res.steps = st.steps + it.steps;
+  res.depth = std::max(st.depth, it.depth);
+  res.outcomes = st.outcomes;
+  res.outcomes_truncated = st.outcomes_truncated;
+  for (const std::string& o : it.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+  std::vector<std::uint64_t> per_bound = st.per_bound;
+  if (per_bound.size() <= st.bound) per_bound.push_back(it.executions);
+  const bool done = st.done && !found;
+  res.complete = done;
+  res.search = BoundedDfs::summary_text(bounded->cost_name(), st.bound, per_bound, done, st.bounded_out);
+  if (done && st.bounded_out && res.failures.empty())
+    res.budget = "the search stopped at its maximum bound: " + res.search;
+  res.elapsed_s = seconds_since(shared.start);
+  res.interrupted = shared.interrupted;
+  if (!shared.error.empty()) {
+    res.status = ExploreResult::Status::nondeterminism;
+    res.error = shared.error;
+    return res;
+  }
+  if (res.failures.empty() && !done) res.budget = shared.budget;
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, st.bounded_out, *program, stacks, opts);
+  return res;
+}
+
+ExploreResult explore_indexed_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                        const ExploreOptions& opts, unsigned jobs, IndexedState& state) {
+  if (settings.strategy != "random" && settings.strategy != "pct")
+    throw std::invalid_argument("an indexed checkpoint is for random and pct, not " + settings.strategy);
+  const std::uint64_t from = state.started ? state.next : 0;
+  ExploreResult seg = explore_indexed(std::max(jobs, 1u), make, settings, opts, 0, 0, 1, nullptr, nullptr, from);
+  if (seg.status == ExploreResult::Status::nondeterminism) return seg;
+  state.started = true;
+  // Every execution number taken below the first failure ran: the next is
+  // the first not run.
+  state.next = from + seg.executions;
+  for (const Failure& f : seg.failures) state.failures.push_back(f);  // numbered from execution 1 already
+  state.executions += seg.executions;
+  state.blocked += seg.blocked;
+  state.steps += seg.steps;
+  state.depth = std::max(state.depth, seg.depth);
+  for (const std::string& o : seg.outcomes) add_outcome(state.outcomes, state.outcomes_truncated, o, opts.max_outcomes);
+  state.outcomes_truncated |= seg.outcomes_truncated;
+  ExploreResult res = seg;
+  res.executions = state.executions;
+  res.blocked = state.blocked;
+  res.steps = state.steps;
+  res.depth = state.depth;
+  res.outcomes = state.outcomes;
+  res.outcomes_truncated = state.outcomes_truncated;
+  res.failures = state.failures;
+  if (!res.failures.empty()) res.budget.clear();
+  auto program = make();
+  sim::StackPool stacks;
+  settle(res, false, *program, stacks, opts);
+  return res;
+}
+
+ExploreResult explore_tree_resumable(const ProgramFactory& make, const ExploreSettings& settings,
+                                     const ExploreOptions& opts, unsigned jobs, TreeState& state) {
+  if (settings.strategy != "dfs")
+    throw std::invalid_argument("a tree checkpoint is for dfs, not " + settings.strategy);
+  Shared shared;
+  std::optional<Path> cutoff;  // a failure found before: nothing after it is needed
+  if (opts.stop_at_first_failure)
+    for (const Piece& p : state.pieces)
+      for (const FailureAt& f : p.failures)
+        if (!cutoff || f.path < *cutoff) cutoff = f.path;
+  std::vector<Path> todo = state.started ? state.frontier : std::vector<Path>{Path{}};
+  if (cutoff) std::erase_if(todo, [&](const Path& p) { return p > *cutoff; });
+  std::vector<Path> left;
+  TreeRun run;
+  if (!todo.empty())
+    run = run_tree(std::max(jobs, 1u), make, settings, opts, shared, std::nullopt, {}, std::move(todo), &left,
+                   cutoff);
+  state.started = true;
+  for (Piece& p : run.pieces)
+    if (p.executions > 0) state.pieces.push_back(std::move(p));
+  std::sort(state.pieces.begin(), state.pieces.end(), [](const Piece& a, const Piece& b) { return a.key < b.key; });
+  state.frontier = std::move(left);
+  TreeRun all;
+  all.pieces = state.pieces;
+  ExploreResult res;
+  const bool found = merge_tree(res, all, opts, 0);
+  res.complete = state.frontier.empty() && !found && shared.error.empty();
+  return finish_tree(res, shared, make, opts);
+}
+
+bool shardable(const std::string& strategy) {
+  return strategy == "dfs" || strategy == "random" || strategy == "pct";
+}
+
+ShardResult explore_shard(const ProgramFactory& make, const ExploreSettings& settings,
+                          const ExploreOptions& opts, unsigned jobs, ShardSpec shard) {
+  if (!shardable(settings.strategy))
+    throw std::invalid_argument("--shard works with the strategies dfs, random and pct, not " +
+                                settings.strategy);
+  if (settings.strategy == "dfs") return shard_tree(make, settings, opts, std::max(jobs, 1u), shard);
+  return shard_indexed(make, settings, opts, std::max(jobs, 1u), shard);
+}
+
+unsigned default_jobs() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
+
+// auto without a budget is DPOR to its end; its summary says "complete" when
+// it explored everything without stopping at a failure, with any --jobs.
+std::string auto_dpor_summary(const ExploreResult& r) {
+  return "auto: dpor" + std::string(r.complete ? ", complete" : "");
+}
+
+ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings& settings,
+                               const ExploreOptions& opts, unsigned jobs) {
+  const bool auto_unbudgeted = settings.strategy == "auto" && opts.max_executions == 0 && opts.time_limit_s <= 0;
+  if (jobs <= 1) {
+    ExploreResult r = explore_one(make, settings, opts);
+    if (auto_unbudgeted) r.search = auto_dpor_summary(r);
+    return r;
+  }
+  if (settings.strategy == "dpor") return DporSplit(jobs, make, settings, opts).run();
+  if (settings.strategy == "dfs" || settings.strategy == "pb" || settings.strategy == "db")
+    return explore_tree(jobs, make, settings, opts);
+  if (settings.strategy == "random" || settings.strategy == "pct")
+    return explore_indexed(jobs, make, settings, opts);
+  if (settings.strategy == "auto") {
+    // The DPOR phase on one worker, within half the budget; then PCT, split.
+    ExploreOptions first = opts;
+    const bool budget = opts.max_executions != 0 || opts.time_limit_s > 0;
+    ExploreSettings dpor = settings;
+    dpor.strategy = "dpor";
+    if (!budget) {
+      ExploreResult r = DporSplit(jobs, make, dpor, opts).run();
+      r.search = auto_dpor_summary(r);
+      return r;
+    }
+    first.max_executions = opts.max_executions / 2 + (opts.max_executions == 1 ? 1 : 0);
+    first.time_limit_s = opts.time_limit_s / 2;
+    ExploreResult a = DporSplit(jobs, make, dpor, first).run();
+    if (a.complete || a.interrupted || !a.failures.empty() || a.status == ExploreResult::Status::nondeterminism ||
+        a.status == ExploreResult::Status::internal_error ||
+        (opts.max_executions != 0 && a.executions >= opts.max_executions))
+      return a;
+    ExploreOptions rest = opts;
+    if (opts.max_executions != 0) rest.max_executions = opts.max_executions - a.executions;
+    if (opts.time_limit_s > 0) rest.time_limit_s = std::max(opts.time_limit_s - a.elapsed_s, 1e-9);
+    ExploreSettings pct = settings;
+    pct.strategy = "pct";
+    ExploreResult b = explore_indexed(jobs, make, pct, rest, a.executions);
+    b.steps += a.steps;
+    b.blocked += a.blocked;
+    b.depth = std::max(b.depth, a.depth);
+    b.elapsed_s += a.elapsed_s;
+    b.interrupted |= a.interrupted;
+    for (const std::string& o : a.outcomes) b.outcomes.insert(o);
+    b.search = "auto: dpor ran " + std::to_string(a.executions) +
+               " executions (half the budget) without finishing; then " + b.search;
+    if (!b.failures.empty()) b.failures.front().search = "the PCT phase (depth " + std::to_string(settings.pct_depth) + ")";
+    return b;
+  }
+  return explore_one(make, settings, opts);
+}
+
+}  // namespace checker

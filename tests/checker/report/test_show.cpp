@@ -1,0 +1,146 @@
+// `interleave show`: the swimlanes of a trace in the terminal, and the
+// self-contained HTML page, rendered by headless Chromium.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <regex>
+
+#include "checker/report/html.hpp"
+#include "checker/search/run.hpp"
+#include "checker/report/show.hpp"
+#include "tests/checker/cli.hpp"
+
+using namespace checker;
+using nlohmann::json;
+using namespace oracle_test;
+
+namespace {
+
+// The seed's torn read inside one page, shrunk, as `run` writes it.
+fs::path torn_trace(const fs::path& dir) {
+  Cli r = run(dir, "run '" + source("scenarios/seed/torn-read-half-copied-page.json") +
+                       "' --trace-out torn.trace.json");
+  REQUIRE(r.code == 1);
+  return dir / "torn.trace.json";
+}
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t p = 0; (p = text.find(part, p)) != std::string::npos; p += part.size()) ++n;
+  return n;
+}
+
+std::string chromium_binary() {
+  for (const char* name : {"chromium", "chromium-browser"}) {
+    const std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) == 0) return name;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("show: the terminal swimlanes have a column per thread, the broken step marked, its bytes") {
+  fs::path dir = workdir("show");
+  const fs::path trace = torn_trace(dir);
+  const Trace t = load_trace(trace.string());
+  Cli r = run(dir, "show torn.trace.json --width 200");
+  CHECK(r.code == 0);
+  const std::string& out = r.out;
+  CHECK(out.starts_with("VIOLATION  torn.trace.json: violation of torn-read at step " +
+                        std::to_string(t.verdict.step) + " (reader)\n"));
+  CHECK(has(out, "  scenario torn-read-half-copied-page ("));
+  CHECK(has(out, "linux-2.4.0 on ext2; 2 threads (writer, reader) with 2 operations; "));
+  CHECK(has(out, " steps and 1 preemption; "));
+  // The message names the bytes the read returned.
+  CHECK(std::regex_search(out, std::regex("returned 4 bytes \"(BBAA|AABB)\"")));
+  // The header row: one column per thread, then the state.
+  CHECK(std::regex_search(out, std::regex("\n     step  writer +reader +state\n")));
+  // Every step of the run is a row; the broken one is marked, in the reader's column.
+  const std::string step = std::to_string(t.verdict.step);
+  const std::string marked = "  >>" + std::string(5 - step.size(), ' ') + step + "  ";
+  const std::size_t at = out.find("\n" + marked);
+  REQUIRE(at != std::string::npos);
+  const std::string row = out.substr(at + 1, out.find('\n', at + 1) - at - 1);
+  const std::size_t reader_col = out.find("reader", out.find("     step  writer"));
+  const std::size_t header_start = out.rfind('\n', reader_col) + 1;
+  CHECK(row.find_first_not_of(' ', marked.size()) == reader_col - header_start);
+  CHECK(count(out, "\n  >> ") == 1);
+  // Below: the whole state at the marked step, each page with its flags and bytes.
+  CHECK(has(out, "\n  the state after step " + std::to_string(t.verdict.step) + " (>>):\n    i_size=4\n"));
+  CHECK(std::regex_search(out, std::regex("\n    page\\[0\\]#1 [L-][U-][D-][E-] c[0-9]+ \"[AB]{4}\"")));
+  // The end-of-run checks are folded unless --all.
+  CHECK(has(out, " steps of the end-of-run checks (read back, sync, evict, read again), in the trace\n"));
+  Cli all = run(dir, "show torn.trace.json --all --width 200");
+  CHECK(all.code == 0);
+  CHECK(has(all.out, "epilogue"));
+  CHECK_FALSE(has(all.out, "in the trace\n"));
+
+  // Narrow terminals keep the columns and put the state under its step.
+  Cli narrow = run(dir, "show torn.trace.json --width 90");
+  CHECK(narrow.code == 0);
+  CHECK(std::regex_search(narrow.out, std::regex("\n           i_size=4 \\| page\\[0\\]#1 ")));
+
+  Cli bad = run(dir, "show missing.json");
+  CHECK(bad.code == 2);
+}
+
+TEST_CASE("show --html: one self-contained page with the swimlanes, the page states and the broken step") {
+  fs::path dir = workdir("html");
+  torn_trace(dir);
+  Cli r = run(dir, "show torn.trace.json --html out/torn.html");
+  CHECK(r.code == 0);
+  CHECK(has(r.out, "page: out/torn.html"));
+  const std::string page = slurp(dir / "out" / "torn.html");
+  const Trace t = load_trace((dir / "torn.trace.json").string());
+  CHECK(page.starts_with("<!DOCTYPE html>"));
+  // Self-contained: nothing that a browser would fetch.
+  for (const char* external : {"http://", "https://", "<link", " src=", "url(", "@import", "@font-face"})
+    CHECK_MESSAGE(!has(page, external), external);
+  CHECK(count(page, "<tr class=\"step") == t.history.size());
+  CHECK(count(page, " id=\"violation\"") == 1);
+  CHECK(has(page, "<th class=\"lane\" data-lane=\"0\">writer</th><th class=\"lane\" data-lane=\"1\">reader</th>"));
+  CHECK(has(page, "<th class=\"state sep\">i_size</th><th class=\"state\">page[0]</th><th class=\"state\">disk</th>"));
+  CHECK(has(page, "class=\"step preempt\""));
+}
+
+TEST_CASE("show --html: headless Chromium renders the swimlanes and highlights the broken step") {
+  const std::string chromium = chromium_binary();
+  if (chromium.empty()) {
+    // scripts/setup --test installs it (CI runs scripts/test).
+    MESSAGE("SKIPPED: headless Chromium is not installed (Debian package `chromium`; scripts/setup --test "
+            "installs it): the HTML page was not rendered");
+    return;
+  }
+  fs::path dir = workdir("chromium");
+  torn_trace(dir);
+  REQUIRE(run(dir, "show torn.trace.json --html torn.html").code == 0);
+  const Trace t = load_trace((dir / "torn.trace.json").string());
+  const std::string flags =
+      " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+      " --disable-background-networking --disable-component-update --disable-sync"
+      " --user-data-dir='" + (dir / "profile").string() + "'";
+  Cli dom = shell(dir, "timeout 120 " + chromium + flags + " --dump-dom 'file://" +
+                           (dir / "torn.html").string() + "'");
+  REQUIRE(dom.code == 0);
+  const std::string& d = dom.out;
+  // The script ran (it marks the body) and selected the broken step.
+  CHECK(has(d, "data-script=\"ran\""));
+  CHECK(std::regex_search(d, std::regex("<tr class=\"step violation[^\"]*sel\" id=\"violation\"")));
+  CHECK(has(d, "<h2>after step " + std::to_string(t.verdict.step) + " (reader)</h2>"));
+  // The swimlanes: a lane per thread, a row per step.
+  CHECK(has(d, "<table id=\"swimlanes\">"));
+  CHECK(has(d, ">writer</th>"));
+  CHECK(has(d, ">reader</th>"));
+  CHECK(count(d, "<tr class=\"step") == t.history.size());
+  CHECK(has(d, "violation of torn-read at step " + std::to_string(t.verdict.step)));
+
+  // A screenshot, for a person to look at (not compared).
+  Cli shot = shell(dir, "timeout 120 " + chromium + flags +
+                            " --window-size=1400,1400 --screenshot='" + (dir / "torn.png").string() +
+                            "' 'file://" + (dir / "torn.html").string() + "'");
+  CHECK(shot.code == 0);
+  CHECK(fs::exists(dir / "torn.png"));
+  if (fs::exists(dir / "torn.png")) CHECK(fs::file_size(dir / "torn.png") > 10000);
+}

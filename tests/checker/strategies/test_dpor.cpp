@@ -1,0 +1,460 @@
+// Source-set DPOR with sleep sets: the reductions it must reach (one
+// execution for threads that share nothing, C(2k, k) for two writers, one
+// execution per order of critical sections), blocking and fault choices and
+// daemons handled soundly, and the same verdicts and outcomes as plain DFS on
+// every scenario file and example program small enough for DFS (the files are
+// found when the test runs).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "checker/search/explorer.hpp"
+#include "checker/io/input_error.hpp"
+#include "checker/scenario/model.hpp"
+#include "checker/scenario/scenario.hpp"
+#include "checker/strategies/dfs.hpp"
+#include "checker/strategies/dpor.hpp"
+#include "models/examples/examples.hpp"
+#include "sim/primitives.hpp"
+#include "sim/stack_pool.hpp"
+#include "tests/checker/helpers.hpp"
+
+using namespace checker;
+using checker::testing::multinomial;
+namespace fs = std::filesystem;
+
+namespace {
+
+ExploreResult run(models::Program& p, sim::Strategy& s, ExploreOptions o = {}) {
+  sim::StackPool stacks;
+  o.verify_failure = false;
+  return explore(p, s, stacks, o);
+}
+
+// `threads` threads each write one shared word k times; the outcome is the
+// order of the writes (all of them write the word, so it is the trace).
+class Writers final : public models::Program {
+ public:
+  Writers(int threads, int k) : threads_(threads), k_(k) {}
+  void setup(sim::Execution& ex) override {
+    order_.clear();
+    x_ = std::make_unique<sim::SharedWord>(ex, "x", 0);
+    for (int i = 0; i < threads_; ++i)
+      ex.spawn("t" + std::to_string(i), [this, i] {
+        for (int n = 0; n < k_; ++n) {
+          x_->store(i, "store");
+          order_ += char('0' + i);
+        }
+      });
+  }
+  std::string outcome() const override { return order_; }
+
+ private:
+  int threads_, k_;
+  std::unique_ptr<sim::SharedWord> x_;
+  std::string order_;
+};
+
+// Threads that take locks (a BitLock A, a Semaphore B) around a shared
+// increment, and log the order in which they entered each one (under the
+// lock: the log is the order of the critical sections). With two locks,
+// odd threads take B before A; `word_in_both`: the word is incremented under
+// both (so it is not protected by either).
+class Sections final : public models::Program {
+ public:
+  Sections(int threads, int rounds, bool two_locks, bool word_in_both = false)
+      : threads_(threads), rounds_(rounds), two_(two_locks), both_(word_in_both) {}
+  void setup(sim::Execution& ex) override {
+    log_a_.clear();
+    log_b_.clear();
+    a_ = std::make_unique<sim::BitLock>(ex, "A");
+    b_ = std::make_unique<sim::Semaphore>(ex, "B", 1);
+    x_ = std::make_unique<sim::SharedWord>(ex, "x", 0);
+    for (int i = 0; i < threads_; ++i)
+      ex.spawn("t" + std::to_string(i), [this, i] {
+        auto under_a = [&] {
+          a_->lock("lock");
+          x_->store(x_->load("load") + 1, "store");
+          log_a_ += char('0' + i);
+          a_->unlock("unlock");
+        };
+        auto under_b = [&] {
+          b_->down("down");
+          if (both_) x_->store(x_->load("load") + 1, "store");
+          log_b_ += char('0' + i);
+          b_->up("up");
+        };
+        for (int r = 0; r < rounds_; ++r) {
+          if (!two_) {
+            under_a();
+          } else if (i % 2 == 0) {
+            under_a();
+            under_b();
+          } else {
+            under_b();
+            under_a();
+          }
+        }
+      });
+  }
+  std::string outcome() const override { return log_a_ + "/" + log_b_; }
+
+ private:
+  int threads_, rounds_;
+  bool two_, both_;
+  std::unique_ptr<sim::BitLock> a_;
+  std::unique_ptr<sim::Semaphore> b_;
+  std::unique_ptr<sim::SharedWord> x_;
+  std::string log_a_, log_b_;
+};
+
+// A worker of two steps on its own word, and a daemon (a background agent)
+// that takes up to `budget` steps on its own word: the execution ends when
+// the worker ends, so the outcome is how many daemon steps came first.
+class WithDaemon final : public models::Program {
+ public:
+  explicit WithDaemon(int budget) : budget_(budget) {}
+  void setup(sim::Execution& ex) override {
+    done_ = 0;
+    const sim::ObjectId w = ex.new_object("w"), d = ex.new_object("d");
+    ex.spawn("worker", [&ex, w] {
+      ex.step("a", w, sim::Access::write);
+      ex.step("b", w, sim::Access::write);
+    });
+    ex.spawn(
+        "agent",
+        [this, &ex, d] {
+          for (int i = 0; i < budget_; ++i) {
+            ex.step("act", d, sim::Access::write);
+            ++done_;
+          }
+        },
+        true);
+  }
+  std::string outcome() const override { return "agent steps " + std::to_string(done_); }
+
+ private:
+  int budget_;
+  int done_ = 0;
+};
+
+// Two threads each make a fault choice (3 values) inside a step on a word
+// they share, then write it; the outcome is the word's history.
+class Faults final : public models::Program {
+ public:
+  void setup(sim::Execution& ex) override {
+    log_.clear();
+    x_ = std::make_unique<sim::SharedWord>(ex, "x", 0);
+    y_ = std::make_unique<sim::SharedWord>(ex, "y", 0);
+    for (int i = 0; i < 2; ++i)
+      ex.spawn("t" + std::to_string(i), [this, &ex, i] {
+        y_->store(i, "private-ish");
+        const std::uint32_t v = ex.choose(3, "fault");
+        x_->store(x_->load("load") * 10 + v + 1, "store");
+        log_ += std::to_string(i) + ":" + std::to_string(v) + " ";
+      });
+  }
+  std::string outcome() const override { return log_ + "x=" + std::to_string(x_->peek()); }
+
+ private:
+  std::unique_ptr<sim::SharedWord> x_, y_;
+  std::string log_;
+};
+
+}  // namespace
+
+TEST_CASE("dpor: threads that share no object give one execution") {
+  for (int n : {1, 2, 3, 5, 8}) {
+    CAPTURE(n);
+    auto p = models::examples::make_example("steps", {{"threads", n}, {"steps", 4}});
+    DporStrategy dpor;
+    ExploreResult r = run(*p, dpor);
+    CHECK(r.status == ExploreResult::Status::pass);
+    CHECK(r.executions == 1);
+    CHECK(r.blocked == 0);
+  }
+}
+
+TEST_CASE("dpor: two threads writing one word k times give C(2k, k) executions, all distinct") {
+  for (unsigned k : {1u, 2u, 3u, 4u, 5u, 6u}) {
+    CAPTURE(k);
+    Writers p(2, static_cast<int>(k));
+    DporStrategy dpor;
+    ExploreResult r = run(p, dpor);
+    CHECK(r.status == ExploreResult::Status::pass);
+    CHECK(r.executions == multinomial({k, k}));
+    CHECK(r.blocked == 0);
+    CHECK(dpor.complete() == r.executions);
+    CHECK(r.outcomes.size() == r.executions);
+  }
+  Writers three(3, 2);
+  DporStrategy dpor;
+  ExploreResult r = run(three, dpor);
+  CHECK(r.executions - r.blocked == multinomial({2, 2, 2}));
+  CHECK(r.outcomes.size() == multinomial({2, 2, 2}));
+}
+
+TEST_CASE("dpor: one complete execution per order of the critical sections") {
+  // N threads, each taking one mutex K times: (NK)! / (K!)^N orders.
+  struct Case {
+    int n, k;
+    std::uint64_t orders;
+  };
+  for (Case c : {Case{2, 2, 6}, Case{3, 2, 90}, Case{3, 3, 1680}}) {
+    CAPTURE(c.n);
+    CAPTURE(c.k);
+    auto p = models::examples::make_example("locked-counter", {{"threads", c.n}, {"increments", c.k}});
+    DporStrategy dpor;
+    ExploreResult r = run(*p, dpor);
+    CHECK(r.status == ExploreResult::Status::pass);
+    CHECK(r.executions - r.blocked == c.orders);
+    CHECK(r.blocked == 0);
+    Sections s(c.n, c.k, false);
+    DporStrategy again;
+    r = run(s, again);
+    CHECK(r.executions == c.orders);
+    CHECK(r.outcomes.size() == c.orders);
+  }
+}
+
+TEST_CASE("dpor: two locks taken in opposite orders: every consistent pair of orders") {
+  // t0 and t2 take A then B, t1 takes B then A (never nested): 22 of the
+  // 36 pairs of orders can happen; with 2 threads, 3 of 4.
+  for (auto [threads, want] : {std::pair{2, 3}, std::pair{3, 22}}) {
+    CAPTURE(threads);
+    Sections p(threads, 1, true);
+    DfsStrategy dfs;
+    DporStrategy dpor;
+    ExploreResult a = run(p, dfs), b = run(p, dpor);
+    CHECK(a.outcomes.size() == std::size_t(want));
+    CHECK(b.outcomes == a.outcomes);
+    CHECK(b.executions < a.executions);
+  }
+}
+
+TEST_CASE("dpor: deadlocks are found; a lock's release enables its waiter") {
+  auto abba = models::examples::make_example("abba");
+  DporStrategy dpor;
+  ExploreResult r = run(*abba, dpor);
+  REQUIRE(r.status == ExploreResult::Status::violation);
+  CHECK(invariant_of(r.failures.front().verdict) == "deadlock");
+  CHECK(r.failures.front().verdict.cycle.size() == 2);
+  // Without stopping: the deadlock and the passing orders, as DFS sees them.
+  ExploreOptions all;
+  all.stop_at_first_failure = false;
+  DfsStrategy dfs;
+  DporStrategy dpor2;
+  ExploreResult a = run(*abba, dfs, all), b = run(*abba, dpor2, all);
+  CHECK(a.outcomes == b.outcomes);
+  CHECK(!b.failures.empty());
+  auto self = models::examples::make_example("self-deadlock");
+  DporStrategy dpor3;
+  r = run(*self, dpor3);
+  REQUIRE(r.status == ExploreResult::Status::violation);
+  CHECK(r.failures.front().verdict.self_deadlock);
+}
+
+TEST_CASE("dpor: fault choices are branch points: every value is explored") {
+  Faults p;
+  DfsStrategy dfs;
+  DporStrategy dpor;
+  ExploreResult a = run(p, dfs), b = run(p, dpor);
+  // Each order of the stores, 3 x 3 values, with the first store lost or not.
+  CHECK(a.outcomes.size() == 2 * 3 * 3 * 2);
+  CHECK(b.outcomes == a.outcomes);
+  CHECK(b.executions < a.executions);
+}
+
+TEST_CASE("dpor: a daemon's steps before the end of the execution are explored") {
+  for (int budget : {1, 2, 3}) {
+    CAPTURE(budget);
+    WithDaemon p(budget);
+    DfsStrategy dfs;
+    DporStrategy dpor;
+    ExploreResult a = run(p, dfs), b = run(p, dpor);
+    CHECK(a.outcomes.size() == std::size_t(budget + 1));
+    CHECK(b.outcomes == a.outcomes);
+  }
+}
+
+TEST_CASE("dpor: sleep-set-blocked executions are counted apart and keep no outcome") {
+  // A word incremented under two different locks: some branches end blocked.
+  Sections p(3, 1, true, true);
+  DporStrategy dpor;
+  ExploreResult r = run(p, dpor);
+  CHECK(r.status == ExploreResult::Status::pass);
+  CHECK(r.blocked == dpor.blocked());
+  CHECK(r.executions == dpor.complete() + dpor.blocked());
+  CHECK(r.blocked > 0);
+  CHECK(r.outcomes.size() == 22);
+}
+
+// ---------------------------------------------------------------- the suite
+
+namespace {
+
+struct Verdicts {
+  std::set<std::string> failures;  // invariant names of the failed executions
+  std::set<std::string> outcomes;
+  bool complete = false;
+  std::uint64_t executions = 0;
+};
+
+Verdicts search(models::Program& p, sim::Strategy& s, std::uint64_t max_steps,
+                std::uint64_t budget) {
+  ExploreOptions o;
+  o.stop_at_first_failure = false;
+  o.max_executions = budget;
+  o.max_steps = max_steps;
+  ExploreResult r = run(p, s, o);
+  Verdicts v;
+  for (const Failure& f : r.failures) v.failures.insert(invariant_of(f.verdict));
+  v.outcomes = r.outcomes;
+  v.complete = r.complete && r.status != ExploreResult::Status::nondeterminism &&
+               !r.outcomes_truncated;
+  v.executions = r.executions;
+  return v;
+}
+
+// DFS explores at most this many executions per program; a program with more
+// is not small enough for plain DFS in a unit test and is left to the benchmark.
+constexpr std::uint64_t kDfsBudget = 20000;
+
+void same_as_dfs(const std::string& what, const std::function<std::unique_ptr<models::Program>()>& make,
+                 std::uint64_t max_steps, int& compared, int& skipped) {
+  auto a = make();
+  DfsStrategy dfs;
+  Verdicts d = search(*a, dfs, max_steps, kDfsBudget);
+  if (!d.complete) {
+    ++skipped;
+    return;
+  }
+  auto b = make();
+  DporStrategy dpor;
+  Verdicts r = search(*b, dpor, max_steps, 10 * kDfsBudget);
+  INFO(what);
+  CHECK(r.complete);
+  CHECK(r.failures == d.failures);
+  CHECK(r.outcomes == d.outcomes);
+  ++compared;
+}
+
+std::vector<fs::path> scenario_files_under(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    if (!it->is_regular_file() || p.extension() != ".json" || name == "schema.json" ||
+        name.ends_with(".trace.json"))
+      continue;
+    files.push_back(p);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void suite_under(const fs::path& dir) {
+  int compared = 0, skipped = 0, unloadable = 0;
+  for (const fs::path& file : scenario_files_under(dir)) {
+    Scenario s;
+    try {
+      s = load_scenario(file.string());
+    } catch (const InputError&) {
+      ++unloadable;  // not a scenario this binary can run (checked elsewhere)
+      continue;
+    }
+    same_as_dfs(file.string(), [&] { return make_program(s); }, s.explore.max_steps, compared,
+                skipped);
+  }
+  MESSAGE(dir.string() << ": " << compared << " scenarios compared, " << skipped
+                       << " too large for plain DFS in " << kDfsBudget << " executions, "
+                       << unloadable << " not loadable");
+}
+
+}  // namespace
+
+TEST_CASE("dpor is sound: the verdicts and outcomes of DFS on scenarios/examples and tests/checker") {
+  const fs::path src = INTERLEAVE_SOURCE_DIR;
+  suite_under(src / "scenarios" / "examples");
+  suite_under(src / "tests" / "checker");
+}
+
+TEST_CASE("dpor is sound: the verdicts and outcomes of DFS on scenarios/seed") {
+  suite_under(fs::path(INTERLEAVE_SOURCE_DIR) / "scenarios" / "seed");
+}
+
+TEST_CASE("dpor is sound: the verdicts and outcomes of DFS on scenarios/variants") {
+  suite_under(fs::path(INTERLEAVE_SOURCE_DIR) / "scenarios" / "variants");
+}
+
+TEST_CASE("dpor is sound: the verdicts and outcomes of DFS on every built-in example") {
+  int compared = 0, skipped = 0;
+  for (const models::examples::ExampleInfo& info : models::examples::examples()) {
+    // `steps` records the order of its threads' steps in its outcome, on
+    // purpose (it counts interleavings): its threads share no object, so
+    // for DPOR every order is the same execution.
+    if (info.name == "steps") continue;
+    // The defaults, then each parameter at its minimum and one above.
+    std::vector<models::examples::Params> sets = {{}};
+    for (const auto& p : info.params)
+      for (std::int64_t v : {p.min, p.min + 1, p.def + 1})
+        if (v >= p.min && v <= p.max) sets.push_back({{p.name, v}});
+    for (const auto& params : sets) {
+      std::string what = "example:" + info.name;
+      for (const auto& [k, v] : params) what += " " + k + "=" + std::to_string(v);
+      same_as_dfs(what, [&] { return models::examples::make_example(info.name, params); }, 10000,
+                  compared, skipped);
+    }
+  }
+  MESSAGE("examples: " << compared << " compared, " << skipped << " too large for plain DFS");
+  CHECK(compared > 10);
+}
+
+namespace {
+
+// A step that announces only an object of its own but reads a flag that
+// another thread writes, and says so (Op::touches_all), as the page-cache
+// model's list walks do.
+class HiddenRead final : public models::Program {
+ public:
+  void setup(sim::Execution& ex) override {
+    flag_ = 0;
+    seen_ = -1;
+    const sim::ObjectId mine = ex.new_object("mine"), f = ex.new_object("flag");
+    ex.spawn("walker", [this, &ex, mine] {
+      sim::Op op = sim::Op::make(sim::OpKind::plain, "list walk", {{mine, sim::Access::write}});
+      op.touches_all = true;
+      ex.step(op);
+      seen_ = flag_;  // read, not named
+    });
+    ex.spawn("writer", [this, &ex, f] {
+      ex.step("set flag", f, sim::Access::write);
+      flag_ = 1;
+    });
+  }
+  std::string outcome() const override { return "seen=" + std::to_string(seen_); }
+
+ private:
+  int flag_ = 0, seen_ = -1;
+};
+
+}  // namespace
+
+TEST_CASE("dpor: a step that touches all is dependent with every step") {
+  HiddenRead p;
+  DfsStrategy dfs;
+  DporStrategy dpor;
+  ExploreResult a = run(p, dfs), b = run(p, dpor);
+  CHECK(a.outcomes == std::set<std::string>{"seen=0", "seen=1"});
+  CHECK(b.outcomes == a.outcomes);
+}
