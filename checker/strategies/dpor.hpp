@@ -123,7 +123,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     std::uint32_t index = 0;  // into nodes_ or values_
   };
 
-  // ---- one search split among workers (parallel.cpp) ----
+  // ---- one search split among workers (dpor_tasks.cpp; checker/search/ splits it) ----
   //
   // The subtrees below the values of a fault choice do not depend on each
   // other: each is explored from the same schedule points above it, and what
@@ -161,7 +161,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   void apply(const std::vector<Addition>& additions);
   const std::vector<Addition>& additions() const { return additions_; }
 
-  // ---- checkpoints (checker/search/checkpoint.hpp) ----
+  // ---- checkpoints (dpor_tasks.cpp; checker/search/checkpoint.hpp stores them) ----
   //
   // Between executions (after end_execution), a search that was not split
   // is its path of schedule points and fault choices, with their backtrack,
