@@ -1,5 +1,6 @@
-// For the oracle's tests (check, shrink, show): run the `interleave` binary in
-// a new process, in a fresh working directory, and read what it wrote.
+// For the tests that run the `interleave` binary in a new process, in a fresh
+// working directory, and read what it wrote (check, shrink, show, replay;
+// io/cli.hpp adds what the bad-input tests need).
 #pragma once
 
 #include <sys/wait.h>
@@ -10,7 +11,7 @@
 #include <sstream>
 #include <string>
 
-namespace oracle_test {
+namespace cli_test {
 
 namespace fs = std::filesystem;
 
@@ -26,8 +27,10 @@ inline std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-inline fs::path workdir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("interleave-test-oracle-" + name);
+// A fresh working directory for one test; `group` keeps the names of tests
+// that ctest may run at the same time apart.
+inline fs::path workdir(const std::string& name, const std::string& group = "oracle") {
+  fs::path dir = fs::temp_directory_path() / ("interleave-test-" + group + "-" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -65,4 +68,4 @@ inline bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-}  // namespace oracle_test
+}  // namespace cli_test

@@ -1,5 +1,6 @@
-// Running the `interleave` binary in a new process from a test, and reading
-// the corpus files of tests/data/ with the message each must give.
+// For the bad-input tests: running the `interleave` binary so that its
+// working directory holds only what the command wrote, and reading the
+// corpus files of tests/data/ with the message each must give.
 #pragma once
 
 #include <sys/wait.h>
@@ -7,34 +8,19 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/checker/cli.hpp"
 
 namespace input_test {
 
 namespace fs = std::filesystem;
 
-struct Cli {
-  int code = -1;
-  std::string out, err;
-};
+using cli_test::Cli;
+using cli_test::slurp;
 
-inline std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// A fresh working directory for one test.
-inline fs::path workdir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("interleave-test-input-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+inline fs::path workdir(const std::string& name) { return cli_test::workdir(name, "input"); }
 
 // Runs `interleave ARGS` in `dir`; stdout and stderr are kept outside it, so
 // that the directory holds only what the command wrote.

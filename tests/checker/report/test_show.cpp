@@ -13,7 +13,7 @@
 
 using namespace checker;
 using nlohmann::json;
-using namespace oracle_test;
+using namespace cli_test;
 
 namespace {
 

@@ -11,7 +11,7 @@
 
 using namespace checker;
 using nlohmann::json;
-using namespace oracle_test;
+using namespace cli_test;
 
 TEST_CASE("replay: the same verdict from the embedded scenario, wherever the scenario file went") {
   fs::path dir = workdir("replay");
