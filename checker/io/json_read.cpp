@@ -97,6 +97,22 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return near.empty() || near == word ? std::string() : "did you mean " + quote(near) + "?";
 }
 
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string hex_range(std::uint64_t begin, std::uint64_t end) {
+  return "[" + hex(begin) + ", " + hex(end) + ")";
+}
+
+std::string uint_range(std::uint64_t min, std::uint64_t max) {
+  return max == UINT64_MAX ? "an integer >= " + std::to_string(min)
+                           : "an integer from " + std::to_string(min) + " to " +
+                                 std::to_string(max);
+}
+
 void fail(const std::string& path, std::string what, std::string hint) {
   throw InputError(path, std::move(what), std::move(hint));
 }
@@ -125,23 +141,35 @@ void check_keys(const Json& obj, const std::string& path, const std::string& wha
       unknown_key(path, it.key(), what, allowed);
 }
 
+const Json* find(const Json& obj, std::string_view key) {
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+const Json& require(const Json& obj, const std::string& path, std::string_view key,
+                    const std::string& expected) {
+  const Json* v = find(obj, key);
+  if (!v) missing(child(path, key), expected);
+  return *v;
+}
+
 Object::Object(const Json& j, std::string path, std::initializer_list<std::string_view> allowed)
+    : Object(j, std::move(path), "an object", "",
+             std::vector<std::string>(allowed.begin(), allowed.end())) {}
+
+Object::Object(const Json& j, std::string path, const std::string& expected,
+               const std::string& what, const std::vector<std::string>& allowed)
     : j_(j), path_(std::move(path)) {
-  if (!j_.is_object()) bad(path_, j_, "an object");
-  check_keys(j_, path_, "", std::vector<std::string>(allowed.begin(), allowed.end()));
+  as_object(j_, path_, expected);
+  check_keys(j_, path_, what, allowed);
 }
 
 bool Object::has(std::string_view key) const { return find(key) != nullptr; }
 
-const Json* Object::find(std::string_view key) const {
-  auto it = j_.find(key);
-  return it == j_.end() ? nullptr : &*it;
-}
+const Json* Object::find(std::string_view key) const { return json_read::find(j_, key); }
 
 const Json& Object::require(std::string_view key, const std::string& expected) const {
-  const Json* v = find(key);
-  if (!v) missing(path(key), expected);
-  return *v;
+  return json_read::require(j_, path_, key, expected);
 }
 
 std::string Object::string(std::string_view key, std::string def) const {
@@ -176,22 +204,33 @@ bool Object::boolean(std::string_view key, bool def) const {
   return v->get<bool>();
 }
 
-std::string as_string(const Json& v, const std::string& path) {
-  if (!v.is_string()) bad(path, v, "a string");
+std::string as_string(const Json& v, const std::string& path, const std::string& expected) {
+  if (!v.is_string()) bad(path, v, expected);
   return v.get<std::string>();
 }
 
 std::uint64_t as_uint(const Json& v, const std::string& path, std::uint64_t min,
                       std::uint64_t max) {
-  std::string range = max == UINT64_MAX ? "an integer >= " + std::to_string(min)
-                                        : "an integer from " + std::to_string(min) + " to " +
-                                              std::to_string(max);
-  if (!v.is_number_integer() || (v.is_number_integer() && !v.is_number_unsigned() &&
-                                  v.get<std::int64_t>() < 0))
-    bad(path, v, range);
-  std::uint64_t u = v.get<std::uint64_t>();
-  if (u < min || u > max) bad(path, v, range);
-  return u;
+  return as_uint(v, path, min, max, uint_range(min, max));
+}
+
+std::uint64_t as_uint(const Json& v, const std::string& path, std::uint64_t min,
+                      std::uint64_t max, const std::string& expected, QuotedNumber quoted) {
+  // Integers parsed from text are unsigned when not negative; those built
+  // in code may be signed.
+  if (v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
+    const std::uint64_t u = v.get<std::uint64_t>();
+    if (u < min || u > max) bad(path, v, expected);
+    return u;
+  }
+  std::string hint;
+  if (quoted == QuotedNumber::hint && v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    if (!s.empty() && s.size() < 20 &&
+        std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      hint = "write the number without quotes: " + s;
+  }
+  bad(path, v, expected, hint);  // negative, fractional, or not a number
 }
 
 std::int64_t as_int(const Json& v, const std::string& path, std::int64_t min, std::int64_t max) {
@@ -204,9 +243,63 @@ std::int64_t as_int(const Json& v, const std::string& path, std::int64_t min, st
   return i;
 }
 
+const Json& as_object(const Json& v, const std::string& path, const std::string& expected) {
+  if (!v.is_object()) bad(path, v, expected);
+  return v;
+}
+
 const Json& as_array(const Json& v, const std::string& path, const std::string& of) {
   if (!v.is_array()) bad(path, v, "an array of " + of);
   return v;
+}
+
+const Json& as_array(const Json& v, const std::string& path, const std::string& of,
+                     std::size_t min, std::size_t max) {
+  as_array(v, path, of);
+  if (v.size() < min || v.size() > max) {
+    std::string count = std::to_string(v.size()) + (v.size() == 1 ? " entry" : " entries");
+    fail(path, "found " + count + ", expected " +
+                   (min == max ? std::to_string(min) : "from " + std::to_string(min) + " to " +
+                                                            std::to_string(max)) +
+                   (max == 1 ? " entry" : " entries"));
+  }
+  return v;
+}
+
+std::size_t as_enum(const Json& v, const std::string& path, const std::vector<std::string>& names) {
+  if (!v.is_string()) bad(path, v, one_of(names));
+  const std::string& s = v.get_ref<const std::string&>();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (s == names[i]) return i;
+  bad(path, v, one_of(names), did_you_mean(s, names));
+}
+
+std::string as_name(const Json& v, const std::string& path, std::size_t max_chars) {
+  std::string s = as_string(v, path, "a name (a string)");
+  if (s.empty() || s.size() > max_chars)
+    bad(path, v, "a name of 1 to " + std::to_string(max_chars) + " characters");
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) bad(path, v, "a name without control characters");
+  return s;
+}
+
+std::vector<std::uint8_t> as_byte_array(const Json& v, const std::string& path, std::size_t max,
+                                        const std::string& why) {
+  as_array(v, path, "bytes (integers from 0 to 255)");
+  check_byte_count(path, v.size(), max, why);  // before reading a byte of a huge array
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    out.push_back(static_cast<std::uint8_t>(as_uint(v[i], child(path, i), 0, 255,
+                                                    "a byte (an integer from 0 to 255)",
+                                                    QuotedNumber::hint)));
+  return out;
+}
+
+void check_byte_count(const std::string& path, std::size_t count, std::size_t max,
+                      const std::string& why) {
+  if (count > max)
+    fail(path, "found " + std::to_string(count) + " bytes, expected at most " +
+                   std::to_string(max) + " (" + why + ")");
 }
 
 }  // namespace checker::json_read

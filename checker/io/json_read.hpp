@@ -33,6 +33,12 @@ std::string child(std::string_view pointer, std::size_t index);
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 // `did you mean "write"?` when one of `candidates` is close to `word`, else "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// An address as the kernel prints one, `0xc0000000`; a half-open range of
+// them, `[0x1000, 0x2000)`.
+std::string hex(std::uint64_t v);
+std::string hex_range(std::uint64_t begin, std::uint64_t end);
+// The range as as_uint says it: `an integer from 1 to 64`, `an integer >= 1`.
+std::string uint_range(std::uint64_t min, std::uint64_t max);
 
 // Each throws InputError at `path`:
 //   fail:    `what` as it is
@@ -49,6 +55,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 // Rejects the first key of `obj` (an object) that is not in `allowed`.
 void check_keys(const Json& obj, const std::string& path, const std::string& what,
                 const std::vector<std::string>& allowed);
+// The value of `key` in `obj` (an object), or nullptr.
+const Json* find(const Json& obj, std::string_view key);
+// The value of a key `obj` (an object at `path`) must have; left out, it is
+// an error at the key's own path: "found nothing, expected <expected>".
+const Json& require(const Json& obj, const std::string& path, std::string_view key,
+                    const std::string& expected);
 
 // One JSON object being read: checks at construction that it is an object
 // and that it has no key outside `allowed` (an unknown key is an error with a
@@ -56,6 +68,11 @@ void check_keys(const Json& obj, const std::string& path, const std::string& wha
 class Object {
  public:
   Object(const Json& j, std::string path, std::initializer_list<std::string_view> allowed);
+  // The same, in the words of the messages: `expected` for a value that is
+  // not an object ("a region {name, kind, ...}"), `what` for the object in
+  // the message for an unknown key ("found an unknown key "k" in a region").
+  Object(const Json& j, std::string path, const std::string& expected, const std::string& what,
+         const std::vector<std::string>& allowed);
 
   const std::string& path() const { return path_; }
   std::string path(std::string_view key) const { return child(path_, key); }
@@ -76,12 +93,43 @@ class Object {
   std::string path_;
 };
 
-// Checked conversions of one value, for arrays and nested uses.
-std::string as_string(const Json& v, const std::string& path);
+// Whether a reader that finds a number written as a string ("64") adds the
+// hint "write the number without quotes: 64". Scenario files are written by
+// hand and the page-cache keys give it; the other readers' messages were
+// fixed before it and stay as they are.
+enum class QuotedNumber { no_hint, hint };
+
+// Checked conversions of one value, for arrays and nested uses. `expected`
+// replaces the plain words of a message when the caller can say more: "a
+// model variant name (a string)", "a power of two from 1 to 4096".
+std::string as_string(const Json& v, const std::string& path,
+                      const std::string& expected = "a string");
 std::uint64_t as_uint(const Json& v, const std::string& path, std::uint64_t min = 0,
                       std::uint64_t max = UINT64_MAX);
+std::uint64_t as_uint(const Json& v, const std::string& path, std::uint64_t min,
+                      std::uint64_t max, const std::string& expected,
+                      QuotedNumber quoted = QuotedNumber::no_hint);
 std::int64_t as_int(const Json& v, const std::string& path, std::int64_t min, std::int64_t max);
+const Json& as_object(const Json& v, const std::string& path, const std::string& expected);
 const Json& as_array(const Json& v, const std::string& path, const std::string& of);
+// An array of `min` to `max` entries: "found 0 entries, expected from 1 to 16 entries".
+const Json& as_array(const Json& v, const std::string& path, const std::string& of,
+                     std::size_t min, std::size_t max);
+// The index in `names` of the string `v`; anything else is "found ...,
+// expected one of ...", with a "did you mean" hint for a string close to one.
+std::size_t as_enum(const Json& v, const std::string& path, const std::vector<std::string>& names);
+// A name given by the user (of a thread, a region): 1 to `max_chars` bytes,
+// no control characters (names are printed in messages and reports).
+std::string as_name(const Json& v, const std::string& path, std::size_t max_chars);
+
+// Bytes given as an array of integers 0-255, at most `max` of them; `why`
+// says where the limit comes from: "found 9 bytes, expected at most 8 (2
+// pages of 4 bytes)". A byte written as a string gets the QuotedNumber hint.
+std::vector<std::uint8_t> as_byte_array(const Json& v, const std::string& path, std::size_t max,
+                                        const std::string& why);
+// That limit, for bytes given in another form (a string in some notation).
+void check_byte_count(const std::string& path, std::size_t count, std::size_t max,
+                      const std::string& why);
 
 }  // namespace checker::json_read
 

@@ -43,12 +43,12 @@ void bind_example(Scenario& s) {
     if (s.json.contains(key))
       jr::bad("/" + key, s.json.at(key), "no page-cache key with an example model",
               "\"" + key + "\" describes a page-cache scenario; example programs take \"params\"");
-  auto it = s.json.find("params");
-  if (it == s.json.end()) return;
-  if (!it->is_object()) jr::bad("/params", *it, "an object of integer parameters");
+  const json* params = jr::find(s.json, "params");
+  if (params == nullptr) return;
+  jr::as_object(*params, "/params", "an object of integer parameters");
   std::vector<std::string> names;
   for (const auto& p : info->params) names.push_back(p.name);
-  for (auto p = it->begin(); p != it->end(); ++p) {
+  for (auto p = params->begin(); p != params->end(); ++p) {
     std::string path = jr::child("/params", p.key());
     auto spec = std::find_if(info->params.begin(), info->params.end(),
                              [&](const auto& ps) { return ps.name == p.key(); });
@@ -102,10 +102,7 @@ class CheckedPagecache final : public models::Program {
 };
 
 void bind_pagecache(Scenario& s) {
-  if (s.json.contains("params"))
-    jr::bad("/params", s.json.at("params"), "no \"params\" with a page-cache model",
-            "\"params\" belongs to example programs; a page-cache scenario describes its "
-            "threads, memory and file");
+  // The loader refuses "params", an example program's key, before any other.
   s.pagecache = pagecache_config_from_json(s.json);
   try {
     models::pagecache::validate(*s.pagecache);

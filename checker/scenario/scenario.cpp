@@ -46,13 +46,12 @@ ExploreSettings parse_explore(const json& j, const std::string& path) {
   jr::Object o(j, path,
                {"strategy", "max_executions", "time_limit_s", "max_steps", "seed", "bound", "pct_depth"});
   ExploreSettings e;
-  e.strategy = o.string("strategy", e.strategy);
-  std::vector<std::string> strategies;
-  for (const StrategyInfo& s : known_strategies()) strategies.push_back(s.name);
-  if (std::find(strategies.begin(), strategies.end(), e.strategy) == strategies.end()) {
-    std::string near = jr::did_you_mean(e.strategy, strategies);
-    jr::bad(o.path("strategy"), *o.find("strategy"), one_of(strategies),
-            near);
+  if (const json* st = o.find("strategy")) {
+    std::vector<std::string> strategies;
+    for (const StrategyInfo& s : known_strategies()) strategies.push_back(s.name);
+    // A string first: anything else is "expected a string" here, not a list of names.
+    e.strategy = jr::as_string(*st, o.path("strategy"));
+    jr::as_enum(*st, o.path("strategy"), strategies);
   }
   if (o.find("bound")) e.bound = static_cast<std::uint32_t>(o.uint("bound", 0, 0, 1000));
   e.pct_depth = static_cast<std::uint32_t>(o.uint("pct_depth", e.pct_depth, 1, 100));
@@ -76,12 +75,7 @@ Expectation parse_expect(const json& j, const std::string& path) {
       jr::bad(o.path("invariant"), *inv, "no invariant with verdict " + json(e.verdict).dump(),
               "an invariant names what a violation breaks; remove it or expect \"violation\"");
     e.invariant = jr::as_string(*inv, o.path("invariant"));
-    const auto& known = known_invariants();
-    if (std::find(known.begin(), known.end(), e.invariant) == known.end()) {
-      std::string near = jr::did_you_mean(e.invariant, known);
-      jr::bad(o.path("invariant"), *inv, one_of(known),
-              near);
-    }
+    jr::as_enum(*inv, o.path("invariant"), known_invariants());
   }
   if (const json* out = o.find("outcomes")) {
     if (e.verdict != "pass")
@@ -118,9 +112,9 @@ std::string variant_name(const json& j, const std::string& path) {
 
 // "variants", "expect_by_variant" and "explore_by_variant" (docs/scenario-format.md).
 void parse_variant_keys(const json& doc, Scenario& s) {
-  const json* vs = doc.contains("variants") ? &doc.at("variants") : nullptr;
-  const json* by = doc.contains("expect_by_variant") ? &doc.at("expect_by_variant") : nullptr;
-  const json* ex = doc.contains("explore_by_variant") ? &doc.at("explore_by_variant") : nullptr;
+  const json* vs = jr::find(doc, "variants");
+  const json* by = jr::find(doc, "expect_by_variant");
+  const json* ex = jr::find(doc, "explore_by_variant");
   if ((vs || by || ex) && s.is_example()) {
     const char* key = vs ? "/variants" : by ? "/expect_by_variant" : "/explore_by_variant";
     jr::bad(key, vs ? *vs : by ? *by : *ex, "no variants with an example model",
@@ -140,7 +134,7 @@ void parse_variant_keys(const json& doc, Scenario& s) {
               "\"model\" is the variant `interleave run` uses; list it among the variants");
   }
   if (by) {
-    if (!by->is_object()) jr::bad("/expect_by_variant", *by, "an object: variant name -> expectation");
+    jr::as_object(*by, "/expect_by_variant", "an object: variant name -> expectation");
     for (auto it = by->begin(); it != by->end(); ++it) {
       const std::string path = jr::child("/expect_by_variant", it.key());
       const std::string name = variant_name(json(it.key()), path);
@@ -162,7 +156,7 @@ void parse_variant_keys(const json& doc, Scenario& s) {
     for (const auto& [name, e] : s.expect_by_variant)
       if (name == s.model) s.expect = e;
   if (ex) {
-    if (!ex->is_object()) jr::bad("/explore_by_variant", *ex, "an object: variant name -> explore settings");
+    jr::as_object(*ex, "/explore_by_variant", "an object: variant name -> explore settings");
     for (auto it = ex->begin(); it != ex->end(); ++it) {
       const std::string path = jr::child("/explore_by_variant", it.key());
       const std::string name = variant_name(json(it.key()), path);
@@ -205,8 +199,7 @@ std::vector<Scenario> expectation_cells(const Scenario& s) {
 
 Scenario parse_scenario(const json& doc, const std::string& file) {
   try {
-    if (!doc.is_object()) jr::bad("", doc, "a scenario (a JSON object)");
-    jr::Object o(doc, "",
+    jr::Object o(doc, "", "a scenario (a JSON object)", "",
                  {"$schema", "name", "description", "model", "invariants", "explore", "expect",
                   "params", "filesystem", "geometry", "file", "memory", "threads", "agents",
                   "faults", "variants", "expect_by_variant", "explore_by_variant"});
@@ -223,20 +216,14 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     if (const json* schema = o.find("$schema")) jr::as_string(*schema, "/$schema");
     s.description = o.string("description", "");
     const std::string model_form = "a string: a model name (see `interleave models`)";
-    const json& model = o.require("model", model_form);
-    if (!model.is_string()) jr::bad("/model", model, model_form);
-    s.model = model.get<std::string>();
+    s.model = jr::as_string(o.require("model", model_form), "/model", model_form);
     if (const json* inv = o.find("invariants")) {
       jr::as_array(*inv, "/invariants", "invariant names");
       const auto& known = known_invariants();
       for (std::size_t i = 0; i < inv->size(); ++i) {
         std::string path = jr::child("/invariants", i);
         std::string name = jr::as_string((*inv)[i], path);
-        if (std::find(known.begin(), known.end(), name) == known.end()) {
-          std::string near = jr::did_you_mean(name, known);
-          jr::bad(path, (*inv)[i], one_of(known),
-                  near);
-        }
+        jr::as_enum((*inv)[i], path, known);
         if (std::find(s.invariants.begin(), s.invariants.end(), name) == s.invariants.end())
           s.invariants.push_back(name);
       }
