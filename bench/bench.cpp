@@ -33,6 +33,7 @@
 #include <boost/context/fiber.hpp>
 #include <CLI/CLI.hpp>
 
+#include "checker/scenario/load.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/search/fiber_stacks.hpp"
 #include "checker/search/parallel.hpp"

@@ -10,6 +10,7 @@
 #include "checker/report/html.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/report/show.hpp"

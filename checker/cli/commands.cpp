@@ -12,6 +12,7 @@
 
 #include "checker/io/input_error.hpp"
 #include "checker/io/output_file.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/oracle/oracle.hpp"
 #include "checker/report/report.hpp"

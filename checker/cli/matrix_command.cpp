@@ -11,6 +11,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/io/output_file.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/io/json_read.hpp"
 #include "checker/oracle/matrix.hpp"

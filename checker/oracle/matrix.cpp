@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "checker/oracle/oracle.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/search/run.hpp"
 #include "checker/trace/shrink.hpp"
 #include "checker/trace/trace.hpp"

@@ -6,6 +6,7 @@
 
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
+#include "checker/scenario/load.hpp"
 
 #ifndef INTERLEAVE_VERSION
 #define INTERLEAVE_VERSION "unknown"

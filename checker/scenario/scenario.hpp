@@ -1,7 +1,7 @@
-// A scenario file: the generic part (name, model, invariants, exploration
-// settings, expectation) read and checked here; the model-specific part
-// (example parameters, or the page-cache keys) checked by the model binding
-// (checker/scenario/model.hpp). Errors are InputErrors naming the JSON path.
+// What a scenario holds once read: its name, model, invariants, exploration
+// settings and expectation, the model-specific part (example parameters or
+// the page-cache configuration), and the document it came from. load.hpp
+// reads one; model.hpp builds its program.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,6 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-
-#include "checker/io/json_read.hpp"  // read_json_file
 
 #include "models/examples/examples.hpp"
 #include "models/pagecache/config.hpp"
@@ -75,23 +73,5 @@ struct Scenario {
 
 // The invariant names a scenario may list.
 const std::vector<std::string>& known_invariants();
-
-// Reads and checks a scenario document. `file` names it in errors; throws
-// InputError (with the file set).
-Scenario parse_scenario(const nlohmann::json& doc, const std::string& file);
-
-// The scenario run against another page-cache variant: the document with
-// "model" set to `variant` (and the model's own "expect" left out) read
-// again, so that traces embed what ran; its expectation is the one stated for
-// `variant`, and its name gets "@<variant>". Throws InputError.
-Scenario for_variant(const Scenario& s, const std::string& variant);
-
-// What `interleave check` judges for a scenario: the scenario itself when it
-// states no per-variant expectation; otherwise one cell (for_variant) for each
-// variant with a stated expectation, the file's model first.
-std::vector<Scenario> expectation_cells(const Scenario& s);
-
-// read_json_file + parse_scenario.
-Scenario load_scenario(const std::string& file);
 
 }  // namespace checker

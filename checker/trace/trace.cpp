@@ -1,3 +1,4 @@
+#include "checker/scenario/load.hpp"
 #include "checker/trace/trace.hpp"
 
 #include <algorithm>

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "checker/oracle/oracle.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "tests/checker/cli.hpp"
 

@@ -13,6 +13,7 @@
 
 #include "checker/io/input_error.hpp"
 #include "checker/oracle/matrix.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "checker/io/input_error.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
 

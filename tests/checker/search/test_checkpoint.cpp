@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/scenario/load.hpp"
 #include "checker/search/checkpoint.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/search/interrupt.hpp"

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/scenario/load.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/scenario/load.hpp"
 #include "checker/search/parallel.hpp"
 #include "checker/search/run.hpp"
 #include "checker/scenario/model.hpp"

@@ -15,6 +15,7 @@
 
 #include "checker/io/input_error.hpp"
 #include "checker/io/output_file.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/search/parallel.hpp"
 #include "checker/search/run.hpp"
 #include "checker/scenario/scenario.hpp"

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/scenario/load.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/search/run.hpp"
 #include "checker/scenario/scenario.hpp"

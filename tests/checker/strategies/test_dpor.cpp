@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/scenario/load.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/scenario/model.hpp"

@@ -13,6 +13,7 @@
 
 #include <memory>
 
+#include "checker/scenario/load.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/report/report.hpp"
 #include "checker/search/run.hpp"

@@ -8,6 +8,7 @@
 
 #include "checker/io/input_error.hpp"
 #include "checker/report/report.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/search/run.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/trace/trace.hpp"
