@@ -60,7 +60,7 @@ struct Source {
 
 std::vector<Source> sources_under(const std::string& top) {
   std::map<std::string, std::set<std::string>> units;
-  const std::regex include(R"(^#include "([a-z0-9_/.-]+)\.(hpp|cpp)")");
+  const std::regex include(R"re(^#include "([a-z0-9_/.-]+)\.(hpp|cpp)")re");
   for (const auto& e : fs::recursive_directory_iterator(kSource / top)) {
     const std::string ext = e.path().extension().string();
     if (!e.is_regular_file() || (ext != ".cpp" && ext != ".hpp")) continue;
