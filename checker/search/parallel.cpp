@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "checker/search/checkpoint.hpp"
-#include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/strategies/bounded_dfs.hpp"
 #include "checker/strategies/dfs.hpp"
 #include "checker/strategies/dpor.hpp"

@@ -4,23 +4,12 @@
 #pragma once
 
 #include <functional>
-#include <memory>
 
 #include "checker/search/explorer.hpp"
 #include "checker/search/parallel.hpp"
 #include "checker/scenario/scenario.hpp"
-#include "sim/strategy.hpp"
 
 namespace checker {
-
-// The strategy the settings name ("dfs" or "random" with its seed).
-std::unique_ptr<sim::Strategy> make_strategy(const ExploreSettings& s);
-
-// The settings as the search runs them: a random walk with neither budget
-// gets kDefaultRandomExecutions executions (it never ends by itself).
-ExploreSettings effective_settings(ExploreSettings s);
-
-ExploreOptions explore_options(const ExploreSettings& s);
 
 // Builds the scenario's program and explores it. Model errors (setup
 // throws, nondeterminism) come back in the result, not as exceptions.

@@ -17,6 +17,7 @@
 #include "checker/io/output_file.hpp"
 #include "checker/search/parallel.hpp"
 #include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/report/json_report.hpp"
 #include "checker/trace/trace.hpp"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "checker/search/explorer.hpp"
-#include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/strategies/auto.hpp"
 #include "checker/strategies/pct.hpp"

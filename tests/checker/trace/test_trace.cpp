@@ -9,6 +9,7 @@
 #include "checker/io/input_error.hpp"
 #include "checker/report/report.hpp"
 #include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/trace/trace.hpp"
 
