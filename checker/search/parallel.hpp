@@ -34,12 +34,10 @@
 #include <string>
 
 #include "checker/search/explorer.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/scenario.hpp"
-#include "models/program.hpp"
 
 namespace checker {
-
-using ProgramFactory = std::function<std::unique_ptr<models::Program>()>;
 
 // The default of --jobs: the machine's cores (at least 1).
 unsigned default_jobs();
