@@ -1,22 +1,54 @@
 // The ways of splitting one search among worker threads, as the dispatcher
-// (parallel.cpp) calls them, each in its own file: split_dpor.cpp (dpor),
-// split_indexed.cpp (random, pct). Internal to search/; workers.hpp has what
-// they share.
+// (parallel.cpp) calls them, each in its own file: split_tree.cpp (dfs, pb,
+// db), split_dpor.cpp (dpor), split_indexed.cpp (random, pct). Internal to
+// search/; workers.hpp has what they share.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "checker/search/checkpoint.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/search/settings.hpp"
+#include "checker/search/workers.hpp"
 #include "checker/scenario/scenario.hpp"
+#include "checker/strategies/partition.hpp"
 
 namespace checker {
 
 struct PartCount;  // parallel.hpp
 
 namespace split {
+
+// ---------------------------------------------------------------- tree searches: split_tree.cpp
+
+// The pieces of a tree search (checkpoint.hpp, where a checkpoint keeps them).
+using FailureAt = TreeFailure;
+using Piece = TreePiece;
+
+struct TreeRun {
+  std::vector<Piece> pieces;
+  bool cut = false;       // bounded searches: some worker left a schedule out
+  bool stopped = false;   // a budget or an error stopped it
+};
+
+// One tree search (or one iteration of a bounded one) over `jobs` workers.
+//
+// `left` (for checkpoints; dfs only): when a stop or a budget ends the run,
+// the subtrees it did not explore, sorted: the queue, and each worker's
+// untried alternatives. `cutoff`: a failure already found there (a resumed
+// search): nothing after it is needed.
+TreeRun run_tree(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
+                 const ExploreOptions& opts, Shared& shared, std::optional<std::uint32_t> bound,
+                 const std::string& position, std::vector<Path> initial = {Path{}},
+                 std::vector<Path>* left = nullptr, std::optional<Path> cutoff = std::nullopt);
+
+// dfs, pb and db with `jobs` workers.
+ExploreResult explore_tree(unsigned jobs, const ProgramFactory& make, const ExploreSettings& settings,
+                           const ExploreOptions& opts);
 
 // ---------------------------------------------------------------- DPOR: split_dpor.cpp
 
