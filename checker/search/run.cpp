@@ -4,6 +4,7 @@
 
 #include "checker/search/parallel.hpp"
 #include "checker/search/settings.hpp"
+#include "checker/search/shard.hpp"
 #include "checker/scenario/model.hpp"
 
 namespace checker {

@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "checker/search/explorer.hpp"
-#include "checker/search/parallel.hpp"
+#include "checker/search/shard.hpp"
 #include "checker/scenario/scenario.hpp"
 
 namespace checker {
@@ -16,7 +16,7 @@ namespace checker {
 ExploreResult run_scenario(const Scenario& s, const ExploreSettings& settings,
                            std::function<void(const Progress&)> progress = {});
 
-// One shard of the scenario's search (--shard K/N; parallel.hpp). Throws
+// One shard of the scenario's search (--shard K/N; shard.hpp). Throws
 // std::invalid_argument for a strategy that cannot be split into shards.
 ShardResult run_scenario_shard(const Scenario& s, const ExploreSettings& settings, ShardSpec shard,
                                std::function<void(const Progress&)> progress = {});

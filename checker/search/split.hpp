@@ -1,7 +1,7 @@
 // The ways of splitting one search among worker threads, as the dispatcher
-// (parallel.cpp) calls them, each in its own file: split_tree.cpp (dfs, pb,
-// db), split_dpor.cpp (dpor), split_indexed.cpp (random, pct). Internal to
-// search/; workers.hpp has what they share.
+// (parallel.cpp) and the shards (shard.cpp) call them, each in its own file:
+// split_tree.cpp (dfs, pb, db), split_dpor.cpp (dpor), split_indexed.cpp
+// (random, pct). Internal to search/; workers.hpp has what they share.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,7 @@
 
 namespace checker {
 
-struct PartCount;  // parallel.hpp
+struct PartCount;  // shard.hpp
 
 namespace split {
 

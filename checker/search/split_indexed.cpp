@@ -13,6 +13,7 @@
 
 #include "checker/search/checkpoint.hpp"
 #include "checker/search/parallel.hpp"
+#include "checker/search/shard.hpp"
 #include "checker/search/workers.hpp"
 #include "checker/strategies/partition.hpp"
 #include "checker/strategies/search.hpp"

@@ -15,9 +15,9 @@
 
 #include "checker/io/input_error.hpp"
 #include "checker/io/output_file.hpp"
-#include "checker/search/parallel.hpp"
 #include "checker/search/run.hpp"
 #include "checker/search/settings.hpp"
+#include "checker/search/shard.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/report/json_report.hpp"
 #include "checker/trace/trace.hpp"
