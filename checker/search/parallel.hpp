@@ -2,28 +2,16 @@
 // instance, fibers and execution, that runs exactly the executions one worker
 // would run and reports exactly the failure it would report.
 //
-// dfs, pb and db are tree searches (strategies/partition.hpp): each worker
-// explores the subtree of a path prefix and, when another worker is idle,
-// gives away the untried alternatives of its shallowest open branch point.
-// The failure reported is the first in the order of one worker (the least
-// path: the search goes on in the subtrees before it until they are done, and
-// stops the ones after it); the executions counted are those up to it in that
-// order, so the counts, the verdict and the trace are the same for any number
-// of workers. pb and db run their iterations one after the other, each split.
-//
-// random and pct run executions 0, 1, 2, ... that do not depend on each other:
-// workers take the next number; the failure reported is the one with the
-// least number, after every lower number has run. With --max-executions N they
-// run exactly executions 0 .. N-1, as one worker does.
-//
-// dpor is split at its fault choices (execution.choose): the subtrees below
-// the values of one choice do not depend on each other; a worker gives the
-// untried values of its shallowest open choice away, and when it comes back
-// to that choice it takes their results, value by value, with what they add
-// to the backtrack sets above them, so that it goes on as one worker would
-// (strategies/dpor.hpp). A program without fault choices runs on one worker.
+// Each strategy is split its own way, each way in its own file (what they
+// share is in workers.hpp):
+//   dfs, pb, db   tree searches              split_tree.cpp
+//   random, pct   executions by number       split_indexed.cpp
+//   dpor          at its fault choices       split_dpor.cpp
 // auto runs both its phases so split. A time limit stops every worker; what
 // ran by then differs from run to run, as it does with one worker.
+//
+// Shards of a search (--shard K/N), for machines that share nothing, are in
+// shard.hpp.
 #pragma once
 
 #include <string>

@@ -1,3 +1,9 @@
+// dpor is split at its fault choices (execution.choose): the subtrees below
+// the values of one choice do not depend on each other; a worker gives the
+// untried values of its shallowest open choice away, and when it comes back
+// to that choice it takes their results, value by value, with what they add
+// to the backtrack sets above them, so that it goes on as one worker would
+// (strategies/dpor.hpp). A program without fault choices runs on one worker.
 #include "checker/search/split.hpp"
 
 #include <algorithm>

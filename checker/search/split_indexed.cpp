@@ -1,3 +1,10 @@
+// random and pct run executions 0, 1, 2, ... that do not depend on each other:
+// workers take the next number; the failure reported is the one with the
+// least number, after every lower number has run. With --max-executions N they
+// run exactly executions 0 .. N-1, as one worker does.
+//
+// The same, going on from a checkpoint's state (checkpoint.hpp):
+// explore_indexed_resumable.
 #include "checker/search/split.hpp"
 
 #include <algorithm>

@@ -1,3 +1,14 @@
+// dfs, pb and db are tree searches (strategies/partition.hpp): each worker
+// explores the subtree of a path prefix and, when another worker is idle,
+// gives away the untried alternatives of its shallowest open branch point.
+// The failure reported is the first in the order of one worker (the least
+// path: the search goes on in the subtrees before it until they are done, and
+// stops the ones after it); the executions counted are those up to it in that
+// order, so the counts, the verdict and the trace are the same for any number
+// of workers. pb and db run their iterations one after the other, each split.
+//
+// The same, going on from a checkpoint's state (checkpoint.hpp):
+// explore_tree_resumable, explore_bounded_resumable.
 #include "checker/search/split.hpp"
 
 #include <algorithm>
