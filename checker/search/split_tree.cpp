@@ -21,14 +21,17 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "checker/search/checkpoint.hpp"
 #include "checker/search/parallel.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/search/workers.hpp"
 #include "checker/strategies/bounded_dfs.hpp"
 #include "checker/strategies/dfs.hpp"
 #include "checker/strategies/partition.hpp"
+#include "sim/execution.hpp"
 #include "sim/stack_pool.hpp"
 
 namespace checker {
