@@ -37,7 +37,7 @@
 #include "checker/search/explorer.hpp"
 #include "checker/search/fiber_stacks.hpp"
 #include "checker/search/parallel.hpp"
-#include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "models/examples/examples.hpp"

@@ -18,6 +18,8 @@
 #include "checker/report/report.hpp"
 #include "checker/search/resumable.hpp"
 #include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
+#include "checker/search/shard.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/report/json_report.hpp"

@@ -28,7 +28,7 @@ struct Overrides {
   std::optional<std::uint32_t> pct_depth;
   std::optional<unsigned> jobs;  // worker threads (default: the machine's cores)
   std::string shard;             // run --shard K/N: this shard of the search ("" all of it)
-  std::string json;              // run --json FILE: also write the results as JSON (shard.hpp)
+  std::string json;              // run --json FILE: also write the results as JSON (json_report.hpp)
   std::string checkpoint;        // run --checkpoint FILE: save the search's frontier there (resumable.hpp)
   std::string resume;            // run --resume FILE: go on from that checkpoint
   std::optional<double> checkpoint_every;  // run --checkpoint-every SECONDS

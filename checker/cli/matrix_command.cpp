@@ -15,7 +15,7 @@
 #include "checker/search/interrupt.hpp"
 #include "checker/io/json_read.hpp"
 #include "checker/oracle/matrix.hpp"
-#include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/trace/trace.hpp"
 #include "models/pagecache/variants.hpp"
 

@@ -9,6 +9,7 @@
 #include "checker/io/output_file.hpp"
 #include "checker/report/report.hpp"
 #include "checker/report/json_report.hpp"
+#include "checker/search/shard.hpp"
 #include "checker/trace/trace.hpp"
 
 namespace checker::cli {

@@ -7,6 +7,7 @@
 #include "checker/oracle/oracle.hpp"
 #include "checker/scenario/load.hpp"
 #include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/trace/shrink.hpp"
 #include "checker/trace/trace.hpp"
 #include "models/pagecache/variants.hpp"

@@ -18,32 +18,6 @@ using nlohmann::json;
 using ojson = nlohmann::ordered_json;
 namespace jr = json_read;
 
-ShardSpec parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  auto number = [](const std::string& s, unsigned& out) {
-    if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return false;
-    out = static_cast<unsigned>(std::stoul(s));
-    return true;
-  };
-  ShardSpec spec;
-  if (slash == std::string::npos || !number(text.substr(0, slash), spec.index) ||
-      !number(text.substr(slash + 1), spec.count) || spec.count == 0 || spec.index == 0 ||
-      spec.index > spec.count)
-    throw InputError("", "--shard: found \"" + text + "\", expected K/N with 1 <= K <= N (e.g. 2/4)",
-                     "shard K of N explores a deterministic 1/N of the search; run K = 1 .. N");
-  return spec;
-}
-
-ShardResult whole(const ExploreResult& r) {
-  ShardResult s;
-  s.kind = "whole";
-  s.result = r;
-  for (const std::string& o : r.outcomes) s.outcomes[o] = 0;
-  if (!r.failures.empty()) s.failure = ShardFailure{r.failures.front().execution - 1, 1};
-  return s;
-}
-
 namespace {
 
 ojson settings_json(const ExploreSettings& s) {

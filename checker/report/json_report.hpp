@@ -1,6 +1,6 @@
 // Reports of `interleave run --json`, and `interleave merge`: the reports of
-// the N shards of a search (--shard K/N, parallel.hpp) combined into what one
-// machine would have found: the verdict, the executions up to the first
+// the N shards of a search (--shard K/N, search/shard.hpp) combined into what
+// one machine would have found: the verdict, the executions up to the first
 // failure in one worker's order, the outcomes, and that failure's trace.
 //
 //   { "format": "interleave-run-report", "version": 1, "interleave_version": "0.1.0",
@@ -31,7 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/search/explorer.hpp"
-#include "checker/search/parallel.hpp"
+#include "checker/search/shard.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/trace/trace.hpp"
 
@@ -39,12 +39,6 @@ namespace checker {
 
 inline constexpr const char* kRunReportFormat = "interleave-run-report";
 inline constexpr int kRunReportVersion = 1;
-
-// "K/N" with 1 <= K <= N; InputError otherwise (path "--shard").
-ShardSpec parse_shard(const std::string& text);
-
-// A run that was not split: the whole search as shard 1 of 1.
-ShardResult whole(const ExploreResult& r);
 
 // One entry of "runs": the scenario, its settings, the shard and its
 // result, and the trace of its failure when it has one.

@@ -5,7 +5,7 @@
 //
 // dfs (any --jobs): the tree search as pieces and a frontier. A piece is
 // what one worker explored of one subtree (its counts, outcomes and
-// failures, named by the subtree's path prefix, as parallel.cpp merges
+// failures, named by the subtree's path prefix, as split_tree.cpp merges
 // them); the frontier is the list of subtrees not yet explored: the queue of
 // work and every worker's untried alternatives (DfsStrategy::remaining). A
 // resumed search explores the frontier and merges all the pieces in one

@@ -2,44 +2,25 @@
 // instance, fibers and execution, that runs exactly the executions one worker
 // would run and reports exactly the failure it would report.
 //
-// dfs, pb and db are tree searches (strategies/partition.hpp): each worker
-// explores the subtree of a path prefix and, when another worker is idle,
-// gives away the untried alternatives of its shallowest open branch point.
-// The failure reported is the first in the order of one worker (the least
-// path: the search goes on in the subtrees before it until they are done, and
-// stops the ones after it); the executions counted are those up to it in that
-// order, so the counts, the verdict and the trace are the same for any number
-// of workers. pb and db run their iterations one after the other, each split.
-//
-// random and pct run executions 0, 1, 2, ... that do not depend on each other:
-// workers take the next number; the failure reported is the one with the
-// least number, after every lower number has run. With --max-executions N they
-// run exactly executions 0 .. N-1, as one worker does.
-//
-// dpor is split at its fault choices (execution.choose): the subtrees below
-// the values of one choice do not depend on each other; a worker gives the
-// untried values of its shallowest open choice away, and when it comes back
-// to that choice it takes their results, value by value, with what they add
-// to the backtrack sets above them, so that it goes on as one worker would
-// (strategies/dpor.hpp). A program without fault choices runs on one worker.
+// Each strategy is split its own way, each way in its own file (what they
+// share is in workers.hpp):
+//   dfs, pb, db   tree searches              split_tree.cpp
+//   random, pct   executions by number       split_indexed.cpp
+//   dpor          at its fault choices       split_dpor.cpp
 // auto runs both its phases so split. A time limit stops every worker; what
 // ran by then differs from run to run, as it does with one worker.
+//
+// Shards of a search (--shard K/N), for machines that share nothing, are in
+// shard.hpp.
 #pragma once
 
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <memory>
-#include <optional>
 #include <string>
 
 #include "checker/search/explorer.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/scenario.hpp"
-#include "models/program.hpp"
 
 namespace checker {
-
-using ProgramFactory = std::function<std::unique_ptr<models::Program>()>;
 
 // The default of --jobs: the machine's cores (at least 1).
 unsigned default_jobs();
@@ -77,45 +58,5 @@ ExploreResult explore_indexed_resumable(const ProgramFactory& make, const Explor
 // order, as explore_parallel() would give it.
 ExploreResult explore_tree_resumable(const ProgramFactory& make, const ExploreSettings& settings,
                                      const ExploreOptions& opts, unsigned jobs, TreeState& state);
-
-// ---------------------------------------------------------------- shards
-//
-// --shard K/N: a deterministic 1/N of a search, for machines that share
-// nothing but the N reports that `interleave merge` combines into what one
-// machine would have found (shard.hpp). dfs: the search tree's subtrees at
-// the least depth where there are at least 16 N of them (the same list in
-// every shard), in order; shard K takes subtrees K-1, K-1+N, ... . random and
-// pct: shard K takes executions K-1, K-1+N, ... . Budgets apply to each shard.
-
-struct ShardSpec {
-  unsigned index = 1;  // K, from 1
-  unsigned count = 1;  // N
-};
-
-struct PartCount {
-  std::uint64_t executions = 0, steps = 0, depth = 0, blocked = 0;
-};
-
-struct ShardFailure {
-  std::uint64_t part = 0;     // dfs: its subtree's number; random, pct: its execution's number
-  std::uint64_t ordinal = 0;  // dfs: its place among its subtree's executions, from 1
-};
-
-struct ShardResult {
-  ShardSpec shard;
-  std::string kind;        // "tree" (dfs) or "indexed" (random, pct)
-  std::uint64_t parts = 0; // tree: subtrees in the partition (the same in every shard)
-  std::string digest;      // tree: of the subtrees' paths, to check that shards agree
-  std::map<std::uint64_t, PartCount> counts;      // tree: this shard's subtrees, up to its failure
-  std::map<std::string, std::uint64_t> outcomes;  // each outcome, with the least subtree / execution
-  std::optional<ShardFailure> failure;            // this shard's first, in one worker's order
-  ExploreResult result;    // this shard alone (its first failure re-run with history)
-};
-
-// Which strategies can be split into shards.
-bool shardable(const std::string& strategy);
-
-ShardResult explore_shard(const ProgramFactory& make, const ExploreSettings& settings,
-                          const ExploreOptions& opts, unsigned jobs, ShardSpec shard);
 
 }  // namespace checker

@@ -9,7 +9,7 @@
 #include "checker/io/input_error.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/search/parallel.hpp"
-#include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/model.hpp"
 #include "sim/stack_pool.hpp"
 

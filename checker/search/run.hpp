@@ -4,30 +4,19 @@
 #pragma once
 
 #include <functional>
-#include <memory>
 
 #include "checker/search/explorer.hpp"
-#include "checker/search/parallel.hpp"
+#include "checker/search/shard.hpp"
 #include "checker/scenario/scenario.hpp"
-#include "sim/strategy.hpp"
 
 namespace checker {
-
-// The strategy the settings name ("dfs" or "random" with its seed).
-std::unique_ptr<sim::Strategy> make_strategy(const ExploreSettings& s);
-
-// The settings as the search runs them: a random walk with neither budget
-// gets kDefaultRandomExecutions executions (it never ends by itself).
-ExploreSettings effective_settings(ExploreSettings s);
-
-ExploreOptions explore_options(const ExploreSettings& s);
 
 // Builds the scenario's program and explores it. Model errors (setup
 // throws, nondeterminism) come back in the result, not as exceptions.
 ExploreResult run_scenario(const Scenario& s, const ExploreSettings& settings,
                            std::function<void(const Progress&)> progress = {});
 
-// One shard of the scenario's search (--shard K/N; parallel.hpp). Throws
+// One shard of the scenario's search (--shard K/N; shard.hpp). Throws
 // std::invalid_argument for a strategy that cannot be split into shards.
 ShardResult run_scenario_shard(const Scenario& s, const ExploreSettings& settings, ShardSpec shard,
                                std::function<void(const Progress&)> progress = {});

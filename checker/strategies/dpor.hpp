@@ -123,7 +123,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     std::uint32_t index = 0;  // into nodes_ or values_
   };
 
-  // ---- one search split among workers (dpor_tasks.cpp; checker/search/ splits it) ----
+  // ---- one search split among workers (dpor_tasks.cpp; checker/search/split_dpor.cpp splits it) ----
   //
   // The subtrees below the values of a fault choice do not depend on each
   // other: each is explored from the same schedule points above it, and what
@@ -275,7 +275,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::vector<std::uint32_t> first_;         // per thread, for initials
   std::vector<std::int32_t> candidates_;
 
-  // Splitting (parallel.cpp).
+  // Splitting (search/split_dpor.cpp).
   std::uint32_t root_nodes_ = 0;      // nodes above this search's root (not its own)
   std::uint32_t root_decisions_ = 0;  // decisions above it, its root value included
   std::vector<std::pair<std::uint32_t, std::uint64_t>> given_;  // (value decision, token), deepest last

@@ -18,6 +18,7 @@
 #include "checker/search/interrupt.hpp"
 #include "checker/search/resumable.hpp"
 #include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/strategies/dfs.hpp"

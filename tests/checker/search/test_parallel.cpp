@@ -9,6 +9,7 @@
 #include "checker/scenario/load.hpp"
 #include "checker/search/parallel.hpp"
 #include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "models/examples/examples.hpp"

@@ -10,7 +10,7 @@
 
 #include "checker/scenario/load.hpp"
 #include "checker/search/explorer.hpp"
-#include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/strategies/auto.hpp"
 #include "checker/strategies/pct.hpp"

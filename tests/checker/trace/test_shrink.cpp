@@ -17,6 +17,7 @@
 #include "checker/search/explorer.hpp"
 #include "checker/report/report.hpp"
 #include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/trace/shrink.hpp"
 #include "checker/strategies/guided_replay.hpp"

@@ -10,6 +10,7 @@
 #include "checker/report/report.hpp"
 #include "checker/scenario/load.hpp"
 #include "checker/search/run.hpp"
+#include "checker/search/settings.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/trace/trace.hpp"
 
