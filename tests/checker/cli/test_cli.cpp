@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "checker/io/json_read.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/trace/trace.hpp"
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "checker/io/input_error.hpp"
+#include "checker/io/json_read.hpp"
 #include "checker/report/report.hpp"
 #include "checker/scenario/load.hpp"
 #include "checker/search/run.hpp"
