@@ -1,5 +1,5 @@
 // `interleave merge`: the --json reports of the N shards of a search, combined
-// (checker/report/json_report.hpp), reported as `run` reports one search, with the trace
+// (checker/report/merge.hpp), reported as `run` reports one search, with the trace
 // of the first failure written again.
 #include <filesystem>
 #include <iostream>
@@ -9,6 +9,7 @@
 #include "checker/io/output_file.hpp"
 #include "checker/report/report.hpp"
 #include "checker/report/json_report.hpp"
+#include "checker/report/merge.hpp"
 #include "checker/search/shard.hpp"
 #include "checker/trace/trace.hpp"
 

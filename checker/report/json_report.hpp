@@ -1,7 +1,5 @@
-// Reports of `interleave run --json`, and `interleave merge`: the reports of
-// the N shards of a search (--shard K/N, search/shard.hpp) combined into what
-// one machine would have found: the verdict, the executions up to the first
-// failure in one worker's order, the outcomes, and that failure's trace.
+// Reports of `interleave run --json`, written and read back (merge.hpp
+// combines the reports of a search's shards):
 //
 //   { "format": "interleave-run-report", "version": 1, "interleave_version": "0.1.0",
 //     "runs": [ {
@@ -24,6 +22,8 @@
 // A run without --shard is shard 1 of 1 ("kind": "whole").
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,19 +46,27 @@ nlohmann::ordered_json run_entry(const Scenario& s, const ExploreSettings& setti
                                  const ShardResult& r, const std::optional<Trace>& trace);
 nlohmann::ordered_json run_report(const std::vector<nlohmann::ordered_json>& entries);
 
-// The result of one scenario, merged from its shards.
-struct MergedRun {
+// One run of a report, as read back.
+struct RunEntry {
+  std::string file;   // the report it came from
+  std::string path;   // its JSON path there
   Scenario scenario;
   ExploreSettings settings;
-  ExploreResult result;        // failures[0] and replay come from the failing shard's trace
-  std::optional<Trace> trace;  // the first failure's, with the whole search's numbers
-  unsigned shards = 0;
+  ShardSpec shard;
+  std::string kind;
+  std::uint64_t parts = 0;
+  std::string digest;
+  ExploreResult result;  // counts, status, budget, error (no failures)
+  std::map<std::uint64_t, PartCount> counts;
+  std::map<std::string, std::uint64_t> outcomes;
+  std::optional<ShardFailure> failure;
+  std::string failure_search;
+  std::optional<Trace> trace;
+  std::string key;  // scenario and settings: the shards of one search share it
 };
 
-// Reads the reports and merges each scenario's shards. InputError (naming the
-// file and the JSON path) for a file that is not a run report, and for shards
-// that do not belong together: another scenario or settings, a missing or
-// repeated shard, another partition.
-std::vector<MergedRun> merge_reports(const std::vector<std::string>& files);
+// Reads a report that `run --json` wrote, every run checked as it was
+// written. InputError naming the file and the JSON path otherwise.
+std::vector<RunEntry> read_run_report(const std::string& file);
 
 }  // namespace checker

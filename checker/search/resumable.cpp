@@ -10,6 +10,7 @@
 #include "checker/search/interrupt.hpp"
 #include "checker/search/parallel.hpp"
 #include "checker/search/settings.hpp"
+#include "checker/search/workers.hpp"
 #include "checker/scenario/model.hpp"
 #include "sim/stack_pool.hpp"
 
@@ -17,21 +18,15 @@ namespace checker {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using split::Clock;
 
 // The stop flag's value for "time to save": not a signal.
 constexpr int kPause = -2;
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+using split::seconds_since;
 
 void add_outcomes(std::set<std::string>& to, bool& truncated, const std::set<std::string>& from, std::size_t max) {
-  for (const std::string& o : from) {
-    if (truncated) return;
-    if (to.size() < max || to.count(o))
-      to.insert(o);
-    else
-      truncated = true;
-  }
+  for (const std::string& o : from) split::add_outcome(to, truncated, o, max);
 }
 
 // One segment of a DPOR search (one worker) from `st`, which it moves on;
@@ -141,13 +136,13 @@ ExploreResult run_resumable(const Scenario& s, const ExploreSettings& settings, 
     // A budget of executions applies to each process; but a random or PCT
     // search is its executions 0 .. max_executions - 1, wherever they run.
     if (settings.max_executions != 0 && kind != "indexed") opts.max_executions = settings.max_executions - ran_here;
-    if (settings.time_limit_s > 0) opts.time_limit_s = std::max(settings.time_limit_s - since(start), 1e-9);
+    if (settings.time_limit_s > 0) opts.time_limit_s = std::max(settings.time_limit_s - seconds_since(start), 1e-9);
     const std::uint64_t before = res.executions;
     if (progress)
       opts.progress = [&, before](const Progress& p) {
         Progress q = p;
         q.executions += before;
-        q.elapsed_s = elapsed_before + since(start);
+        q.elapsed_s = elapsed_before + seconds_since(start);
         progress(q);
       };
     // The watcher: a signal, or the interval, stops the segment between executions.
@@ -160,7 +155,7 @@ ExploreResult run_resumable(const Scenario& s, const ExploreSettings& settings, 
           stop = sig;
           return;
         }
-        if (since(segment_start) >= c.every_s) {
+        if (seconds_since(segment_start) >= c.every_s) {
           stop = kPause;
           return;
         }
@@ -192,7 +187,7 @@ ExploreResult run_resumable(const Scenario& s, const ExploreSettings& settings, 
     watcher.join();
     const bool paused = res.interrupted && stop.load() == kPause;
     cp.finished = finished(cp, res);
-    cp.elapsed_s = elapsed_before + since(start);
+    cp.elapsed_s = elapsed_before + seconds_since(start);
     if (!save_to.empty() && res.status != ExploreResult::Status::nondeterminism &&
         res.status != ExploreResult::Status::internal_error)
       write_checkpoint(cp, save_to);

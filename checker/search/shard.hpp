@@ -34,7 +34,7 @@ struct ShardFailure {
 
 struct ShardResult {
   ShardSpec shard;
-  std::string kind;        // "tree" (dfs) or "indexed" (random, pct)
+  std::string kind;        // "tree" (dfs), "indexed" (random, pct), or "whole" (not split: whole())
   std::uint64_t parts = 0; // tree: subtrees in the partition (the same in every shard)
   std::string digest;      // tree: of the subtrees' paths, to check that shards agree
   std::map<std::uint64_t, PartCount> counts;      // tree: this shard's subtrees, up to its failure

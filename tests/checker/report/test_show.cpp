@@ -7,7 +7,6 @@
 #include <regex>
 
 #include "checker/report/html.hpp"
-#include "checker/search/run.hpp"
 #include "checker/report/show.hpp"
 #include "tests/checker/cli.hpp"
 

@@ -21,6 +21,7 @@
 #include "checker/search/shard.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/report/json_report.hpp"
+#include "checker/report/merge.hpp"
 #include "checker/trace/trace.hpp"
 
 using namespace checker;
