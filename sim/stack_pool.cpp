@@ -18,6 +18,20 @@ namespace sim {
 namespace {
 std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
 std::atomic<std::size_t> default_size{256 * 1024};
+
+// AddressSanitizer's shadow of a stack about to be handed out may hold
+// poison that no frame of the new fiber put there, in two ways: the fiber
+// that used a pooled stack last ended with a jump, not by returning through
+// its frames, so their redzones are still poisoned; and munmap does not clear
+// the shadow, so a fresh mapping where another pool's stack was inherits its
+// poison. A new fiber's frames there would be reported as overflows, or trip
+// ASan's own checks when an exception unwinds them (__asan_handle_no_return:
+// "CHECK failed ... kCurrentStackFrameMagic"): clear them in both cases.
+void unpoison([[maybe_unused]] const boost::context::stack_context& sc) {
+#if defined(__SANITIZE_ADDRESS__)
+  __asan_unpoison_memory_region(static_cast<char*>(sc.sp) - sc.size, sc.size);
+#endif
+}
 }  // namespace
 
 std::size_t StackPool::default_stack_size() { return default_size.load(std::memory_order_relaxed); }
@@ -42,13 +56,7 @@ boost::context::stack_context StackPool::take() {
   if (!free_.empty()) {
     boost::context::stack_context sc = free_.back();
     free_.pop_back();
-#if defined(__SANITIZE_ADDRESS__)
-    // The fiber that used this stack last ended with a jump, not by returning
-    // through its frames, so AddressSanitizer still holds their redzones as
-    // poisoned. A new fiber's frames there would be reported as overflows
-    // (or trip ASan's own checks when it unwinds an exception): clear them.
-    __asan_unpoison_memory_region(static_cast<char*>(sc.sp) - sc.size, sc.size);
-#endif
+    unpoison(sc);
     return sc;
   }
   const std::size_t pg = page_size();
@@ -64,6 +72,7 @@ boost::context::stack_context StackPool::take() {
   if (RUNNING_ON_VALGRIND)
     valgrind_ids_.push_back(VALGRIND_STACK_REGISTER(static_cast<char*>(base) + pg, sc.sp));
 #endif
+  unpoison(sc);
   return sc;
 }
 
