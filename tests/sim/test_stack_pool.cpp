@@ -14,12 +14,6 @@
 
 using namespace sim;
 
-namespace {
-
-char* stack_low(const boost::context::stack_context& sc) { return static_cast<char*>(sc.sp) - sc.size; }
-
-}  // namespace
-
 TEST_CASE("stack pool: a stack given back is handed out again, and only new ones are mapped") {
   StackPool pool(64 * 1024);
   boost::context::stack_context a = pool.take();
@@ -38,6 +32,12 @@ TEST_CASE("stack pool: a stack given back is handed out again, and only new ones
 }
 
 #if defined(__SANITIZE_ADDRESS__)
+namespace {
+
+char* stack_low(const boost::context::stack_context& sc) { return static_cast<char*>(sc.sp) - sc.size; }
+
+}  // namespace
+
 // A fiber ends with a jump, not by returning through its frames, so their
 // redzones stay poisoned in ASan's shadow; unmapping the stack does not clear
 // the shadow either. A pool made later may get the same addresses from mmap:
