@@ -13,10 +13,6 @@
 #include "checker/search/interrupt.hpp"
 #include "checker/scenario/scenario.hpp"
 
-#ifndef INTERLEAVE_VERSION
-#define INTERLEAVE_VERSION "unknown"
-#endif
-
 namespace {
 
 using namespace checker::cli;

@@ -6,10 +6,6 @@
 #include "checker/report/report.hpp"
 #include "checker/report/show.hpp"
 
-#ifndef INTERLEAVE_VERSION
-#define INTERLEAVE_VERSION "unknown"
-#endif
-
 namespace checker {
 
 namespace {

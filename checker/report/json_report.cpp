@@ -8,10 +8,6 @@
 #include "checker/io/json_read.hpp"
 #include "checker/scenario/load.hpp"
 
-#ifndef INTERLEAVE_VERSION
-#define INTERLEAVE_VERSION "unknown"
-#endif
-
 namespace checker {
 
 using nlohmann::json;

@@ -9,10 +9,6 @@
 #include "checker/scenario/model.hpp"
 #include "sim/stack_pool.hpp"
 
-#ifndef INTERLEAVE_VERSION
-#define INTERLEAVE_VERSION "unknown"
-#endif
-
 namespace checker {
 
 using nlohmann::json;

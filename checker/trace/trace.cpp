@@ -9,10 +9,6 @@
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
 
-#ifndef INTERLEAVE_VERSION
-#define INTERLEAVE_VERSION "unknown"
-#endif
-
 namespace checker {
 
 using nlohmann::json;
