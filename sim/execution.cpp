@@ -298,6 +298,7 @@ ThreadId Execution::decide_next() {
     }
     schedule_.push_back(Decision::thread(chosen));
   }
+  announced_ = executed_ = threads_[chosen]->pending;
   ++steps_;
   step_open_ = true;
   if (opts_.history) {
@@ -316,6 +317,40 @@ ThreadId Execution::pick_epilogue(std::span<const ThreadId> enabled) const {
   for (ThreadId t : enabled)
     if (t == epilogue_thread_) return t;
   return enabled.front();
+}
+
+void Execution::narrow(std::initializer_list<Touch> done) {
+  if (done.size() > kMaxTouches)
+    throw std::logic_error(std::string("model bug: step ") + announced_.label +
+                           " narrows to more objects than sim::kMaxTouches");
+  Op op = announced_;
+  op.touches_all = false;
+  op.touch_count = 0;
+  for (const Touch& t : done) op.touches[op.touch_count++] = t;
+  narrow(op);
+}
+
+void Execution::narrow(const Op& done) {
+  if (tearing_down_ || current_ == kMain || !step_open_) return;
+  const auto bad = [&](const std::string& why) {
+    throw std::logic_error(std::string("model bug: step ") + announced_.label + " " + why);
+  };
+  if (announced_.kind != OpKind::plain || done.kind != OpKind::plain)
+    bad("narrows its footprint, but only plain steps may");
+  if (done.touches_all && !announced_.touches_all) bad("narrows to touching all objects, which it did not announce");
+  for (std::uint8_t i = 0; i < done.touch_count; ++i) {
+    const Touch& t = done.touches[i];
+    if (announced_.touches_all) continue;
+    bool covered = false;
+    for (std::uint8_t j = 0; j < announced_.touch_count && !covered; ++j)
+      covered = announced_.touches[j].object == t.object &&
+                (t.access == Access::read || announced_.touches[j].access == Access::write);
+    if (!covered)
+      bad(std::string("narrows to ") + (t.access == Access::write ? "writing " : "reading ") +
+          object_names_[t.object] + ", which it did not announce");
+  }
+  executed_ = done;
+  executed_.label = announced_.label;
 }
 
 std::uint32_t Execution::choose(std::uint32_t n, const char* label) {

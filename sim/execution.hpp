@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -81,6 +82,18 @@ class Execution {
   void step(const char* label, ObjectId object, Access access) {
     step(Op::make(OpKind::plain, label, {{object, access}}));
   }
+  // Narrows the footprint of the step now running to what it did: `done`
+  // names the objects it really read or wrote, each of them announced by the
+  // step (a read may stay a read or the write become a read; an object it
+  // did not announce is a model bug, std::logic_error). Called from inside
+  // the step once its branches are decided, e.g. a commit that did not grow
+  // the file read i_size and wrote nothing. Every object the step read to
+  // decide a branch must stay named: a partial-order reduction takes two
+  // steps as independent when their *executed* footprints do not conflict
+  // (steps still pending keep their announced footprint). Only plain steps
+  // narrow; a lock operation's footprint is its lock.
+  void narrow(std::initializer_list<Touch> done);
+  void narrow(const Op& done);
   // A fault choice: a value in [0, n). n <= 1 is no choice and returns 0.
   std::uint32_t choose(std::uint32_t n, const char* label);
   // Ends the execution now with a violation of `invariant`. Does not return.
@@ -95,6 +108,9 @@ class Execution {
   bool finished(ThreadId t) const;
   bool is_daemon(ThreadId t) const;
   const Op& pending(ThreadId t) const;  // the op thread t stopped at
+  // The step taken last, with the footprint it executed (narrow()); from
+  // the end of that step up to the next pick_thread's return.
+  const Op& last_step() const { return executed_; }
   bool enabled(ThreadId t) const;
   const std::string& object_name(ObjectId o) const { return object_names_[o]; }
   std::uint64_t steps() const { return steps_; }
@@ -138,6 +154,8 @@ class Execution {
   std::uint64_t steps_ = 0;
   bool step_open_ = false;  // a step was taken and has not been finished yet
   Schedule schedule_;
+  Op announced_;  // the step now running (or taken last), as announced
+  Op executed_;   // the same, as narrowed while it ran
   std::vector<Event> history_;
   std::vector<ThreadId> enabled_;
   Verdict verdict_;

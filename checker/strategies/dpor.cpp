@@ -128,7 +128,9 @@ void DporStrategy::add_event(sim::ThreadId q, const sim::Op& op, bool any) {
   for (std::uint8_t k = 0; k < op.touch_count; ++k) {
     const sim::Touch t = op.touches[k];
     e.touches[k] = t;
-    e.free_before[k] = free_now(t.object);
+    e.free_before[k] = kUnknown;  // an executed touch is one the step announced
+    for (std::uint8_t a = 0; a < announced_.touch_count; ++a)
+      if (announced_.touches[a].object == t.object) e.free_before[k] = free_before_now_[a];
     e.replaced[k] = -1;
     ObjectState& s = object(t.object);
     e.prev_write[k] = s.last_write;
@@ -305,6 +307,7 @@ sim::ThreadId DporStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
   Mask mask = 0;
   for (sim::ThreadId t : enabled) mask |= bit(t);
   const std::uint32_t i = step_++;
+  if (i > 0) commit_step(i - 1, ex);
   sim::ThreadId p;
   if (i < nodes_at_start_) {
     const Node& nd = nodes_[i];
@@ -329,16 +332,40 @@ sim::ThreadId DporStrategy::pick_thread(std::span<const sim::ThreadId> enabled,
   }
   const sim::Op& op = ex.pending(p);
   learn_lock(op);
-  // A step kept from the last execution: nothing more to do.
-  if (i < events_.size()) return p;
-  // A new step: its clock, its races, then the objects it touched.
+  // A new step: whether its locks are free now, before it runs. Its event
+  // (clock, races, the objects it touched) is added once it has run, by the
+  // next pick_thread or at the end of the execution (commit_step), from the
+  // footprint it executed.
+  if (i >= events_.size())
+    for (std::uint8_t k = 0; k < op.touch_count; ++k) free_before_now_[k] = free_now(op.touches[k].object);
+  announced_ = op;
+  return p;
+}
+
+// Soundness of racing executed footprints. Step i's event is built from what
+// it did (Execution::last_step: the announced footprint, narrowed by the
+// model to the objects the step really read or wrote, including every object
+// it read to decide a branch). Two steps whose executed footprints do not
+// conflict commute from the state where the first ran: neither wrote what the
+// other read or wrote, so each reads the same values in either order, takes
+// the same branches and does the same accesses (a step is a deterministic
+// function of the values it reads), and both orders end in the same state.
+// Such steps are independent there, which is all that source-DPOR's races
+// and the sleep sets' wake-ups ask of an executed event. A thread's *pending*
+// step has not run yet: it keeps its announced footprint, an upper bound of
+// whatever it may do, in the sleep sets (child_sleep) and in the races of
+// the end of the execution (run_ended). The same step under another fault
+// value may do other things: end_execution re-adds it for every value.
+void DporStrategy::commit_step(std::uint32_t i, const sim::Execution& ex) {
+  if (i < events_.size() || i >= nodes_.size()) return;  // kept from the last execution, or added
+  const sim::ThreadId p = nodes_[i].chosen;
+  const sim::Op& op = ex.last_step();
   clocks_.resize(clocks_.size() + nthreads_);
   std::uint32_t* c = &clocks_[std::size_t(i) * nthreads_];
   const bool any = op.touches_all;
   clock_of(p, op, c, any);
   if (i >= fresh_from_) find_races(p, op, i, c, any);
   add_event(p, op, any);
-  return p;
 }
 
 std::uint32_t DporStrategy::pick_value(std::uint32_t n, const char* label, const sim::Execution& ex) {
@@ -361,6 +388,7 @@ std::uint32_t DporStrategy::pick_value(std::uint32_t n, const char* label, const
 
 void DporStrategy::run_ended(const sim::Execution& ex) {
   if (blocked_now_ || nthreads_ == 0 || ex.verdict().kind == sim::Verdict::Kind::aborted) return;
+  if (step_ > 0) commit_step(step_ - 1, ex);
   // Every thread's pending step races with what it could have run before.
   bool live_done = true;
   for (sim::ThreadId t = 0; t < nthreads_; ++t)
@@ -382,7 +410,10 @@ void DporStrategy::run_ended(const sim::Execution& ex) {
   }
 }
 
-bool DporStrategy::end_execution(const sim::Execution&) {
+bool DporStrategy::end_execution(const sim::Execution& ex) {
+  // The last step's races, when run_ended was not called (an aborted run).
+  if (step_ > 0 && !blocked_now_ && nthreads_ > 0 && ex.verdict().kind != sim::Verdict::Kind::aborted)
+    commit_step(step_ - 1, ex);
   if (blocked_now_)
     ++blocked_;
   else
@@ -406,7 +437,9 @@ bool DporStrategy::end_execution(const sim::Execution&) {
       if (vp.tried + 1 < vp.limit) {
         ++vp.tried;
         nodes_.resize(vp.step);
-        fresh_from_ = vp.step;
+        // The step that made the choice may do other things with another
+        // value: its event is added again, with its races.
+        fresh_from_ = vp.step > 0 ? vp.step - 1 : 0;
         truncate_events(fresh_from_);
         return true;
       }

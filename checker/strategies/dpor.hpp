@@ -249,6 +249,8 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   // cannot run (no initial thread is enabled before e).
   bool reverse(std::int32_t e, sim::ThreadId q, std::uint32_t j, const std::uint32_t* c);
   Mask child_sleep(std::uint32_t i, const sim::Execution& ex);
+  // Adds step i, which has run, as an event: from the footprint it executed.
+  void commit_step(std::uint32_t i, const sim::Execution& ex);
   static int touch_index(const Event& e, sim::ObjectId o);
 
   std::vector<Node> nodes_;
@@ -274,6 +276,10 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::vector<std::uint32_t> scratch_clock_;
   std::vector<std::uint32_t> first_;         // per thread, for initials
   std::vector<std::int32_t> candidates_;
+  // The step chosen last, as announced, and whether its locks were free just
+  // before it ran (per announced touch), until commit_step adds it.
+  sim::Op announced_;
+  std::array<std::uint8_t, sim::kMaxTouches> free_before_now_{};
 
   // Splitting (search/split_dpor.cpp).
   std::uint32_t root_nodes_ = 0;      // nodes above this search's root (not its own)

@@ -14,7 +14,9 @@ void DporStrategy::set_task(Task task) {
   decisions_ = std::move(task.decisions);
   root_decisions_ = static_cast<std::uint32_t>(decisions_.size());
   root_nodes_ = values_.empty() ? 0 : values_.back().step;
-  fresh_from_ = root_nodes_;
+  // The step that made the root's choice is re-added with its races: under
+  // this task's value it may have done other things (commit_step).
+  fresh_from_ = root_nodes_ > 0 ? root_nodes_ - 1 : 0;
   nthreads_ = 0;  // the happens-before state is rebuilt by the first execution
   events_.clear();
   clocks_.clear();

@@ -17,6 +17,7 @@ using pagecache::EndIo;
 using pagecache::R;
 using pagecache::Rw;
 using pagecache::W;
+using pagecache::narrow;
 using pagecache::step;
 using pagecache::step_touching_all;
 
@@ -163,7 +164,10 @@ int Kernel::generic_commit_write(Page& page, unsigned from, unsigned to) {
   __block_commit_write(page, from, to);
   // kunmap(page);
   step(ex(), "generic_commit_write: i_size", {W(s_.inode.size_obj)});
-  if (pos > s_.inode.i_size) s_.inode.i_size = pos;  // mark_inode_dirty(inode)
+  if (pos > s_.inode.i_size)
+    s_.inode.i_size = pos;  // mark_inode_dirty(inode)
+  else
+    narrow(ex(), {R(s_.inode.size_obj)});  // the file did not grow: i_size was only read
   return 0;
 }
 

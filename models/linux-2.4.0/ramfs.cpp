@@ -9,6 +9,7 @@ namespace models::linux_2_4_0 {
 
 using pagecache::R;
 using pagecache::W;
+using pagecache::narrow;
 using pagecache::step;
 
 // fs/ramfs/inode.c L65 ramfs_readpage: a page that is not uptodate is
@@ -52,7 +53,10 @@ int Kernel::ramfs_commit_write(Page& page, unsigned from, unsigned to) {
   const std::uint64_t pos = std::uint64_t{page.index} * s_.geo.page_size + to;
   // kunmap(page);
   step(ex(), "ramfs_commit_write: i_size", {W(s_.inode.size_obj)});
-  if (pos > s_.inode.i_size) s_.inode.i_size = pos;
+  if (pos > s_.inode.i_size)
+    s_.inode.i_size = pos;
+  else
+    narrow(ex(), {R(s_.inode.size_obj)});  // the file did not grow: i_size was only read
   return 0;
 }
 

@@ -21,6 +21,7 @@ using linux_2_4_0::kENOMEM;
 using pagecache::R;
 using pagecache::Rw;
 using pagecache::W;
+using pagecache::narrow;
 using pagecache::step;
 
 int Kernel::write_begin(std::uint64_t pos, unsigned len, Page*& page) {
@@ -216,7 +217,10 @@ int Kernel::block_write_end(std::uint64_t pos, unsigned len, unsigned copied, Pa
 int Kernel::generic_write_end(std::uint64_t pos, unsigned len, unsigned copied, Page& page) {
   copied = static_cast<unsigned>(block_write_end(pos, len, copied, page));
   step(ex(), "generic_write_end: i_size_write", {W(s_.inode.size_obj)});
-  if (pos + copied > s_.inode.i_size) s_.inode.i_size = pos + copied;  // mark_inode_dirty
+  if (pos + copied > s_.inode.i_size)
+    s_.inode.i_size = pos + copied;  // mark_inode_dirty
+  else
+    narrow(ex(), {R(s_.inode.size_obj)});  // the file did not grow: i_size was only read
   UnlockPage(page);
   page_cache_release(page);
   return static_cast<int>(copied);

@@ -9,6 +9,8 @@ namespace models::linux_2_6_24 {
 
 using linux_2_4_0::kENOMEM;
 using pagecache::W;
+using pagecache::narrow;
+using pagecache::R;
 using pagecache::step;
 
 // fs/libfs.c simple_write_begin.
@@ -59,7 +61,10 @@ int Kernel::simple_commit_write(Page& page, unsigned from, unsigned to) {
   // No need to use i_size_read() here, the i_size cannot change under us
   // because we hold the i_mutex.
   step(ex(), "simple_commit_write: i_size_write", {W(s_.inode.size_obj)});
-  if (pos > s_.inode.i_size) s_.inode.i_size = pos;
+  if (pos > s_.inode.i_size)
+    s_.inode.i_size = pos;
+  else
+    narrow(ex(), {R(s_.inode.size_obj)});  // the file did not grow: i_size was only read
   pagecache::set_page_dirty(s_.mapping, page);
   return 0;
 }

@@ -18,6 +18,7 @@ using linux_2_6_24::AOP_TRUNCATED_PAGE;
 using pagecache::KernelBuf;
 using pagecache::R;
 using pagecache::W;
+using pagecache::narrow;
 using pagecache::step;
 
 inline constexpr int kEAGAIN = 11;
@@ -413,7 +414,10 @@ int Kernel::simple_write_end(std::uint64_t pos, unsigned len, unsigned copied, P
   // No need to use i_size_read() here, the i_size cannot change under us
   // because we hold the i_mutex.
   step(ex(), "simple_write_end: i_size_write", {W(s_.inode.size_obj)});
-  if (last_pos > s_.inode.i_size) s_.inode.i_size = last_pos;
+  if (last_pos > s_.inode.i_size)
+    s_.inode.i_size = last_pos;
+  else
+    narrow(ex(), {R(s_.inode.size_obj)});  // the file did not grow: i_size was only read
   pagecache::set_page_dirty(s_.mapping, page);  // folio_mark_dirty
   UnlockPage(page);
   page_cache_release(page);

@@ -23,6 +23,12 @@ inline void step(sim::Execution& ex, const char* label, std::initializer_list<si
   ex.step(sim::Op::make(sim::OpKind::plain, label, ts));
 }
 
+// Says what the step now running did, once its branches are decided: `ts`
+// are the objects it really read or wrote, each announced by the step
+// (sim::Execution::narrow). A step that looked at an object and changed
+// nothing read it; every object read to decide a branch stays named.
+inline void narrow(sim::Execution& ex, std::initializer_list<sim::Touch> ts) { ex.narrow(ts); }
+
 // A step that names `ts` and also reads objects it cannot name when it is
 // announced (a walk over a list that others change): dependent with every
 // step (sim::Op::touches_all).

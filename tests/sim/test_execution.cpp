@@ -2,6 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "sim/primitives.hpp"
 #include "sim/stack_pool.hpp"
@@ -302,4 +305,76 @@ TEST_CASE("a step that touches all is dependent with every step, even one that s
   b.touches_all = true;
   CHECK(sim::dependent(a, b));
   CHECK(sim::dependent(b, a));
+}
+
+namespace {
+// A strategy that records, at each schedule point, the last step's executed footprint.
+struct RecordsLastStep : Scripted {
+  std::vector<Op> seen;
+  ThreadId pick_thread(std::span<const ThreadId> enabled, const Execution& ex) override {
+    if (ex.steps() > 0) seen.push_back(ex.last_step());
+    return Scripted::pick_thread(enabled, ex);
+  }
+};
+}  // namespace
+
+TEST_CASE("narrow: the step taken last is seen with the footprint it executed, not the one announced") {
+  StackPool pool;
+  Execution ex(pool);
+  const ObjectId a = ex.new_object("a"), b = ex.new_object("b");
+  ex.spawn("T", [&] {
+    ex.step(Op::make(OpKind::plain, "commit", {{a, Access::write}, {b, Access::write}}));
+    ex.narrow({{a, Access::read}});  // looked at a, changed nothing
+    ex.step(Op::make(OpKind::plain, "second", {{b, Access::write}}));
+  });
+  RecordsLastStep s;
+  CHECK(ex.run(s, {}).kind == Verdict::Kind::ok);
+  REQUIRE(s.seen.size() == 1);
+  CHECK(std::string(s.seen[0].label) == "commit");
+  REQUIRE(s.seen[0].touch_count == 1);
+  CHECK(s.seen[0].touches[0].object == a);
+  CHECK(s.seen[0].touches[0].access == Access::read);
+  CHECK(std::string(ex.pending(0).label) == "second");  // pending ops keep their announced footprint
+  CHECK(ex.pending(0).touches[0].access == Access::write);
+}
+
+TEST_CASE("narrow: a step may only narrow; naming an object it did not announce is a model bug") {
+  auto run_with = [](auto body) {
+    StackPool pool;
+    Execution ex(pool);
+    const ObjectId a = ex.new_object("a"), b = ex.new_object("b");
+    BitLock l(ex, "L");
+    ex.spawn("T", [&] { body(ex, a, b, l); });
+    Scripted s;
+    return ex.run(s, {});
+  };
+  // An object it did not announce.
+  Verdict v1 = run_with([](Execution& ex, ObjectId a, ObjectId b, BitLock&) {
+    ex.step(Op::make(OpKind::plain, "commit", {{a, Access::write}}));
+    ex.narrow({{b, Access::read}});
+  });
+  CHECK(v1.kind == Verdict::Kind::internal_error);
+  CHECK(v1.message.find("commit narrows to reading b, which it did not announce") != std::string::npos);
+  // A write where it announced a read.
+  Verdict v2 = run_with([](Execution& ex, ObjectId a, ObjectId, BitLock&) {
+    ex.step(Op::make(OpKind::plain, "peek", {{a, Access::read}}));
+    ex.narrow({{a, Access::write}});
+  });
+  CHECK(v2.kind == Verdict::Kind::internal_error);
+  CHECK(v2.message.find("peek narrows to writing a") != std::string::npos);
+  // A lock operation's footprint is its lock.
+  Verdict v3 = run_with([](Execution& ex, ObjectId a, ObjectId, BitLock& l) {
+    l.lock("lock");
+    ex.narrow({{a, Access::read}});
+  });
+  CHECK(v3.kind == Verdict::Kind::internal_error);
+  CHECK(v3.message.find("only plain steps may") != std::string::npos);
+  // A step that touches all may narrow to what it named.
+  Verdict v4 = run_with([](Execution& ex, ObjectId a, ObjectId b, BitLock&) {
+    Op op = Op::make(OpKind::plain, "walk", {{a, Access::write}});
+    op.touches_all = true;
+    ex.step(op);
+    ex.narrow({{b, Access::read}});
+  });
+  CHECK(v4.kind == Verdict::Kind::ok);
 }
