@@ -38,8 +38,23 @@ ExploreResult explore_auto(unsigned jobs, const ProgramFactory& make, const Expl
   ExploreSettings dpor = settings;
   dpor.strategy = "dpor";
   auto stopped = [&](const ExploreResult& r) {
-    return r.interrupted || !r.failures.empty() || r.status == ExploreResult::Status::nondeterminism ||
-           r.status == ExploreResult::Status::internal_error;
+    return r.interrupted || (opts.stop_at_first_failure && !r.failures.empty()) ||
+           r.status == ExploreResult::Status::nondeterminism || r.status == ExploreResult::Status::internal_error;
+  };
+  // A later phase's result after an earlier one's: the counts of both, the
+  // earlier failures first (when going on after failures), so its verdict.
+  auto after = [&](ExploreResult& later, const ExploreResult& earlier) {
+    later.blocked += earlier.blocked;
+    later.steps += earlier.steps;
+    later.depth = std::max(later.depth, earlier.depth);
+    later.elapsed_s += earlier.elapsed_s;
+    for (const std::string& o : earlier.outcomes) add_outcome(later.outcomes, later.outcomes_truncated, o, opts.max_outcomes);
+    later.outcomes_truncated |= earlier.outcomes_truncated;
+    if (earlier.failures.empty()) return;
+    later.failures.insert(later.failures.begin(), earlier.failures.begin(), earlier.failures.end());
+    later.status = earlier.status;
+    later.replay = earlier.replay;
+    later.budget.clear();
   };
 
   // 1. The bug hunt: PCT's executions 0 .. hunt - 1.
@@ -67,20 +82,16 @@ ExploreResult explore_auto(unsigned jobs, const ProgramFactory& make, const Expl
     first.max_executions = left == 1 ? 1 : left / 2;
   }
   if (opts.time_limit_s > 0) first.time_limit_s = std::max(opts.time_limit_s - h.elapsed_s, 1e-9) / 2;
+  for (Failure& f : h.failures) f.search = auto_hunt_position(settings.pct_depth);
   ExploreResult a = explore_dpor(jobs, make, dpor, first);
   phases.dpor = a.executions;
   phases.dpor_complete = a.complete;
   a.executions += h.executions;
-  a.blocked += h.blocked;
-  a.steps += h.steps;
-  a.depth = std::max(a.depth, h.depth);
-  a.elapsed_s += h.elapsed_s;
-  for (const std::string& o : h.outcomes) add_outcome(a.outcomes, a.outcomes_truncated, o, opts.max_outcomes);
-  a.outcomes_truncated |= h.outcomes_truncated;
   for (Failure& f : a.failures) {
     f.execution += h.executions;
     if (hunt > 0) f.search = auto_dpor_position();
   }
+  after(a, h);
   if (!budget || a.complete || stopped(a) || (opts.max_executions != 0 && a.executions >= opts.max_executions)) {
     a.search = auto_summary(phases);
     return a;
@@ -97,12 +108,7 @@ ExploreResult explore_auto(unsigned jobs, const ProgramFactory& make, const Expl
   }
   if (b.failures.empty() && !b.interrupted && opts.max_executions != 0 && b.executions >= opts.max_executions)
     b.budget = execution_budget_text(opts.max_executions);
-  b.steps += a.steps;
-  b.blocked += a.blocked;
-  b.depth = std::max(b.depth, a.depth);
-  b.elapsed_s += a.elapsed_s;
-  for (const std::string& o : a.outcomes) add_outcome(b.outcomes, b.outcomes_truncated, o, opts.max_outcomes);
-  b.outcomes_truncated |= a.outcomes_truncated;
+  after(b, a);
   phases.dpor_cut = true;
   phases.pct = b.search;
   b.search = auto_summary(phases);

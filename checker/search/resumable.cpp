@@ -37,7 +37,7 @@ AutoPhases auto_phases(const ExploreSettings& settings, const DporState& st, boo
   p.depth = settings.pct_depth;
   p.seed = settings.seed;
   p.hunt = st.hunt;
-  // The hunt found nothing when no failure is among its executions.
+  // DPOR followed the hunt when the hunt found nothing (a checkpointed search stops at its first failure).
   p.hunt_over = st.hunt > 0 && (st.failures.empty() || st.failures.front().execution > st.hunt);
   p.dpor = st.executions - st.hunt;
   p.dpor_complete = complete;

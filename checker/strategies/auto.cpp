@@ -14,7 +14,7 @@ std::string auto_summary(const AutoPhases& p) {
   if (p.hunt > 0) {
     s += "a bug hunt (PCT depth " + std::to_string(p.depth) + ", seed " + std::to_string(p.seed) + ") ";
     if (!p.hunt_over) return s + "ran " + std::to_string(p.hunt) + (p.hunt == 1 ? " execution" : " executions");
-    s += "of " + std::to_string(p.hunt) + (p.hunt == 1 ? " execution" : " executions") + " found nothing; then ";
+    s += "of " + std::to_string(p.hunt) + (p.hunt == 1 ? " execution" : " executions") + "; then ";
   }
   if (p.dpor_cut)
     return s + "dpor ran " + std::to_string(p.dpor) +

@@ -44,15 +44,15 @@ struct AutoPhases {
   std::uint32_t depth = 3;   // PCT's
   std::uint64_t seed = 0;
   std::uint64_t hunt = 0;    // executions of the bug hunt (0: it had no share of the budget)
-  bool hunt_over = false;    // it ran its length, found nothing, and DPOR followed
+  bool hunt_over = false;    // it ran its length and DPOR followed
   std::uint64_t dpor = 0;    // executions of DPOR
   bool dpor_complete = false;  // DPOR explored everything
   bool dpor_cut = false;     // DPOR ran out of its half of the budget; PCT followed
   std::string pct;           // then: the PCT phase's own summary
 };
 
-// "auto: a bug hunt (PCT depth 3, seed 0) of 100 executions found nothing;
-// then dpor, 610 executions, complete", and so on.
+// "auto: a bug hunt (PCT depth 3, seed 0) of 100 executions; then dpor, 710
+// executions, complete", and so on.
 std::string auto_summary(const AutoPhases& p);
 
 // Where a failure was found, for "found in execution 15 at ...".
