@@ -24,11 +24,12 @@ const char* kExitCodes =
     "SIGTERM), before the search was complete.";
 
 const char* kSearchDefault =
-    "Unless the scenario or --strategy names one, the search is `auto`: exhaustive DPOR\n"
-    "(one schedule per order of the dependent steps) within the budget; if it cannot finish\n"
-    "in half of the budget, PCT for the rest. With no budget DPOR runs to its end, so a pass\n"
-    "is complete. To find a bug fast in a large search, try --strategy pb (iterative\n"
-    "preemption bounding: most bugs need 1 or 2 preemptions).";
+    "Unless the scenario or --strategy names one, the search is `auto`: first a bug hunt,\n"
+    "PCT (--pct-depth, --seed) for 100 executions (at most a tenth of a budget), which finds\n"
+    "shallow bugs at once; then exhaustive DPOR (one schedule per order of the dependent\n"
+    "steps). With no budget DPOR runs to its end, so a pass is complete; with one, DPOR gets\n"
+    "half of what the hunt left, and PCT the rest. To find a deeper bug fast in a large\n"
+    "search, try --strategy pb (iterative preemption bounding: most bugs need 1 or 2).";
 
 void add_search_options(CLI::App* cmd, Overrides& o) {
   std::string strategies = "how to search, overriding the scenario's:";

@@ -11,8 +11,8 @@ const std::vector<std::string>& known_invariants() {
 
 const std::vector<StrategyInfo>& known_strategies() {
   static const std::vector<StrategyInfo> list = {
-      {"auto", "the default: exhaustive dpor within the budget; if it cannot finish in half of "
-               "it, pct for the rest (no budget: dpor to the end)"},
+      {"auto", "the default: a pct bug hunt of 100 executions (a tenth of a budget), then "
+               "exhaustive dpor to the end (with a budget: within half of what is left, then pct)"},
       {"dfs", "every schedule, depth first"},
       {"dpor", "source-set DPOR with sleep sets: one schedule per order of the dependent steps"},
       {"pb", "iterative preemption bounding: schedules with 0, 1, 2, ... preemptions"},

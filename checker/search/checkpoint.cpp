@@ -240,6 +240,7 @@ ojson to_json(const Checkpoint& c) {
   } else if (c.kind == "dpor") {
     ojson d = tally_json(c.dpor);
     d["strategy"] = snapshot_json(c.dpor.strategy);
+    if (c.settings.strategy == "auto") d["hunt"] = c.dpor.hunt;
     j["dpor"] = std::move(d);
   } else {
     ojson d = tally_json(c.indexed);
@@ -311,9 +312,10 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
     } else if (c.kind == "dpor") {
       jr::Object d(o.require("dpor", "the DPOR search's state"), o.path("dpor"),
                    {"started", "executions", "blocked", "steps", "depth", "outcomes", "outcomes_truncated",
-                    "failures", "strategy"});
+                    "failures", "strategy", "hunt"});
       DporState& st = c.dpor;
       tally_from(d, st, s, max_steps);
+      st.hunt = d.uint("hunt", 0, 0, st.executions);
       st.strategy = snapshot_from(d.require("strategy", "the DPOR strategy's state"), d.path("strategy"));
       // Check that the strategy's indices hold together now, with the path.
       try {

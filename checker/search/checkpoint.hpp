@@ -92,7 +92,8 @@ struct TreeState {
 };
 
 struct DporState {
-  bool started = false;
+  bool started = false;  // DPOR has run (auto: after its bug hunt)
+  std::uint64_t hunt = 0;  // auto: the bug hunt's executions, counted in `executions`
   DporStrategy::Snapshot strategy;
   std::uint64_t executions = 0, blocked = 0, steps = 0, depth = 0;
   std::set<std::string> outcomes;

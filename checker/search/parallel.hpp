@@ -7,8 +7,9 @@
 //   dfs, pb, db   tree searches              split_tree.cpp
 //   random, pct   executions by number       split_indexed.cpp
 //   dpor          at its fault choices       split_dpor.cpp
-// auto runs both its phases so split. A time limit stops every worker; what
-// ran by then differs from run to run, as it does with one worker.
+// auto runs each of its phases (a PCT bug hunt, DPOR, then PCT) so split, one
+// after the other (parallel.cpp). A time limit stops every worker; what ran
+// by then differs from run to run, as it does with one worker.
 //
 // Shards of a search (--shard K/N), for machines that share nothing, are in
 // shard.hpp.
@@ -30,10 +31,6 @@ unsigned default_jobs();
 // explore() takes them.
 ExploreResult explore_parallel(const ProgramFactory& make, const ExploreSettings& settings,
                                const ExploreOptions& opts, unsigned jobs);
-
-// The search line of `auto` without a budget (DPOR to its end), as any
-// number of workers gives it: "auto: dpor", "auto: dpor, complete".
-std::string auto_dpor_summary(const ExploreResult& r);
 
 struct TreeState;     // checkpoint.hpp
 struct IndexedState;  // checkpoint.hpp

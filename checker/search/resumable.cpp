@@ -12,6 +12,8 @@
 #include "checker/search/settings.hpp"
 #include "checker/search/workers.hpp"
 #include "checker/scenario/model.hpp"
+#include "checker/search/split.hpp"
+#include "checker/strategies/auto.hpp"
 #include "sim/stack_pool.hpp"
 
 namespace checker {
@@ -29,6 +31,19 @@ void add_outcomes(std::set<std::string>& to, bool& truncated, const std::set<std
   for (const std::string& o : from) split::add_outcome(to, truncated, o, max);
 }
 
+// What auto's phases did, from its checkpoint's state (strategies/auto.hpp).
+AutoPhases auto_phases(const ExploreSettings& settings, const DporState& st, bool complete) {
+  AutoPhases p;
+  p.depth = settings.pct_depth;
+  p.seed = settings.seed;
+  p.hunt = st.hunt;
+  // DPOR followed the hunt when the hunt found nothing (a checkpointed search stops at its first failure).
+  p.hunt_over = st.hunt > 0 && (st.failures.empty() || st.failures.front().execution > st.hunt);
+  p.dpor = st.executions - st.hunt;
+  p.dpor_complete = complete;
+  return p;
+}
+
 // One segment of a DPOR search (one worker) from `st`, which it moves on;
 // then the result of the whole search so far.
 ExploreResult dpor_segment(const Scenario& s, const ExploreSettings& settings, DporState& st, bool finished,
@@ -36,6 +51,40 @@ ExploreResult dpor_segment(const Scenario& s, const ExploreSettings& settings, D
   auto program = make_program(s);
   sim::StackPool stacks;
   ExploreResult seg;
+  // auto: its bug hunt first (strategies/auto.hpp), on one worker, whole: only
+  // a signal stops it (not the checkpoint interval), and a hunt that a signal
+  // stopped is not recorded, so that a resumed search runs it again from its
+  // start. Its executions are the first of the search's.
+  const std::uint64_t hunt = settings.strategy == "auto" ? auto_hunt_executions(opts.max_executions) : 0;
+  if (!finished && !st.started && st.executions == 0 && hunt > 0) {
+    ExploreSettings pct = settings;
+    pct.strategy = "pct";
+    ExploreOptions o = opts;
+    o.max_executions = hunt;
+    o.time_limit_s = auto_hunt_seconds(opts.time_limit_s);
+    o.verify_failure = false;  // settled below, on the whole search
+    o.stop = &interrupt_flag();
+    ExploreResult h = split::explore_indexed(1, [&s] { return make_program(s); }, pct, o);
+    if (h.status == ExploreResult::Status::nondeterminism) return h;
+    if (h.interrupted && h.failures.empty()) {  // not recorded: the resumed search runs the hunt again
+      AutoPhases p = auto_phases(settings, st, false);
+      p.hunt = h.executions;
+      h.search = auto_summary(p);
+      return h;
+    }
+    st.hunt = h.executions;
+    for (Failure f : h.failures) {
+      f.search = auto_hunt_position(settings.pct_depth);
+      st.failures.push_back(std::move(f));
+    }
+    st.executions = h.executions;
+    st.blocked = h.blocked;
+    st.steps = h.steps;
+    st.depth = h.depth;
+    add_outcomes(st.outcomes, st.outcomes_truncated, h.outcomes, opts.max_outcomes);
+    st.outcomes_truncated |= h.outcomes_truncated;
+    if (!st.failures.empty()) finished = true;
+  }
   if (!finished) {
     DporStrategy dpor;
     if (st.started) dpor.restore(st.strategy);
@@ -43,10 +92,13 @@ ExploreResult dpor_segment(const Scenario& s, const ExploreSettings& settings, D
     o.verify_failure = false;  // settled below, on the whole search
     seg = explore(*program, dpor, stacks, o);
     if (seg.status == ExploreResult::Status::nondeterminism) return seg;
-    st.started = true;
-    st.strategy = dpor.snapshot();
+    if (st.started || seg.executions > 0) {  // a segment stopped before its first execution left nothing
+      st.started = true;
+      st.strategy = dpor.snapshot();
+    }
     for (Failure f : seg.failures) {
       f.execution += st.executions;
+      if (st.hunt > 0) f.search = auto_dpor_position();
       st.failures.push_back(std::move(f));
     }
     st.executions += seg.executions;
@@ -68,7 +120,7 @@ ExploreResult dpor_segment(const Scenario& s, const ExploreSettings& settings, D
   res.interrupted = seg.interrupted;
   res.budget = seg.budget;
   settle(res, false, *program, stacks, opts);
-  if (settings.strategy == "auto") res.search = auto_dpor_summary(res);
+  if (settings.strategy == "auto") res.search = auto_summary(auto_phases(settings, st, res.complete));
   return res;
 }
 

@@ -13,6 +13,7 @@
 
 #include "checker/io/json_read.hpp"
 #include "checker/search/explorer.hpp"
+#include "checker/strategies/auto.hpp"
 #include "checker/trace/trace.hpp"
 
 namespace fs = std::filesystem;
@@ -175,10 +176,18 @@ TEST_CASE("cli: an exhausted budget is inconclusive (exit 4), a complete search 
   r = run(dir, "run steps.json");
   CHECK(r.code == 0);
   CHECK(r.out.starts_with("PASS  steps.json: no violation in any of the 34650 executions"));
-  // The default (auto: DPOR first) needs one: the threads share nothing.
-  r = run(dir, "run steps.json --strategy auto");
+  // DPOR needs one: the threads share nothing.
+  r = run(dir, "run steps.json --strategy dpor");
   CHECK(r.code == 0);
   CHECK(r.out.starts_with("PASS  steps.json: no violation in the only execution"));
+  // The default, auto: its bug hunt, then that one, and the search is complete.
+  r = run(dir, "run steps.json --strategy auto");
+  CHECK(r.code == 0);
+  CHECK(r.out.starts_with("PASS  steps.json: no violation in any of the " +
+                          std::to_string(checker::kAutoHuntExecutions + 1) + " executions"));
+  CHECK(r.out.find("search: auto: a bug hunt (PCT depth 3, seed 0) of " +
+                   std::to_string(checker::kAutoHuntExecutions) + " executions; then dpor, 1 execution, complete") !=
+        std::string::npos);
 }
 
 TEST_CASE("cli: check compares every verdict with its expectation") {

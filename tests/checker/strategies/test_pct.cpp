@@ -1,6 +1,6 @@
 // PCT (priorities and change points, k from a first run, executions that do
-// not depend on each other) and the default strategy, auto (DPOR within half
-// the budget, then PCT).
+// not depend on each other) and the default strategy, auto (a PCT bug hunt,
+// DPOR, then PCT with a budget; more in test_auto.cpp).
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -125,15 +125,16 @@ TEST_CASE("pct: finds the ABBA deadlock and a late flag; never a complete search
   CHECK(r.search.find("probability >= 1/(n k^(d-1)) = 0.125") != std::string::npos);
 }
 
-TEST_CASE("auto: DPOR to the end without a budget; with one, PCT after half of it") {
+TEST_CASE("auto: a bug hunt, then DPOR to the end without a budget; with one, PCT after half of what is left") {
   auto lm = models::examples::make_example("lock-mix", {{"threads", 3}, {"rounds", 1}});
   AutoStrategy unbounded(0, 0, 0, 3);
   ExploreResult r = run(*lm, unbounded);
   CHECK(r.status == ExploreResult::Status::pass);
   CHECK(unbounded.in_dpor());
-  CHECK(r.executions == unbounded.dpor().complete() + unbounded.dpor().blocked());
+  CHECK(unbounded.hunt_executions() == kAutoHuntExecutions);
+  CHECK(r.executions == kAutoHuntExecutions + unbounded.dpor().complete() + unbounded.dpor().blocked());
 
-  // Three threads taking one mutex 3 times: 1680 orders, more than half of 100.
+  // Three threads taking one mutex 3 times: 1680 orders, more than half of 90.
   auto lu = models::examples::make_example("locked-counter", {{"threads", 3}, {"increments", 3}});
   AutoStrategy budget(100, 0, 0, 3);
   ExploreOptions o;
@@ -141,16 +142,23 @@ TEST_CASE("auto: DPOR to the end without a budget; with one, PCT after half of i
   r = run(*lu, budget, o);
   CHECK(r.status == ExploreResult::Status::inconclusive);
   CHECK(r.executions == 100);
-  CHECK_FALSE(budget.in_dpor());
-  CHECK(r.search.find("dpor ran 50 executions") != std::string::npos);
-  CHECK(r.search.find("PCT depth 3") != std::string::npos);
+  CHECK(budget.phase() == AutoStrategy::Phase::pct);
+  CHECK(budget.hunt_executions() == 10);
+  CHECK(r.search.find("bug hunt (PCT depth 3, seed 0) of 10 executions") != std::string::npos);
+  CHECK(r.search.find("dpor ran 45 executions") != std::string::npos);
+  CHECK(r.search.find("then PCT depth 3") != std::string::npos);
 
-  // Found by DPOR, within the budget.
+  // ABBA: found by the hunt, within the budget.
   auto abba = models::examples::make_example("abba");
   AutoStrategy small(100, 0, 0, 3);
   r = run(*abba, small, o);
   CHECK(r.status == ExploreResult::Status::violation);
-  CHECK(small.in_dpor());
+  CHECK(small.phase() == AutoStrategy::Phase::hunt);
+  CHECK(r.failures.front().search == auto_hunt_position(3));
+
+  // A budget under 10 executions leaves no room for a hunt: DPOR first.
+  AutoStrategy tiny(8, 0, 0, 3);
+  CHECK(tiny.in_dpor());
 }
 
 TEST_CASE("auto is the default strategy, and the one --help states") {
