@@ -43,11 +43,13 @@ void flush_dirty_buffer(State& s, std::uint32_t index, std::uint32_t block) {
   PageSlot& slot = *s.slots[index];
   // spin_lock(&lru_list_lock); the buffer on lru_list[BUF_DIRTY]
   step(s.ex, "flush_dirty_buffers", {R(s.mapping.obj), W(slot.obj), R(slot.bh_lock[block]->id())});
+  // What it looked at when it leaves the buffer alone (narrow).
   Page* page = s.mapping.__find_page_nolock(index);
-  if (!page || !page->has_buffers) return;
+  if (!page) return narrow(s.ex, {R(s.mapping.obj)});
+  if (!page->has_buffers) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj)});
   BufferHead& bh = page->buffers[block];
-  if (!bh.dirty) return;  // __refile_buffer
-  if (bh.locked()) return;
+  if (!bh.dirty) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj)});  // __refile_buffer
+  if (bh.locked()) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.bh_lock[block]->id())});
   // OK, now we are committed to write it out.
   ++bh.b_count;
   ll_rw_block(s, Rw::write, bh);

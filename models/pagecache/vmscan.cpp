@@ -14,10 +14,16 @@ bool try_to_swap_out(State& s, Pte& pte) {
   if (!pte.shared) throw std::logic_error("model bug: try_to_swap_out of an anonymous pte");
   PageSlot& slot = *s.slots[pte.file_index];
   step(s.ex, "try_to_swap_out", {W(pte.obj), W(slot.obj), W(slot.PG_locked.id())});
-  if (!pte.present) return false;  // out_failed
+  if (!pte.present) {  // out_failed: it looked at the pte
+    narrow(s.ex, {R(pte.obj)});
+    return false;
+  }
   Page& page = *pte.page;
   // (ptep_test_and_clear_young / page->age: ageing is not modelled)
-  if (page.locked()) return false;  // TryLockPage failed: out_failed
+  if (page.locked()) {  // TryLockPage failed: out_failed
+    narrow(s.ex, {R(pte.obj), R(slot.PG_locked.id())});
+    return false;
+  }
   page.lock().set_locked_in_step();
   // pte = ptep_get_and_clear(page_table);
   const bool dirty = pte.dirty;
@@ -39,13 +45,15 @@ bool try_to_swap_out(State& s, Pte& pte) {
 void page_launder(State& s, std::uint32_t index) {
   PageSlot& slot = *s.slots[index];
   step(s.ex, "page_launder", {R(s.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
+  // What it looked at when it leaves the page alone (narrow): the page
+  // cache, the page's state, its lock.
   Page* pg = s.mapping.__find_page_nolock(index);
-  if (!pg) return;
+  if (!pg) return narrow(s.ex, {R(s.mapping.obj)});
   Page& page = *pg;
   // Page is or was in use? Move it to the active list.
-  if (!page.has_buffers && page.count > 1) return;
+  if (!page.has_buffers && page.count > 1) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj)});
   // The page is locked. IO in progress? Move it to the back of the list.
-  if (page.locked()) return;
+  if (page.locked()) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.PG_locked.id())});
   page.lock().set_locked_in_step();  // TryLockPage
   if (page.dirty) {
     // Dirty page: (launder_loop) ClearPageDirty; page_cache_get; writepage.
@@ -77,12 +85,13 @@ void reclaim_page(State& s, std::uint32_t index) {
   PageSlot& slot = *s.slots[index];
   step(s.ex, "reclaim_page", {W(s.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
   Page* pg = s.mapping.__find_page_nolock(index);
-  if (!pg) return;
+  if (!pg) return narrow(s.ex, {R(s.mapping.obj)});
   Page& page = *pg;
   // Page is or was in use? Move it to the active list.
-  if (!page.has_buffers && page.count > 1) return;
+  if (!page.has_buffers && page.count > 1) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj)});
   // The page is dirty, or locked, move to inactive_dirty list.
-  if (page.has_buffers || page.dirty || page.locked()) return;
+  if (page.has_buffers || page.dirty || page.locked())
+    return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.PG_locked.id())});
   // TryLockPage succeeded. OK, remove the page from the caches.
   __remove_inode_page(s.mapping, page);
   // found_page: UnlockPage; the page goes to the allocator that asked for it.

@@ -85,7 +85,8 @@ TEST_CASE("auto: a scenario without a bug gets a complete DPOR search after the 
     CHECK(a.executions == kAutoHuntExecutions + dpor.executions);
     CHECK(a.blocked == dpor.blocked);
     CHECK(a.search == "auto: a bug hunt (PCT depth 3, seed 0) of 100 executions; then dpor, " +
-                          std::to_string(dpor.executions) + " executions, complete");
+                          std::to_string(dpor.executions) + (dpor.executions == 1 ? " execution" : " executions") +
+                          ", complete");
   }
 }
 
