@@ -15,11 +15,6 @@
 //      (it must be bounded by the depth of the search, not by its length).
 //
 // Speed is measured here, never in timed test assertions.
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,6 +28,7 @@
 #include <boost/context/fiber.hpp>
 #include <CLI/CLI.hpp>
 
+#include "bench/child.hpp"
 #include "checker/scenario/load.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/search/fiber_stacks.hpp"
@@ -154,8 +150,8 @@ void rule(std::size_t n) { std::printf("%s\n", std::string(n, '-').c_str()); }
 // ---- 6. memory
 //
 // The peak resident set of one search is measured in a process of its own,
-// started fresh (fork + exec of this program with --memory-child): a forked
-// copy of this process would start with the memory of every search above.
+// started fresh (bench::run_fresh runs this program with --memory-child): a
+// forked copy of this process would start with the memory of every search above.
 
 // The search a child runs: `executions` executions of four threads taking
 // one mutex four times each (a search of far more than 10^6 executions for
@@ -180,22 +176,9 @@ struct Peak {
 };
 
 Peak peak_of_child(const std::string& strategy, std::uint64_t executions) {
-  std::fflush(stdout);
-  const auto start = Clock::now();
-  const pid_t pid = ::fork();
-  if (pid < 0) return {};
-  if (pid == 0) {
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
-    const std::string n = std::to_string(executions);
-    ::execl("/proc/self/exe", "interleave-bench", "--memory-child", strategy.c_str(), n.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  rusage ru{};
-  if (::wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
-  return {ru.ru_maxrss, std::chrono::duration<double>(Clock::now() - start).count()};
+  const bench::ChildRun run = bench::run_fresh({"--memory-child", strategy, std::to_string(executions)});
+  if (!run.ok) return {};
+  return {run.rss_kib, run.seconds};
 }
 
 // Table 6: memory against the number of executions.
