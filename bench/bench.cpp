@@ -12,7 +12,9 @@
 //   5. the speed-up of --jobs 2 over --jobs 1;
 //   6. memory: the peak resident set of a search of 10^4 executions against
 //      one of 10^6 executions of the same program, each in a fresh process
-//      (it must be bounded by the depth of the search, not by its length).
+//      (it must be bounded by the depth of the search, not by its length);
+//   7. scale (scale.cpp; only with --table scale): the searches issue #12
+//      aims at, each in a fresh process with a time cap.
 //
 // Speed is measured here, never in timed test assertions.
 #include <algorithm>
@@ -29,6 +31,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/child.hpp"
+#include "bench/scale.hpp"
 #include "checker/scenario/load.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/search/fiber_stacks.hpp"
@@ -215,23 +218,38 @@ int main(int argc, char** argv) {
   std::string seed_dir = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/seed";
   bool quick = false;
   bool memory_only = false;
-  std::vector<std::string> memory_child_args;
+  std::string table;
+  std::vector<std::string> memory_child_args, scale_child_args;
   app.add_option("--seconds", seconds, "time limit of each search (a search stopped there is marked +)")
       ->check(CLI::PositiveNumber);
   app.add_option("--rounds", rounds, "ping-pong round trips to time")->check(CLI::PositiveNumber);
-  app.add_option("--scenarios", seed_dir, "the seed scenarios' folder");
+  app.add_option("--scenarios", seed_dir,
+                 "the seed scenarios' folder (table 7 reads seed/, variants/ and examples/ beside it)");
   app.add_flag("--quick", quick, "smaller programs and 1 s per search (a smoke test)");
-  app.add_flag("--memory-only", memory_only, "only table 6, the memory of short and long searches");
+  app.add_option("--table", table,
+                 "only one table: memory (6, the memory of short and long searches) or scale (7, the "
+                 "aims of issue #12, each search in a fresh process, 60 s each at most: about half an "
+                 "hour; not part of the default run of tables 1 to 6)")
+      ->check(CLI::IsMember({"memory", "scale"}));
+  app.add_flag("--memory-only", memory_only, "the same as --table memory");
   app.add_option("--memory-child", memory_child_args, "(internal) table 6's child: STRATEGY EXECUTIONS")
       ->expected(2)
       ->group("");
-  app.footer("Example:\n  interleave-bench --seconds 10 > bench.txt");
+  app.add_option("--scale-child", scale_child_args, "(internal) table 7's child: MODE STRATEGY SECONDS SCENARIO")
+      ->expected(4)
+      ->group("");
+  app.footer("Examples:\n  interleave-bench --seconds 10 > bench.txt\n  interleave-bench --table scale > scale.txt");
   CLI11_PARSE(app, argc, argv);
   checker::configure_fiber_stacks(3);
   if (!memory_child_args.empty())
     return memory_child(memory_child_args[0], std::stoull(memory_child_args[1]));
-  if (memory_only) {
+  if (!scale_child_args.empty()) return bench::scale_child(scale_child_args);
+  if (memory_only || table == "memory") {
     memory_table(quick);
+    return 0;
+  }
+  if (table == "scale") {
+    bench::scale_table({fs::path(seed_dir).parent_path().string(), quick});
     return 0;
   }
   if (quick) seconds = std::min(seconds, 1.0);
