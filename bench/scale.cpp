@@ -274,9 +274,9 @@ void scale_table(const ScaleOptions& opt) {
       "   writers of P 2-byte pages, one reader) with W=2,3 and P=6 complete in < 60 s each; every\n"
       "   scenario, and the same with every agent's budget doubled, complete in < 60 s per variant\n",
       cap);
-  std::printf("%-64s %-36s %11s %9s %6s %9s %-30s %s\n", "program", "search", "executions", "violating", "states",
+  std::printf("%-68s %-36s %11s %9s %6s %9s %-30s %s\n", "program", "search", "executions", "violating", "states",
               "peak KiB", "time", "aim");
-  std::printf("%s\n", std::string(196, '-').c_str());
+  std::printf("%s\n", std::string(200, '-').c_str());
   std::vector<Row> all;
   try {
     all = rows(opt);
@@ -292,14 +292,14 @@ void scale_table(const ScaleOptions& opt) {
     if (it == done.end()) it = done.emplace(key, run_row(row, cap)).first;
     const Result& r = it->second;
     if (!r.ok) {
-      std::printf("%-64s %-36s %s\n", row.program.c_str(), row.search.c_str(), r.error.c_str());
+      std::printf("%-68s %-36s %s\n", row.program.c_str(), row.search.c_str(), r.error.c_str());
       continue;
     }
     const std::string executions =
         std::to_string(row.mode == Mode::first && r.first ? r.first : r.executions) + (capped(row, r) ? "+" : "");
     std::string time = time_cell(row, r, cap);
     if (r.status == "nondeterminism" || r.status == "internal_error") time += " (" + r.status + ")";
-    std::printf("%-64s %-36s %11s %9llu %6s %9ld %-30s %s\n", row.program.c_str(), row.search.c_str(),
+    std::printf("%-68s %-36s %11s %9llu %6s %9ld %-30s %s\n", row.program.c_str(), row.search.c_str(),
                 executions.c_str(), static_cast<unsigned long long>(r.violating), r.states.c_str(),
                 r.rss_kib, time.c_str(), aim_cell(row, r, cap).c_str());
     std::fflush(stdout);
