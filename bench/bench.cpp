@@ -12,14 +12,11 @@
 //   5. the speed-up of --jobs 2 over --jobs 1;
 //   6. memory: the peak resident set of a search of 10^4 executions against
 //      one of 10^6 executions of the same program, each in a fresh process
-//      (it must be bounded by the depth of the search, not by its length).
+//      (it must be bounded by the depth of the search, not by its length);
+//   7. scale (scale.cpp; only with --table scale): the searches issue #12
+//      aims at, each in a fresh process with a time cap.
 //
 // Speed is measured here, never in timed test assertions.
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,6 +30,8 @@
 #include <boost/context/fiber.hpp>
 #include <CLI/CLI.hpp>
 
+#include "bench/child.hpp"
+#include "bench/scale.hpp"
 #include "checker/scenario/load.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/search/fiber_stacks.hpp"
@@ -154,8 +153,8 @@ void rule(std::size_t n) { std::printf("%s\n", std::string(n, '-').c_str()); }
 // ---- 6. memory
 //
 // The peak resident set of one search is measured in a process of its own,
-// started fresh (fork + exec of this program with --memory-child): a forked
-// copy of this process would start with the memory of every search above.
+// started fresh (bench::run_fresh runs this program with --memory-child): a
+// forked copy of this process would start with the memory of every search above.
 
 // The search a child runs: `executions` executions of four threads taking
 // one mutex four times each (a search of far more than 10^6 executions for
@@ -180,22 +179,9 @@ struct Peak {
 };
 
 Peak peak_of_child(const std::string& strategy, std::uint64_t executions) {
-  std::fflush(stdout);
-  const auto start = Clock::now();
-  const pid_t pid = ::fork();
-  if (pid < 0) return {};
-  if (pid == 0) {
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
-    const std::string n = std::to_string(executions);
-    ::execl("/proc/self/exe", "interleave-bench", "--memory-child", strategy.c_str(), n.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  rusage ru{};
-  if (::wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
-  return {ru.ru_maxrss, std::chrono::duration<double>(Clock::now() - start).count()};
+  const bench::ChildRun run = bench::run_fresh({"--memory-child", strategy, std::to_string(executions)});
+  if (!run.ok) return {};
+  return {run.rss_kib, run.seconds};
 }
 
 // Table 6: memory against the number of executions.
@@ -232,23 +218,38 @@ int main(int argc, char** argv) {
   std::string seed_dir = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/seed";
   bool quick = false;
   bool memory_only = false;
-  std::vector<std::string> memory_child_args;
+  std::string table;
+  std::vector<std::string> memory_child_args, scale_child_args;
   app.add_option("--seconds", seconds, "time limit of each search (a search stopped there is marked +)")
       ->check(CLI::PositiveNumber);
   app.add_option("--rounds", rounds, "ping-pong round trips to time")->check(CLI::PositiveNumber);
-  app.add_option("--scenarios", seed_dir, "the seed scenarios' folder");
+  app.add_option("--scenarios", seed_dir,
+                 "the seed scenarios' folder (table 7 reads seed/, variants/ and examples/ beside it)");
   app.add_flag("--quick", quick, "smaller programs and 1 s per search (a smoke test)");
-  app.add_flag("--memory-only", memory_only, "only table 6, the memory of short and long searches");
+  app.add_option("--table", table,
+                 "only one table: memory (6, the memory of short and long searches) or scale (7, the "
+                 "aims of issue #12, each search in a fresh process, 60 s each at most: about half an "
+                 "hour; not part of the default run of tables 1 to 6)")
+      ->check(CLI::IsMember({"memory", "scale"}));
+  app.add_flag("--memory-only", memory_only, "the same as --table memory");
   app.add_option("--memory-child", memory_child_args, "(internal) table 6's child: STRATEGY EXECUTIONS")
       ->expected(2)
       ->group("");
-  app.footer("Example:\n  interleave-bench --seconds 10 > bench.txt");
+  app.add_option("--scale-child", scale_child_args, "(internal) table 7's child: MODE STRATEGY SECONDS SCENARIO")
+      ->expected(4)
+      ->group("");
+  app.footer("Examples:\n  interleave-bench --seconds 10 > bench.txt\n  interleave-bench --table scale > scale.txt");
   CLI11_PARSE(app, argc, argv);
   checker::configure_fiber_stacks(3);
   if (!memory_child_args.empty())
     return memory_child(memory_child_args[0], std::stoull(memory_child_args[1]));
-  if (memory_only) {
+  if (!scale_child_args.empty()) return bench::scale_child(scale_child_args);
+  if (memory_only || table == "memory") {
     memory_table(quick);
+    return 0;
+  }
+  if (table == "scale") {
+    bench::scale_table({fs::path(seed_dir).parent_path().string(), quick});
     return 0;
   }
   if (quick) seconds = std::min(seconds, 1.0);
