@@ -1,6 +1,8 @@
 #include "sim/primitives.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace sim {
 
@@ -28,8 +30,13 @@ bool BitLock::trylock(const char* label) {
   return was_locked;
 }
 
-void BitLock::unlock(const char* label) {
-  Op op = Op::make(OpKind::unlock, label, {{id_, Access::write}});
+void BitLock::unlock(const char* label) { unlock(label, {}); }
+
+void BitLock::unlock(const char* label, std::initializer_list<Touch> also) {
+  if (also.size() + 1 > kMaxTouches)
+    throw std::logic_error(std::string("model bug: ") + label + " touches more objects than sim::kMaxTouches");
+  Op op = Op::make(OpKind::unlock, label, {{id_, Access::write}});  // the lock first: DPOR learns it there
+  for (const Touch& t : also) op.touches[op.touch_count++] = t;
   op.lock = this;
   ex_.step(op);
   if (ex_.tearing_down()) return;

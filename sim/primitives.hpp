@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ class BitLock {
   bool trylock(const char* label = "trylock");
   // UnlockPage: BUG() if not locked.
   void unlock(const char* label = "unlock");
+  // The same step also touches `also` (at most kMaxTouches - 1 objects),
+  // for a model that folds a statement that follows the unlock into it and
+  // carries out that statement itself after this returns.
+  void unlock(const char* label, std::initializer_list<Touch> also);
   // wait_on_page: sleeps while locked, does not take it.
   void wait_unlocked(const char* label = "wait_on_lock");
   // Sets the bit inside a step the caller has already announced (e.g. a new

@@ -8,6 +8,29 @@
 
 namespace models::pagecache {
 
+namespace {
+
+// UnlockPage(page); page_cache_release(page); as one step: reclaim's drop of
+// the page it locked and took a reference to (try_to_swap_out's drop_pte,
+// page_launder after try_to_free_buffers). No kernel lock covers the two,
+// but the release is a left mover (Lipton's reduction): whatever another
+// thread does between them it does the same with the release moved up to
+// the unlock. The release only decrements page->count, and nobody else reads
+// the count in between except to decrement it (page_cache_release) or to
+// check that the page is not freed (page_cache_get): reclaim's own reference
+// keeps the count above 0 until its release, and the release cannot take it
+// to 0 while anyone else can reach the page, because whoever holds a
+// reference to the page, or can still find it in the page cache (whose own
+// reference then counts), keeps the count above 1. The other readers of the
+// count are reclaim itself (this thread) and the epilogue's
+// invalidate_inode_pages, which runs alone.
+void UnlockPage_and_release(Page& page) {
+  page.lock().unlock("UnlockPage; page_cache_release", {W(page.obj())});
+  page_cache_release_in_step(page);
+}
+
+}  // namespace
+
 // mm/vmscan.c L37 try_to_swap_out (the page-cache case: not PageSwapCache,
 // page->mapping set). Runs under mm->page_table_lock.
 bool try_to_swap_out(State& s, Pte& pte) {
@@ -36,8 +59,7 @@ bool try_to_swap_out(State& s, Pte& pte) {
     set_page_dirty(s.mapping, page);
   }
   // drop_pte: UnlockPage(page); mm->rss--; deactivate_page(page); page_cache_release(page);
-  UnlockPage(page);
-  page_cache_release(page);
+  UnlockPage_and_release(page);
   return true;
 }
 
@@ -71,8 +93,7 @@ void page_launder(State& s, std::uint32_t index) {
     // del_page_from_inactive_dirty_list; page_cache_get; try_to_free_buffers(page, wait)
     page_cache_get_in_step(page);
     s.kernel->try_to_free_buffers(page, 0);
-    UnlockPage(page);
-    page_cache_release(page);
+    UnlockPage_and_release(page);
     return;
   }
   // page->mapping && !PageDirty: to the inactive_clean list; or page_active.
