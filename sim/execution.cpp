@@ -119,6 +119,7 @@ bool Execution::can_proceed(const Op& op, ThreadId t) {
     case OpKind::wait_unlocked: return !op.lock->locked();
     case OpKind::down: return op.semaphore->count() > 0;
     case OpKind::rwsem_wait: return op.rwsem->granted(t);
+    case OpKind::guarded: return op.guard.holds(op.guard.arg);
     default: return true;
   }
 }
@@ -227,6 +228,8 @@ const Verdict& Execution::run_epilogue(std::string name, std::function<void()> b
 
 void Execution::step(const Op& op) {
   if (tearing_down_) return;
+  if (op.kind == OpKind::guarded && !op.guard.holds)
+    throw std::logic_error(std::string("model bug: guarded step ") + op.label + " has no guard");
   Thread& me = *threads_[current_];
   me.pending = op;
   if (priming_) {
@@ -335,7 +338,8 @@ void Execution::narrow(const Op& done) {
   const auto bad = [&](const std::string& why) {
     throw std::logic_error(std::string("model bug: step ") + announced_.label + " " + why);
   };
-  if (announced_.kind != OpKind::plain || done.kind != OpKind::plain)
+  const auto plain = [](OpKind k) { return k == OpKind::plain || k == OpKind::guarded; };
+  if (!plain(announced_.kind) || done.kind != announced_.kind)
     bad("narrows its footprint, but only plain steps may");
   if (done.touches_all && !announced_.touches_all) bad("narrows to touching all objects, which it did not announce");
   for (std::uint8_t i = 0; i < done.touch_count; ++i) {

@@ -30,6 +30,16 @@ enum class OpKind : std::uint8_t {
   down,           // semaphore down; enabled while count > 0
   up,             // semaphore up
   rwsem_wait,     // asleep in an RwSemaphore's wait queue; enabled once granted
+  guarded,        // a plain step enabled only while its guard holds (Op::guard)
+};
+
+// The condition of a guarded step: a function of the shared state, read when
+// the scheduler asks who can run. Every object it reads must be among the
+// step's touches (as a read at least), so that a step of another thread
+// that can change it is dependent with the guarded step.
+struct Guard {
+  bool (*holds)(const void* arg) = nullptr;
+  const void* arg = nullptr;
 };
 
 struct Touch {
@@ -59,6 +69,7 @@ struct Op {
   const BitLock* lock = nullptr;
   const Semaphore* semaphore = nullptr;
   const RwSemaphore* rwsem = nullptr;
+  Guard guard;  // OpKind::guarded: enabled while guard.holds(guard.arg)
 
   static Op make(OpKind kind, const char* label, std::initializer_list<Touch> ts) {
     Op op;

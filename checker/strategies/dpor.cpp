@@ -244,6 +244,25 @@ void DporStrategy::find_races(sim::ThreadId q, const sim::Op& op, std::uint32_t 
         break;
       }
     if (masked) continue;
+    if (op.kind == sim::OpKind::guarded && !(nodes_[e].enabled & bit(q))) {
+      // q's guard did not hold before e (e, or a step before it, made it
+      // hold): q cannot run before e. Go back along the steps dependent
+      // with q's (those that can change its guard) to the latest before
+      // which it held, and reverse that one: as for a lock, the last
+      // co-enabled dependent step. Before q's previous step, q's pending
+      // step was another.
+      for (std::int32_t w = e - 1; w > q_prev; --w) {
+        const Event& ew = events_[w];
+        if (ew.thread == q || (qc && before(w, qc))) continue;
+        if (!ew.any && !op.touches_all && !touches_conflict(op.touches, op.touch_count, ew.touches, ew.touch_count))
+          continue;
+        if (nodes_[w].enabled & bit(q)) {
+          reverse(w, q, j, c);
+          break;
+        }
+      }
+      continue;
+    }
     const int k_waited = blocking(op.kind) ? touch_index(events_[e], op.touches[0].object) : -1;
     if (k_waited < 0) {
       reverse(e, q, j, c);

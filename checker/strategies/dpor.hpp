@@ -34,6 +34,18 @@
 // Before that, the search is conservative: it reverses there and goes on
 // back. A model must free a lock with its unlock or up operation.
 //
+// Guarded steps (sim::OpKind::guarded, e.g. a background agent that wakes
+// only when it has work) are disabled while their guard is false; the guard
+// reads only objects the step names. A race between such a step and a step
+// before which it was disabled cannot be reversed there: the search goes
+// back along the steps dependent with it to the latest before which it was
+// enabled, and reverses that one, as for a lock.
+//
+// Executed footprints. A step's event carries what the step did when it ran
+// (sim::Execution::last_step: the announced footprint, narrowed by the
+// model), a pending step its announced one; DporStrategy::commit_step says
+// why that is sound.
+//
 // Fault choices (Execution::choose) are branch points too: every value is
 // explored, each under the same schedule point (they belong to the step that
 // made them and touch nothing of the other threads).

@@ -1,16 +1,17 @@
 // The background agents of Config.agents: daemon threads (they do not keep an
 // execution alive) that act at most `budget` times per execution, so that
-// every search ends. Each action starts with a step of its own (the agent
-// wakes; it touches nothing), then a fault choice picks its target among a
-// fixed list that does not depend on the state (so that a schedule means the
-// same thing whenever it is replayed); the action itself then makes every
-// check the kernel makes, and does nothing when they fail.
+// every search ends. An agent wakes (a guarded step: it is not enabled while
+// there is nothing it can act on) and a fault choice picks its target among
+// those it can act on then; the action itself then makes every check the
+// kernel makes, and does nothing when they fail (another thread may have
+// changed the target since). The budget counts these actions.
 //
-//   reclaim:   targets: every user page of a MAP_SHARED mapping (unmap its
-//              pte: try_to_swap_out), then every page index of the file
-//              (evict it: page_launder, then reclaim_page).
-//   writeback: targets: every buffer (page index, block) of the file; write
-//              it if it is dirty (bdflush's flush_dirty_buffers).
+//   reclaim:   targets: every user page of a MAP_SHARED mapping whose pte is
+//              present and whose page is unlocked (unmap it: try_to_swap_out),
+//              then every cached page that is unlocked and not in use by
+//              others (evict it: page_launder, then reclaim_page).
+//   writeback: targets: every dirty, unlocked buffer (page index, block) of
+//              the file (bdflush's flush_dirty_buffers).
 #pragma once
 
 #include <cstdint>

@@ -56,6 +56,13 @@ class Touches {
     if (op_.touch_count == sim::kMaxTouches) return all();
     return r(o);
   }
+  // The step is enabled only while `g` holds (sim::OpKind::guarded); the
+  // objects the guard reads must be named here.
+  Touches& guard(sim::Guard g) {
+    op_.kind = sim::OpKind::guarded;
+    op_.guard = g;
+    return *this;
+  }
   void step(sim::Execution& ex, const char* label) {
     op_.label = label;
     ex.step(op_);

@@ -378,3 +378,34 @@ TEST_CASE("narrow: a step may only narrow; naming an object it did not announce 
   });
   CHECK(v4.kind == Verdict::Kind::ok);
 }
+
+TEST_CASE("a guarded step is enabled only while its guard holds; a guarded step without a guard is a model bug") {
+  StackPool pool;
+  Execution ex(pool);
+  SharedWord flag(ex, "flag", 1);
+  bool ran = false;
+  ex.spawn("setter", [&] { flag.store(0, "clear"); });
+  ex.spawn(
+      "guarded",
+      [&] {
+        Op op = Op::make(OpKind::guarded, "when clear", {{flag.id(), Access::read}});
+        op.guard = {[](const void* w) { return static_cast<const SharedWord*>(w)->peek() == 0; }, &flag};
+        ex.step(op);
+        ran = true;
+      },
+      true);
+  Scripted s;
+  CHECK(ex.run(s, {}).kind == Verdict::Kind::ok);
+  // At the first point only the setter could run; the guarded daemon was
+  // disabled until the flag was clear.
+  REQUIRE(s.seen_enabled.size() >= 1);
+  CHECK(s.seen_enabled[0] == std::vector<ThreadId>{0});
+  CHECK_FALSE(ran);  // the execution ended with the setter: a daemon keeps nothing alive
+
+  Execution ex2(pool);
+  ex2.spawn("T", [&] { ex2.step(Op::make(OpKind::guarded, "no guard", {})); });
+  Scripted s2;
+  const Verdict& v = ex2.run(s2, {});
+  CHECK(v.kind == Verdict::Kind::internal_error);
+  CHECK(v.message.find("guarded step no guard has no guard") != std::string::npos);
+}

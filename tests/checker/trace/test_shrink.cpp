@@ -128,6 +128,10 @@ TEST_CASE("shrink: a noisy scenario loses the thread, operations, agent and faul
   Scenario small = scenario_at("tests/checker/pagecache/torn-read.json");
   json j = small.json;
   j["name"] = "torn-read-noisy";
+  // On ext2: on ramfs, reclaim laundering a dirty page deadlocks (2.4.0's
+  // ramfs_writepage leaves the page locked), and a random walk meets that
+  // first, since reclaim wakes only when it has something to act on.
+  j["filesystem"] = "ext2";
   j["geometry"]["pages"] = 3;
   j["file"] = json::parse(R"({"content": "AAAAZZ", "cached": [0, 1, 2]})");
   j["memory"].push_back(json::parse(R"({"name": "src2", "kind": "anonymous", "start": 12288, "content": "CC"})"));
