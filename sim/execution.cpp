@@ -11,6 +11,7 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
+#include "sim/audit.hpp"
 #include "sim/primitives.hpp"
 #include "sim/stack_overflow.hpp"
 #include "sim/stack_pool.hpp"
@@ -191,8 +192,17 @@ void Execution::start_fiber(ThreadId t) {
     return std::move(next == kMain ? main_->fc : threads_[next]->fc);
   });
   // Run it up to its first visible operation (or its end): a thread's start is no decision.
+  // What it does on the way is no step of any schedule: it runs before every
+  // other thread, so an access to shared state there is a model bug too. The
+  // audit checks it against an empty footprint, as the step "start".
   current_ = kMain;
+  const Op announced = announced_, executed = executed_;
+  announced_ = executed_ = Op::make(OpKind::plain, "start", {});
+  audit_thread_ = t;
+  open_audit();
   switch_to(t);
+  close_audit();
+  announced_ = announced, executed_ = executed;  // last_step() is the schedule's, untouched
 }
 
 // ---------------------------------------------------------------- running
@@ -200,6 +210,7 @@ void Execution::start_fiber(ThreadId t) {
 const Verdict& Execution::run(Strategy& strategy, const ExecutionOptions& opts) {
   strategy_ = &strategy;
   opts_ = opts;
+  audit_ = opts.audit || audit::default_on();
   prepare_thread_for_overflow_reports();
   strategy.begin_execution();
   priming_ = true;
@@ -240,6 +251,7 @@ void Execution::step(const Op& op) {
 void Execution::finish_step() {
   if (!step_open_) return;
   step_open_ = false;
+  close_audit();
   if (opts_.history && !history_.empty() && describe_) history_.back().state = describe_();
 }
 
@@ -247,6 +259,7 @@ ThreadId Execution::decide_next() {
   if (over_) return kMain;
   if (step_open_) {
     finish_step();
+    if (over_) return kMain;  // the audit found a model bug in the step
     if (step_check_ && !in_epilogue_) {
       step_check_();  // may end the execution
       if (over_) return kMain;
@@ -301,6 +314,8 @@ ThreadId Execution::decide_next() {
   announced_ = executed_ = threads_[chosen]->pending;
   ++steps_;
   step_open_ = true;
+  audit_thread_ = chosen;
+  open_audit();
   if (opts_.history) {
     const Op& op = threads_[chosen]->pending;
     Event e;
@@ -353,6 +368,61 @@ void Execution::narrow(const Op& done) {
   executed_.label = announced_.label;
 }
 
+// ---------------------------------------------------------------- audit
+
+void Execution::open_audit() {
+  if (!audit_ || tearing_down_) return;
+  accesses_.clear();
+  audit_open_ = true;
+  audit::running = this;
+}
+
+void Execution::record_access(ObjectId o, Access a) {
+  if (!audit_open_) return;
+  // A step often touches one field many times: keep the list short.
+  for (const Touch& t : accesses_)
+    if (t.object == o && (t.access == a || t.access == Access::write)) return;
+  accesses_.push_back({o, a});
+}
+
+namespace {
+bool covers(const Op& footprint, const Touch& t) {
+  if (footprint.touches_all) return true;
+  for (std::uint8_t i = 0; i < footprint.touch_count; ++i)
+    if (footprint.touches[i].object == t.object &&
+        (t.access == Access::read || footprint.touches[i].access == Access::write))
+      return true;
+  return false;
+}
+}  // namespace
+
+void Execution::close_audit() {
+  if (!audit_open_) return;
+  audit_open_ = false;
+  if (audit::running == this) audit::running = nullptr;
+  for (const Touch& t : accesses_) {
+    if (covers(executed_, t)) continue;
+    std::string footprint;
+    for (std::uint8_t i = 0; i < executed_.touch_count; ++i)
+      footprint += std::string(footprint.empty() ? "" : ", ") +
+                   (executed_.touches[i].access == Access::write ? "W " : "R ") +
+                   object_names_[executed_.touches[i].object];
+    const std::string object = t.object < object_names_.size() ? object_names_[t.object]
+                                                               : std::string("a field with no owner object");
+    Verdict v;
+    v.kind = Verdict::Kind::internal_error;
+    v.invariant = "internal-error";
+    v.message = std::string("model bug: step ") + executed_.label + " of thread " +
+                threads_[audit_thread_]->name + (t.access == Access::write ? " wrote " : " read ") + object +
+                " outside its footprint {" + footprint + "}";
+    v.thread = audit_thread_;
+    v.step = steps_;
+    if (!over_) verdict_ = std::move(v);
+    over_ = true;
+    return;
+  }
+}
+
 std::uint32_t Execution::choose(std::uint32_t n, const char* label) {
   if (n <= 1 || tearing_down_ || in_epilogue_) return 0;
   const std::uint32_t v = strategy_->pick_value(n, label, *this);
@@ -389,6 +459,7 @@ void Execution::fail(std::string invariant, std::string message) {
 
 void Execution::end_with(Verdict v) {
   if (tearing_down_) throw std::logic_error("execution ended while tearing down");
+  close_audit();  // a model bug in the step that ends the execution outranks its verdict
   if (!over_) verdict_ = std::move(v);
   over_ = true;
   if (opts_.history) finish_step();
@@ -480,6 +551,9 @@ Verdict Execution::deadlock_verdict() const {
 
 void Execution::teardown() {
   tearing_down_ = true;
+  // Unwinding runs destructors, no steps: nothing is audited.
+  if (audit::running == this) audit::running = nullptr;
+  audit_open_ = false;
   // Each thread still suspended is resumed once: its switch_to throws Unwind,
   // which unwinds its stack (the model's locals are destroyed properly) up to
   // the fiber's start, which then ends and comes back here.

@@ -1,11 +1,15 @@
 // Modelled kernel primitives with kernel semantics. Each operation on them is
-// a visible operation of the calling thread.
+// a visible operation of the calling thread. Each reports its accesses to
+// the audit (sim/audit.hpp) as accesses of its object: a test of a lock by
+// model code inside a step (locked()) reads it, taking or releasing writes it.
+// The scheduler's own tests of enabledness run outside steps and report nothing.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "sim/audit.hpp"
 #include "sim/execution.hpp"
 
 namespace sim {
@@ -20,7 +24,10 @@ class BitLock {
  public:
   BitLock(Execution& ex, std::string name);
   ObjectId id() const { return id_; }
-  bool locked() const { return locked_; }
+  bool locked() const {
+    audit::read(id_);
+    return locked_;
+  }
   ThreadId holder() const { return holder_; }
 
   // lock_page: sleeps while locked, then takes it.
