@@ -13,12 +13,14 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "sim/op.hpp"
 
 namespace sim {
 
 class Execution;
+class BitLock;
 
 namespace audit {
 
@@ -37,6 +39,16 @@ inline void write(ObjectId o) {
   if (running != nullptr) [[unlikely]]
     report(o, Access::write);
 }
+
+// A field that only changes while `guard` (a sleeping lock) is locked may be
+// read without a footprint by the thread that holds the guard: every write
+// to it is then ordered with that read through the guard's lock and unlock
+// steps, which conflict. The audit checks the premise: a write while the
+// guard is free, in a step whose footprint does not write the guard, is a
+// model bug. (It takes the guard as held by whoever locked it; a lock
+// released by another thread than its taker, such as a page unlocked by I/O
+// completion, must release it after its writes: that the audit does not check.)
+void report_guarded(ObjectId o, Access a, const BitLock& guard);
 
 // The process-wide default: executions whose ExecutionOptions do not ask for
 // audit run audited when this is on (interleave --audit, or the environment
@@ -57,19 +69,29 @@ class Audited {
  public:
   Audited() = default;
   Audited(ObjectId owner, T value) : value_(value), owner_(owner) {}
+  // A field that changes only under `guard` (see audit::report_guarded).
+  Audited(ObjectId owner, T value, const BitLock& guard) : value_(value), owner_(owner), guard_(&guard) {}
   // Copying a field makes a new one with the same owner: construction, not an access.
   Audited(const Audited&) = default;
   // Assigning one field to another reads the one and writes the other; the
   // owner stays (it says which object the field belongs to).
   Audited& operator=(const Audited& other) { return *this = static_cast<T>(other); }
   Audited& operator=(T v) {
-    audit::write(owner_);
+    if (audit::running != nullptr) [[unlikely]]
+      report(Access::write);
     value_ = v;
     return *this;
   }
   operator T() const {
-    audit::read(owner_);
+    if (audit::running != nullptr) [[unlikely]]
+      report(Access::read);
     return value_;
+  }
+  // A pointer field: following it reads the field.
+  T operator->() const
+    requires std::is_pointer_v<T>
+  {
+    return static_cast<T>(*this);
   }
   T operator++() {
     *this = value_ + 1;
@@ -100,8 +122,15 @@ class Audited {
   void set_owner(ObjectId o) { owner_ = o; }
 
  private:
+  void report(Access a) const {
+    if (guard_ != nullptr)
+      audit::report_guarded(owner_, a, *guard_);
+    else
+      audit::report(owner_, a);
+  }
   T value_{};
   ObjectId owner_ = kNoObject;
+  const BitLock* guard_ = nullptr;
 };
 
 }  // namespace sim

@@ -14,6 +14,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/op.hpp"
@@ -109,6 +110,9 @@ class Execution {
   // An access the model reports while a step of this execution runs with
   // audit on (sim/audit.hpp calls it); checked when the step ends.
   void record_access(ObjectId o, Access a);
+  // The audit saw a write of `o`, whose guard lock `guard` was free
+  // (audit::report_guarded): a model bug, reported when the step ends.
+  void record_unguarded_write(ObjectId o, ObjectId guard);
 
   // ---- read by strategies, invariants and reports ----
   ThreadId current() const { return current_; }
@@ -180,6 +184,7 @@ class Execution {
   bool tearing_down_ = false;
   bool audit_ = false;             // this run is audited (opts or audit::default_on)
   std::vector<Touch> accesses_;    // audit: what the step now running reported
+  std::vector<std::pair<ObjectId, ObjectId>> unguarded_;  // audit: (object, its guard) written unguarded
   bool audit_open_ = false;        // audit: accesses_ belong to a step now running
   ThreadId audit_thread_ = kNoThread;  // audit: the thread that runs that step
   std::unique_ptr<MainContext> main_;

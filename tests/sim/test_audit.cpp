@@ -144,15 +144,30 @@ TEST_CASE("audit: primitives report their lock: testing a lock the step did not 
   BitLock lock(ex, "L");
   Fields f(ex);
   ex.spawn("T", [&] {
-    lock.lock();  // announces and writes L
     ex.step(Op::make(OpKind::plain, "peek_lock", {W(f.a.owner())}));
-    f.a = lock.locked();  // reads L, not announced
-    lock.unlock();
+    f.a = lock.locked();  // reads L, not announced (and T does not hold it)
+    lock.lock();          // announces and writes L
+    f.b = 0;              // outside the lock's footprint: but the first bug ends the run
   });
   Scripted s;
   const Verdict& v = ex.run(s, audited());
   CHECK(v.kind == Verdict::Kind::internal_error);
   CHECK(v.message == "model bug: step peek_lock of thread T read L outside its footprint {W a}");
+}
+
+TEST_CASE("audit: the holder of a lock may test it without announcing it") {
+  StackPool pool;
+  Execution ex(pool);
+  BitLock lock(ex, "L");
+  Fields f(ex);
+  ex.spawn("T", [&] {
+    lock.lock();
+    ex.step(Op::make(OpKind::plain, "assert_locked", {W(f.a.owner())}));
+    f.a = lock.locked();  // only T's own unlock can change it
+    lock.unlock();
+  });
+  Scripted s;
+  CHECK(ex.run(s, audited()).kind == Verdict::Kind::ok);
 }
 
 TEST_CASE("audit: a model bug outranks the violation its step then reports") {
@@ -182,4 +197,34 @@ TEST_CASE("audit: the process-wide default turns it on for executions that do no
   const Verdict& v = ex.run(s, {});
   audit::set_default(false);
   CHECK(v.kind == Verdict::Kind::internal_error);
+}
+
+TEST_CASE("audit: a field guarded by a lock: its holder reads it freely, a write while the lock is free is a model bug") {
+  for (bool write_unlocked : {false, true}) {
+    StackPool pool;
+    Execution ex(pool);
+    BitLock lock(ex, "L");
+    const ObjectId owner = ex.new_object("g");
+    Audited<int> guarded(owner, 0, lock);
+    ex.spawn("T", [&] {
+      lock.lock();
+      ex.step(Op::make(OpKind::plain, "set_g", {W(owner)}));
+      guarded = guarded + 1;  // under the lock, announced
+      ex.step(Op::make(OpKind::plain, "holder_reads_g", {}));
+      CHECK(guarded == 1);    // the holder's read: no footprint needed
+      lock.unlock();
+      if (write_unlocked) {
+        ex.step(Op::make(OpKind::plain, "set_g_unlocked", {W(owner)}));
+        guarded = 2;          // announced, but the premise of the holders' reads breaks
+      }
+    });
+    Scripted s;
+    const Verdict& v = ex.run(s, audited());
+    if (write_unlocked) {
+      CHECK(v.kind == Verdict::Kind::internal_error);
+      CHECK(v.message == "model bug: step set_g_unlocked of thread T wrote g while L, which guards it, was free and the step does not write it");
+    } else {
+      CHECK(v.kind == Verdict::Kind::ok);
+    }
+  }
 }
