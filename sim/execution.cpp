@@ -11,6 +11,7 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
+#include "sim/audit.hpp"
 #include "sim/primitives.hpp"
 #include "sim/stack_overflow.hpp"
 #include "sim/stack_pool.hpp"
@@ -192,8 +193,17 @@ void Execution::start_fiber(ThreadId t) {
     return std::move(next == kMain ? main_->fc : threads_[next]->fc);
   });
   // Run it up to its first visible operation (or its end): a thread's start is no decision.
+  // What it does on the way is no step of any schedule: it runs before every
+  // other thread, so an access to shared state there is a model bug too. The
+  // audit checks it against an empty footprint, as the step "start".
   current_ = kMain;
+  const Op announced = announced_, executed = executed_;
+  announced_ = executed_ = Op::make(OpKind::plain, "start", {});
+  audit_thread_ = t;
+  open_audit();
   switch_to(t);
+  close_audit();
+  announced_ = announced, executed_ = executed;  // last_step() is the schedule's, untouched
 }
 
 // ---------------------------------------------------------------- running
@@ -201,6 +211,7 @@ void Execution::start_fiber(ThreadId t) {
 const Verdict& Execution::run(Strategy& strategy, const ExecutionOptions& opts) {
   strategy_ = &strategy;
   opts_ = opts;
+  audit_ = opts.audit || audit::default_on();
   prepare_thread_for_overflow_reports();
   strategy.begin_execution();
   priming_ = true;
@@ -243,6 +254,7 @@ void Execution::step(const Op& op) {
 void Execution::finish_step() {
   if (!step_open_) return;
   step_open_ = false;
+  close_audit();
   if (opts_.history && !history_.empty() && describe_) history_.back().state = describe_();
 }
 
@@ -250,6 +262,7 @@ ThreadId Execution::decide_next() {
   if (over_) return kMain;
   if (step_open_) {
     finish_step();
+    if (over_) return kMain;  // the audit found a model bug in the step
     if (step_check_ && !in_epilogue_) {
       step_check_();  // may end the execution
       if (over_) return kMain;
@@ -304,6 +317,8 @@ ThreadId Execution::decide_next() {
   announced_ = executed_ = threads_[chosen]->pending;
   ++steps_;
   step_open_ = true;
+  audit_thread_ = chosen;
+  open_audit();
   if (opts_.history) {
     const Op& op = threads_[chosen]->pending;
     Event e;
@@ -393,6 +408,7 @@ void Execution::fail(std::string invariant, std::string message) {
 
 void Execution::end_with(Verdict v) {
   if (tearing_down_) throw std::logic_error("execution ended while tearing down");
+  close_audit();  // a model bug in the step that ends the execution outranks its verdict
   if (!over_) verdict_ = std::move(v);
   over_ = true;
   if (opts_.history) finish_step();
@@ -484,6 +500,9 @@ Verdict Execution::deadlock_verdict() const {
 
 void Execution::teardown() {
   tearing_down_ = true;
+  // Unwinding runs destructors, no steps: nothing is audited.
+  if (audit::running == this) audit::running = nullptr;
+  audit_open_ = false;
   // Each thread still suspended is resumed once: its switch_to throws Unwind,
   // which unwinds its stack (the model's locals are destroyed properly) up to
   // the fiber's start, which then ends and comes back here.

@@ -14,6 +14,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/op.hpp"
@@ -38,6 +39,11 @@ struct Event {
 struct ExecutionOptions {
   std::uint64_t max_steps = 100000;  // past this: livelock suspect
   bool history = false;              // keep an Event per step
+  // Check every access the model reports (sim/audit.hpp) against the
+  // footprint of the step that made it; an uncovered access ends the
+  // execution as an internal error naming the step. Also on when
+  // audit::default_on().
+  bool audit = false;
 };
 
 class Execution {
@@ -101,6 +107,13 @@ class Execution {
   // Adds a note to the current step's event (history only).
   void note(std::string text);
 
+  // An access the model reports while a step of this execution runs with
+  // audit on (sim/audit.hpp calls it); checked when the step ends.
+  void record_access(ObjectId o, Access a);
+  // The audit saw a write of `o`, whose guard lock `guard` was free
+  // (audit::report_guarded): a model bug, reported when the step ends.
+  void record_unguarded_write(ObjectId o, ObjectId guard);
+
   // ---- read by strategies, invariants and reports ----
   ThreadId current() const { return current_; }
   std::size_t thread_count() const { return threads_.size(); }
@@ -135,6 +148,11 @@ class Execution {
   [[noreturn]] void end_with(Verdict v);  // ends the execution, back to kMain
   Verdict deadlock_verdict() const;
   void finish_step();                // the step just taken is complete: history, checks
+  // Audit: starts collecting the accesses of the step about to run (when
+  // audit is on), and ends it: every access is checked against executed_; an
+  // uncovered one ends the execution (verdict_, over_) as a model bug.
+  void open_audit();
+  void close_audit();
   void teardown();
   static bool can_proceed(const Op& op, ThreadId t);
   // The thread that t, asleep in op, waits for: the lock's holder, or for an
@@ -164,6 +182,11 @@ class Execution {
   bool in_epilogue_ = false;
   ThreadId epilogue_thread_ = kNoThread;
   bool tearing_down_ = false;
+  bool audit_ = false;             // this run is audited (opts or audit::default_on)
+  std::vector<Touch> accesses_;    // audit: what the step now running reported
+  std::vector<std::pair<ObjectId, ObjectId>> unguarded_;  // audit: (object, its guard) written unguarded
+  bool audit_open_ = false;        // audit: accesses_ belong to a step now running
+  ThreadId audit_thread_ = kNoThread;  // audit: the thread that runs that step
   std::unique_ptr<MainContext> main_;
   const void* main_stack_bottom_ = nullptr;  // for AddressSanitizer's fiber annotations
   std::size_t main_stack_size_ = 0;

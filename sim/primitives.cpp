@@ -15,6 +15,7 @@ void BitLock::lock(const char* label) {
   op.lock = this;
   ex_.step(op);
   if (ex_.tearing_down()) return;
+  audit::write(id_);
   locked_ = true;  // the scheduler ran us only because it was free
   holder_ = ex_.current();
 }
@@ -22,6 +23,7 @@ void BitLock::lock(const char* label) {
 bool BitLock::trylock(const char* label) {
   ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
   if (ex_.tearing_down()) return true;
+  audit::write(id_);
   const bool was_locked = locked_;
   if (!was_locked) {
     locked_ = true;
@@ -47,15 +49,18 @@ void BitLock::wait_unlocked(const char* label) {
   Op op = Op::make(OpKind::wait_unlocked, label, {{id_, Access::read}});
   op.lock = this;
   ex_.step(op);
+  audit::read(id_);  // the scheduler ran us only because it was free
 }
 
 void BitLock::set_locked_in_step() {
+  audit::write(id_);
   if (locked_) ex_.fail("kernel-bug", ex_.object_name(id_) + " was set locked while already locked");
   locked_ = true;
   holder_ = ex_.current();
 }
 
 void BitLock::clear_locked_in_step() {
+  audit::write(id_);
   // include/linux/mm.h UnlockPage: if (!test_and_clear_bit(PG_locked, ...)) BUG();
   if (!locked_) ex_.fail("kernel-bug", "BUG(): unlock of " + ex_.object_name(id_) + ", which is not locked");
   locked_ = false;
@@ -72,13 +77,16 @@ void Semaphore::down(const char* label) {
   op.semaphore = this;
   ex_.step(op);
   if (ex_.tearing_down()) return;
+  audit::write(id_);
   --count_;
   holders_.push_back(ex_.current());
 }
 
 bool Semaphore::down_trylock(const char* label) {
   ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
-  if (ex_.tearing_down() || count_ <= 0) return true;
+  if (ex_.tearing_down()) return true;
+  audit::write(id_);
+  if (count_ <= 0) return true;
   --count_;
   holders_.push_back(ex_.current());
   return false;
@@ -89,6 +97,7 @@ void Semaphore::up(const char* label) {
   op.semaphore = this;
   ex_.step(op);
   if (ex_.tearing_down()) return;
+  audit::write(id_);
   ++count_;
   auto it = std::find(holders_.begin(), holders_.end(), ex_.current());
   if (it != holders_.end())
@@ -117,6 +126,7 @@ void RwSemaphore::sleep_until_granted(const char* label) {
   op.rwsem = this;
   ex_.step(op);
   if (ex_.tearing_down()) return;
+  audit::write(id_);
   // The waker has already counted us in activity_ and holders_.
   granted_.erase(std::find(granted_.begin(), granted_.end(), ex_.current()));
 }
@@ -145,6 +155,7 @@ void RwSemaphore::do_wake() {
 void RwSemaphore::down_read(const char* label) {
   ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
   if (ex_.tearing_down()) return;
+  audit::write(id_);
   if (activity_ >= 0 && wait_list_.empty()) {
     ++activity_;
     holders_.push_back(ex_.current());
@@ -157,6 +168,7 @@ void RwSemaphore::down_read(const char* label) {
 void RwSemaphore::down_write(const char* label) {
   ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
   if (ex_.tearing_down()) return;
+  audit::write(id_);
   if (activity_ == 0 && wait_list_.empty()) {
     activity_ = -1;
     holders_.push_back(ex_.current());
@@ -176,6 +188,7 @@ void RwSemaphore::release(const char* what) {
 void RwSemaphore::up_read(const char* label) {
   ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
   if (ex_.tearing_down()) return;
+  audit::write(id_);
   if (activity_ <= 0) ex_.fail("kernel-bug", "up_read of " + ex_.object_name(id_) + ", which no reader holds");
   release("up_read");
   // __up_read: the last reader wakes the writer at the head of the queue.
@@ -185,6 +198,7 @@ void RwSemaphore::up_read(const char* label) {
 void RwSemaphore::up_write(const char* label) {
   ex_.step(Op::make(OpKind::plain, label, {{id_, Access::write}}));
   if (ex_.tearing_down()) return;
+  audit::write(id_);
   if (activity_ != -1) ex_.fail("kernel-bug", "up_write of " + ex_.object_name(id_) + ", which no writer holds");
   release("up_write");
   activity_ = 0;
@@ -198,12 +212,14 @@ SharedWord::SharedWord(Execution& ex, std::string name, std::int64_t value)
 
 std::int64_t SharedWord::load(const char* label) {
   ex_.step(label, id_, Access::read);
+  audit::read(id_);
   return value_;
 }
 
 void SharedWord::store(std::int64_t v, const char* label) {
   ex_.step(label, id_, Access::write);
   if (ex_.tearing_down()) return;
+  audit::write(id_);
   value_ = v;
 }
 

@@ -1,5 +1,8 @@
 // Modelled kernel primitives with kernel semantics. Each operation on them is
-// a visible operation of the calling thread.
+// a visible operation of the calling thread. Each reports its accesses to
+// the audit (sim/audit.hpp) as accesses of its object: a test of a lock by
+// model code inside a step (locked()) reads it, taking or releasing writes it.
+// The scheduler's own tests of enabledness run outside steps and report nothing.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/audit.hpp"
 #include "sim/execution.hpp"
 
 namespace sim {
@@ -21,8 +25,16 @@ class BitLock {
  public:
   BitLock(Execution& ex, std::string name);
   ObjectId id() const { return id_; }
-  bool locked() const { return locked_; }
+  // A test by the lock's holder needs no footprint: only its own unlock
+  // changes the bit while it holds it (the audit's premise, as for the
+  // fields a lock guards: sim/audit.hpp report_guarded).
+  bool locked() const {
+    if (audit::running != nullptr && !(locked_ && holder_ == ex_.current())) [[unlikely]]
+      audit::report(id_, Access::read);
+    return locked_;
+  }
   ThreadId holder() const { return holder_; }
+  bool locked_unaudited() const { return locked_; }  // for the audit itself
 
   // lock_page: sleeps while locked, then takes it.
   void lock(const char* label = "lock");

@@ -12,6 +12,7 @@
 #include "checker/io/input_error.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/scenario/scenario.hpp"
+#include "sim/audit.hpp"
 
 namespace {
 
@@ -75,11 +76,18 @@ void add_search_options(CLI::App* cmd, Overrides& o) {
   cmd->add_flag("--no-trace", o.no_trace, "write no trace");
   cmd->add_flag("--no-shrink", [&o](std::int64_t) { o.shrink = false; },
                 "report and write the violation as found, without shrinking it first");
+  cmd->add_flag(
+      "--audit", [](std::int64_t) { sim::audit::set_default(true); },
+      "check the checker: every access of the model to a shared object is compared with the "
+      "footprint its step announced (and narrowed to); one the footprint misses ends the execution "
+      "as an internal error that names the step (a model bug: DPOR may have pruned schedules). "
+      "Slower; also on with INTERLEAVE_AUDIT=1");
   cmd->add_flag("--no-progress", [&o](std::int64_t) { o.progress = false; },
                 "no progress line on the terminal (it is never shown outside a terminal or in CI)");
 }
 
 int real_main(int argc, char** argv) {
+  sim::audit::enable_from_environment();
   CLI::App app{"interleave " INTERLEAVE_VERSION
                ": a deterministic concurrency simulator and stateless model checker.\n"
                "Runs scenario files (JSON) through every interleaving of their threads and\n"

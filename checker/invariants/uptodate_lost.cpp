@@ -32,7 +32,7 @@ std::string bytes_not_on_disk(const State& s, const Page& page, bool whole_page)
     if (!dirty) continue;
     const std::uint64_t fb = std::uint64_t{page.index} * s.blocks_per_page + j;
     const bool on_disk = fb < s.inode.allocated.size() && s.inode.allocated[fb];
-    Bytes mem(page.data.begin() + j * bs, page.data.begin() + (j + 1) * bs);
+    Bytes mem(page.data.peek().begin() + j * bs, page.data.peek().begin() + (j + 1) * bs);
     Bytes disk = on_disk ? s.disk.blocks[fb] : Bytes(bs, 0);
     if (mem == disk) continue;
     const std::uint64_t at = std::uint64_t{page.index} * s.geo.page_size + j * bs;
@@ -67,7 +67,7 @@ std::function<void()> uptodate_lost_check(sim::Execution& ex, const State& s) {
         const std::uint64_t ps = s.geo.page_size;
         const std::uint64_t from = std::uint64_t{page.index} * ps;
         const std::uint64_t to = std::min<std::uint64_t>(s.inode.i_size, from + ps);
-        const Bytes file_bytes = to > from ? Bytes(page.data.begin(), page.data.begin() + (to - from)) : Bytes{};
+        const Bytes file_bytes = to > from ? Bytes(page.data.peek().begin(), page.data.peek().begin() + (to - from)) : Bytes{};
         ex.fail("uptodate-lost", head + "the page is the only copy of its data (ramfs), and the next read "
                                         "zero-fills it: file bytes [" + std::to_string(from) + "," +
                                         std::to_string(std::max(from, to)) + ") " + show_bytes(file_bytes) +

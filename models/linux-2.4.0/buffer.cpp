@@ -51,7 +51,7 @@ void Kernel::wait_on_buffer(BufferHead& bh) { bh.lock->wait_unlocked("wait_on_bu
 void Kernel::create_empty_buffers(Page& page) {
   step(ex(), "create_empty_buffers", {W(page.obj())});
   if (page.has_buffers) pagecache::BUG(ex(), "create_empty_buffers: " + page.name() + " has buffers");
-  page.buffers.assign(s_.blocks_per_page, BufferHead{});
+  page.buffers.assign(s_.blocks_per_page, BufferHead(page.obj(), page.lock()));
   for (std::uint32_t j = 0; j < s_.blocks_per_page; ++j) {
     BufferHead& bh = page.buffers[j];
     bh.b_page = &page;
@@ -90,11 +90,11 @@ int Kernel::__block_prepare_write(Page& page, unsigned from, unsigned to) {
         }
         if (block_end > to) {
           step(ex(), "__block_prepare_write: memset", {W(page.data_obj())});
-          std::fill(page.data.begin() + to, page.data.begin() + block_end, std::uint8_t{0});
+          std::fill(page.data.write().begin() + to, page.data.write().begin() + block_end, std::uint8_t{0});
         }
         if (block_start < from) {
           step(ex(), "__block_prepare_write: memset", {W(page.data_obj())});
-          std::fill(page.data.begin() + block_start, page.data.begin() + from, std::uint8_t{0});
+          std::fill(page.data.write().begin() + block_start, page.data.write().begin() + from, std::uint8_t{0});
         }
         continue;
       }
@@ -192,7 +192,7 @@ int Kernel::block_read_full_page(Page& page) {
       if (!bh.mapped) {
         // A hole: memset(kmap(page) + i*blocksize, 0, blocksize); set_bit(BH_Uptodate)
         step(ex(), "block_read_full_page: zero a hole", {W(page.data_obj()), W(page.obj())});
-        std::fill_n(page.data.begin() + i * blocksize, blocksize, std::uint8_t{0});
+        std::fill_n(page.data.write().begin() + i * blocksize, blocksize, std::uint8_t{0});
         bh.uptodate = true;
         continue;
       }
@@ -302,7 +302,7 @@ int Kernel::block_write_full_page(Page& page) {
   const int err = __block_prepare_write(page, 0, offset);
   if (!err) {
     step(ex(), "block_write_full_page: memset", {W(page.data_obj())});
-    std::fill(page.data.begin() + offset, page.data.end(), std::uint8_t{0});
+    std::fill(page.data.write().begin() + offset, page.data.write().end(), std::uint8_t{0});
     __block_commit_write(page, 0, offset);
   } else {
     ClearPageUptodate(page);

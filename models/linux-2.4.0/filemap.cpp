@@ -277,7 +277,7 @@ std::uint64_t Kernel::file_read_actor(ReadDescriptor& desc, Page& page, std::uin
   const std::uint64_t count = desc.count;
   if (size > count) size = count;
   // kaddr = kmap(page); left = __copy_to_user(desc->buf, kaddr + offset, size); kunmap(page);
-  const std::uint32_t left = pagecache::__copy_to_user(s_, desc.buf, KernelBuf{page.data.data() + offset, page.data_obj()},
+  const std::uint32_t left = pagecache::__copy_to_user(s_, desc.buf, KernelBuf{page.data.base() + offset, page.data_obj()},
                                                        static_cast<std::uint32_t>(size), desc.data);
   if (left) {
     size -= left;
@@ -294,7 +294,7 @@ std::uint64_t Kernel::file_read_actor(ReadDescriptor& desc, Page& page, std::uin
 std::uint64_t Kernel::kernel_read_actor(ReadDescriptor& desc, Page& page, std::uint32_t offset, std::uint64_t size) {
   if (size > desc.count) size = desc.count;
   step(ex(), "kernel_read_actor", {R(page.data_obj())});
-  desc.kbuf->insert(desc.kbuf->end(), page.data.begin() + offset, page.data.begin() + offset + size);
+  desc.kbuf->insert(desc.kbuf->end(), page.data.read().begin() + offset, page.data.read().begin() + offset + size);
   desc.count -= size;
   desc.written += size;
   return size;
@@ -379,7 +379,7 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
     status = prepare_write(*page, offset, offset + bytes);
     if (status) goto unlock;
     // kaddr = page_address(page); status = copy_from_user(kaddr+offset, buf, bytes);
-    status = pagecache::copy_from_user(s_, KernelBuf{page->data.data() + offset, page->data_obj()}, buf, bytes, &copied);
+    status = pagecache::copy_from_user(s_, KernelBuf{page->data.base() + offset, page->data_obj()}, buf, bytes, &copied);
     // flush_dcache_page(page): nothing on i386
     if (status) goto fail_write;
     status = commit_write(*page, offset, offset + bytes);

@@ -17,7 +17,7 @@ using pagecache::step;
 int Kernel::ramfs_readpage(Page& page) {
   if (!page.uptodate) {
     step(ex(), "ramfs_readpage: memset", {W(page.data_obj())});
-    std::fill(page.data.begin(), page.data.end(), std::uint8_t{0});
+    std::fill(page.data.write().begin(), page.data.write().end(), std::uint8_t{0});
     // kunmap; flush_dcache_page
     SetPageUptodate(page);
   }
@@ -40,7 +40,7 @@ int Kernel::ramfs_prepare_write(Page& page, unsigned from, unsigned to) {
   // void *addr = kmap(page);
   if (!page.uptodate) {  // under the page lock
     step(ex(), "ramfs_prepare_write: memset", {W(page.data_obj())});
-    std::fill(page.data.begin(), page.data.end(), std::uint8_t{0});
+    std::fill(page.data.write().begin(), page.data.write().end(), std::uint8_t{0});
     SetPageUptodate(page);
   }
   SetPageDirty(page);

@@ -59,7 +59,7 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
       // kaddr = kmap(page);
       status = prepare_write(*page, offset, offset + bytes);
       if (status) goto unlock;
-      page_fault = pagecache::copy_from_user(s_, KernelBuf{page->data.data() + offset, page->data_obj()}, buf, bytes,
+      page_fault = pagecache::copy_from_user(s_, KernelBuf{page->data.base() + offset, page->data_obj()}, buf, bytes,
                                              &copied);
       // flush_dcache_page(page)
       status = commit_write(*page, offset, offset + bytes);

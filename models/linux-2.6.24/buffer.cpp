@@ -66,7 +66,7 @@ void Kernel::page_zero_new_buffers(Page& page, unsigned from, unsigned to) {
         const unsigned start = std::max(from, block_start);
         const unsigned size = std::min(to, block_end) - start;
         step(ex(), "page_zero_new_buffers: zero_user_page", {W(page.data_obj())});
-        std::fill_n(page.data.begin() + start, size, std::uint8_t{0});
+        std::fill_n(page.data.write().begin() + start, size, std::uint8_t{0});
         step(ex(), "page_zero_new_buffers: set_buffer_uptodate", {W(page.obj())});
         bh.uptodate = true;
       }
@@ -118,8 +118,8 @@ int Kernel::__block_prepare_write(Page& page, unsigned from, unsigned to) {
         }
         if (block_end > to || block_start < from) {
           step(ex(), "__block_prepare_write: memset", {W(page.data_obj())});
-          if (block_end > to) std::fill(page.data.begin() + to, page.data.begin() + block_end, std::uint8_t{0});
-          if (block_start < from) std::fill(page.data.begin() + block_start, page.data.begin() + from, std::uint8_t{0});
+          if (block_end > to) std::fill(page.data.write().begin() + to, page.data.write().begin() + block_end, std::uint8_t{0});
+          if (block_start < from) std::fill(page.data.write().begin() + block_start, page.data.write().begin() + from, std::uint8_t{0});
         }
         continue;
       }
@@ -164,7 +164,7 @@ int Kernel::__block_commit_write(Page& page, unsigned from, unsigned to) {
       bh.uptodate = true;
       mark_buffer_dirty(bh);
     }
-    bh.new_ = false;  // clear_buffer_new (in the step above)
+    if (bh.new_) bh.new_ = false;  // clear_buffer_new (in the step above, which writes page[i] only then)
   }
   // If this is a partial write which happened to make all buffers uptodate
   // then we can optimize away a bogus readpage() for the next read().

@@ -179,7 +179,7 @@ int Kernel::iov_iter_fault_in_readable(const IovIter& i, std::uint64_t bytes, co
 std::uint64_t Kernel::iov_iter_copy_from_user_atomic(Page& page, const IovIter& i, unsigned offset,
                                                      std::uint64_t bytes, Bytes& got,
                                                      std::vector<std::uint64_t>& bad) {
-  std::uint8_t* kaddr = page.data.data() + offset;
+  std::uint8_t* kaddr = page.data.base() + offset;
   if (i.single()) {
     const std::uint32_t left = pagecache::copy_from_user_atomic(
         s_, KernelBuf{kaddr, page.data_obj()}, i.cur(), static_cast<std::uint32_t>(bytes), &got, &bad);
@@ -320,7 +320,7 @@ out:
 std::uint64_t Kernel::file_read_actor(ReadDescriptor& desc, Page& page, std::uint32_t offset, std::uint64_t size) {
   const std::uint64_t count = desc.count;
   if (size > count) size = count;
-  const KernelBuf from{page.data.data() + offset, page.data_obj()};
+  const KernelBuf from{page.data.base() + offset, page.data_obj()};
   std::uint32_t left;
   // include/linux/pagemap.h fault_in_pages_writeable
   int fault = pagecache::__put_user(s_, desc.buf, 0);

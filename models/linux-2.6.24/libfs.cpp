@@ -32,8 +32,8 @@ int Kernel::simple_prepare_write(Page& page, unsigned from, unsigned to) {
   const unsigned ps = s_.geo.page_size;
   if (!page.uptodate && to - from != ps) {  // under the page lock
     step(ex(), "simple_prepare_write: memset", {W(page.data_obj())});
-    std::fill(page.data.begin(), page.data.begin() + from, std::uint8_t{0});
-    std::fill(page.data.begin() + to, page.data.end(), std::uint8_t{0});
+    std::fill(page.data.write().begin(), page.data.write().begin() + from, std::uint8_t{0});
+    std::fill(page.data.write().begin() + to, page.data.write().end(), std::uint8_t{0});
   }
   return 0;
 }
@@ -45,7 +45,7 @@ int Kernel::simple_write_end(std::uint64_t pos, unsigned len, unsigned copied, P
   const auto from = static_cast<unsigned>(pos % s_.geo.page_size);
   if (copied < len) {
     step(ex(), "simple_write_end: memset", {W(page.data_obj())});
-    std::fill_n(page.data.begin() + from + copied, len - copied, std::uint8_t{0});
+    std::fill_n(page.data.write().begin() + from + copied, len - copied, std::uint8_t{0});
   }
   simple_commit_write(page, from, from + copied);
   UnlockPage(page);

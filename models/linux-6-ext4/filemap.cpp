@@ -196,7 +196,7 @@ std::int64_t Kernel::filemap_read(File& filp, std::uint64_t buf, std::uint64_t c
         if (end_offset < std::uint64_t{page->index} * ps) break;
         // copy_folio_to_iter -> copy_to_user (may fault; no lock is held)
         const std::uint32_t left = pagecache::__copy_to_user(
-            s_, buf, KernelBuf{page->data.data() + offset, page->data_obj()}, static_cast<std::uint32_t>(bytes), &data);
+            s_, buf, KernelBuf{page->data.base() + offset, page->data_obj()}, static_cast<std::uint32_t>(bytes), &data);
         const std::uint64_t copied = bytes - left;
         already_read += static_cast<std::int64_t>(copied);
         pos += copied;
@@ -407,7 +407,7 @@ int Kernel::simple_write_end(std::uint64_t pos, unsigned len, unsigned copied, P
     if (copied < len) {
       const auto from = static_cast<unsigned>(pos % s_.geo.page_size);
       step(ex(), "simple_write_end: folio_zero_range", {W(page.data_obj())});
-      std::fill_n(page.data.begin() + from + copied, len - copied, std::uint8_t{0});
+      std::fill_n(page.data.write().begin() + from + copied, len - copied, std::uint8_t{0});
     }
     SetPageUptodate(page);
   }

@@ -7,7 +7,7 @@
 namespace models::pagecache {
 
 AddressSpace::AddressSpace(sim::Execution& ex, std::uint32_t pages)
-    : obj(ex.new_object("mapping")), hash(pages, nullptr) {}
+    : obj(ex.new_object("mapping")), hash(pages, nullptr), nrpages(obj, 0) {}
 
 std::deque<Page*>& AddressSpace::list_of(Page::List l) {
   switch (l) {
@@ -18,6 +18,7 @@ std::deque<Page*>& AddressSpace::list_of(Page::List l) {
 }
 
 void AddressSpace::list_move(Page& page, Page::List to) {
+  sim::audit::write(obj);
   if (page.list != Page::List::none) {
     auto& from = list_of(page.list);
     from.erase(std::remove(from.begin(), from.end(), &page), from.end());
@@ -29,16 +30,17 @@ void AddressSpace::list_move(Page& page, Page::List to) {
 void __add_to_page_cache(AddressSpace& mapping, Page& page, std::uint32_t index) {
   sim::Execution& ex = page.ex();
   if (page.locked()) BUG(ex, "__add_to_page_cache: " + page.name() + " is locked");
-  if (index >= mapping.hash.size() || mapping.hash[index])
+  if (index >= mapping.hash.size() || mapping.__find_page_nolock(index))
     throw std::logic_error("model bug: __add_to_page_cache over a cached index");
+  page.lock().set_locked_in_step();  // first: PG_uptodate changes only under the lock (page.hpp)
   page.uptodate = page.error = page.dirty = false;
-  page.lock().set_locked_in_step();
   page_cache_get_in_step(page);
   page.index = index;
   page.mapping = true;
   page.was_cached = true;
   ++mapping.nrpages;
   mapping.list_move(page, Page::List::clean);
+  sim::audit::write(mapping.obj);  // the hash
   mapping.hash[index] = &page;
 }
 
@@ -46,6 +48,7 @@ void __remove_inode_page(AddressSpace& mapping, Page& page) {
   if (page.dirty) BUG(page.ex(), "__remove_inode_page: " + page.name() + " is dirty");
   mapping.list_move(page, Page::List::none);
   --mapping.nrpages;
+  sim::audit::write(mapping.obj);  // the hash
   if (mapping.hash[page.index] == &page) mapping.hash[page.index] = nullptr;
   page.mapping = false;
 }

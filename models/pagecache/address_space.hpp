@@ -2,6 +2,9 @@
 // index -> page (the page hash), and its clean/dirty/locked page lists.
 // Everything here is protected by pagecache_lock: callers run these helpers
 // inside one step they announce with `obj` (the spinlock region is one step).
+// Under the audit (sim/audit.hpp) the lookup reports a read of `obj`, a list
+// move, insertion or removal a write; code that walks a list itself reports
+// its read (sim::audit::read(mapping.obj)).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include "models/pagecache/page.hpp"
+#include "sim/audit.hpp"
 #include "sim/execution.hpp"
 
 namespace models::pagecache {
@@ -19,10 +23,11 @@ struct AddressSpace {
   sim::ObjectId obj;            // "mapping": the hash and the page lists
   std::vector<Page*> hash;      // by index; nullptr when not cached
   std::deque<Page*> clean_pages, dirty_pages, locked_pages;  // list_add puts at the front
-  std::uint32_t nrpages = 0;
+  sim::Audited<std::uint32_t> nrpages;
 
   // mm/filemap.c __find_page_nolock
   Page* __find_page_nolock(std::uint32_t index) const {
+    sim::audit::read(obj);
     return index < hash.size() ? hash[index] : nullptr;
   }
   // Moves the page to the front of `to` (list_del + list_add).

@@ -16,7 +16,6 @@ Disk::Disk(sim::Execution& ex, std::uint32_t nblocks, std::uint32_t block_size)
 // drivers/block/ll_rw_blk.c submit_bh (2.4.0): generic_make_request queues it.
 void submit_bh(State& s, Rw rw, BufferHead& bh) {
   s.disk.requests.up("submit_bh");
-  bh.req = true;
   s.disk.queue.push_back(Request{rw, &bh});
 }
 
@@ -72,11 +71,17 @@ void disk_daemon(State& s) {
     if (r.rw == Rw::read) {
       step(ex, "disk: read completes", {R(s.disk.block_obj[b]), W(page.data_obj())});
       if (s.cfg.faults.read_io_error) ok = ex.choose(2, "read I/O error") == 0;
-      if (ok) std::copy_n(s.disk.blocks[b].begin(), bs, page.data.begin() + bh.nr * bs);
+      if (ok) {
+        sim::audit::read(s.disk.block_obj[b]);
+        std::copy_n(s.disk.blocks[b].begin(), bs, page.data.write().begin() + bh.nr * bs);
+      }
     } else {
       step(ex, "disk: write completes", {R(page.data_obj()), W(s.disk.block_obj[b])});
       if (s.cfg.faults.write_io_error) ok = ex.choose(2, "write I/O error") == 0;
-      if (ok) std::copy_n(page.data.begin() + bh.nr * bs, bs, s.disk.blocks[b].begin());
+      if (ok) {
+        sim::audit::write(s.disk.block_obj[b]);
+        std::copy_n(page.data.read().begin() + bh.nr * bs, bs, s.disk.blocks[b].begin());
+      }
     }
     switch (bh.b_end_io) {
       case EndIo::sync: end_buffer_io_sync(s, bh, ok); break;

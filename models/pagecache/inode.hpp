@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/pagecache/page.hpp"
+#include "sim/audit.hpp"
 #include "sim/execution.hpp"
 #include "sim/primitives.hpp"
 
@@ -24,7 +25,7 @@ struct Inode {
   // keep their objects.
   std::unique_ptr<sim::RwSemaphore> i_rwsem;
   sim::ObjectId size_obj;        // inode.i_size
-  std::uint64_t i_size = 0;
+  sim::Audited<std::uint64_t> i_size;  // owned by size_obj
   // ext2: the inode's block map. File block n, once allocated, is disk block n
   // (ext2_get_block of the model); allocation sets BH_New on the buffer.
   sim::ObjectId blockmap_obj;    // ext2.i_block

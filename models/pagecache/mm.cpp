@@ -120,12 +120,17 @@ std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len) {
     for (std::uint64_t a = addr; a < end; a += ps) {
       Pte* pte = mm.find_vma(a, s.geo.page_size);
       if (!pte) continue;
-      Page* page = pte->present && pte->shared ? pte->page : nullptr;
       // The vma leaves the list and its ptes are cleared (page_table_lock).
-      if (page)
-        step(s.ex, "zap_pte_range", {W(pte->obj), W(page->obj())});
+      // Whether the pte maps a page is read inside the step: reclaim
+      // (vmscan.cpp try_to_swap_out) clears ptes without mmap_sem, so a
+      // look before it would be stale. A shared pte can map only the page of
+      // its file index, whose slot the step names; an anonymous one none.
+      if (pte->shared)
+        step(s.ex, "zap_pte_range", {W(pte->obj), W(s.slots[pte->file_index]->obj)});
       else
         step(s.ex, "zap_pte_range", {W(pte->obj)});
+      Page* page = pte->present && pte->shared ? static_cast<Page*>(pte->page) : nullptr;
+      if (pte->shared && !page) narrow(s.ex, {W(pte->obj)});
       pte->vma = false;
       const bool dirty = pte->dirty;
       pte->present = false;

@@ -17,6 +17,7 @@
 
 #include "models/pagecache/config.hpp"
 #include "models/pagecache/page.hpp"
+#include "sim/audit.hpp"
 #include "sim/execution.hpp"
 #include "sim/primitives.hpp"
 
@@ -33,9 +34,16 @@ struct Pte {
   bool shared = false;                // MAP_SHARED of the file
   std::uint32_t file_index = 0;       // shared: the page-cache index it maps
   sim::ObjectId obj = sim::kNoObject;       // pte[v]
-  bool present = false;
-  bool dirty = false;                 // the hardware dirty bit
-  Page* page = nullptr;               // shared and present: the page it maps (holds a reference)
+  // Owned by pte[v] (obj; set with it, sim/audit.hpp).
+  sim::Audited<bool> present;
+  sim::Audited<bool> dirty;           // the hardware dirty bit
+  sim::Audited<Page*> page;           // shared and present: the page it maps (holds a reference)
+  void set_obj(sim::ObjectId o) {
+    obj = o;
+    present.set_owner(o);
+    dirty.set_owner(o);
+    page.set_owner(o);
+  }
   sim::ObjectId anon_obj = sim::kNoObject;  // user[v].data
   Bytes anon;
 };

@@ -16,7 +16,18 @@ PageSlot::PageSlot(sim::Execution& e, std::uint32_t i, std::uint32_t blocks_per_
 }
 
 Page::Page(PageSlot& s, std::uint64_t serial_, std::uint32_t page_size)
-    : slot(s), serial(serial_), index(s.index), data(page_size, kFreshPageByte) {}
+    : slot(s),
+      serial(serial_),
+      index(s.index),
+      mapping(s.obj, false, s.PG_locked),
+      uptodate(s.obj, false, s.PG_locked),
+      dirty(s.obj, false),
+      error(s.obj, false),
+      count(s.obj, 1),
+      freed(s.obj, false),
+      list(s.obj, List::none),
+      data(s.data_obj, page_size, kFreshPageByte),
+      has_buffers(s.obj, false, s.PG_locked) {}
 
 bool Page::any_buffer_dirty() const {
   if (!has_buffers) return false;
@@ -98,8 +109,11 @@ void page_cache_release_in_step(Page& page) {
 }
 
 void page_cache_release(Page& page) {
-  step(page.ex(), "page_cache_release", {W(page.obj())});
+  // The last reference frees the page, which checks PG_locked
+  // (__free_pages_ok: BUG if PageLocked); otherwise only page[i] is touched.
+  step(page.ex(), "page_cache_release", {W(page.obj()), R(page.lock().id())});
   page_cache_release_in_step(page);
+  if (!page.freed.peek()) narrow(page.ex(), {W(page.obj())});
 }
 
 }  // namespace models::pagecache

@@ -8,6 +8,14 @@
 //   page[i].PG_locked  the page lock (a sim::BitLock with the page's wait queue)
 //   page[i].data       the page's bytes
 //   page[i].bh[j].BH_Lock  the lock of its j-th buffer head (a sim::BitLock)
+// The fields below that other threads may change while a step runs are
+// sim::Audited, owned by the object above that holds them: under the audit
+// (sim/audit.hpp) every access to them is checked against the step's
+// footprint. Fields set once before the page or buffer is published through
+// the page hash (serial, index, was_cached, nr, b_page, b_blocknr) and the
+// buffer's I/O bookkeeping under BH_Lock (b_end_io, b_count, b_inode) are
+// plain. The bytes (page[i].data) are reached through PageData, which reports
+// a read or a write of the whole page at each access.
 // A struct page is allocated anew each time the index enters the cache;
 // reclaim frees it only when nobody holds a reference (count 1), so two live
 // pages of one index never both use the slot's locks.
@@ -20,6 +28,7 @@
 #include <vector>
 
 #include "models/pagecache/config.hpp"
+#include "sim/audit.hpp"
 #include "sim/execution.hpp"
 #include "sim/primitives.hpp"
 
@@ -44,14 +53,20 @@ enum class EndIo : std::uint8_t {
 // struct buffer_head (include/linux/fs.h): one block of a page. Its state bits
 // belong to the page[i] object; its BH_Lock is the slot's BitLock.
 struct BufferHead {
+  BufferHead() = default;  // owned by no object: an audited access to it is reported as such
+  // BH_Mapped and BH_New change only under the page lock (get_block runs
+  // with the page locked): its holder may read them without a footprint.
+  BufferHead(sim::ObjectId page_obj, const sim::BitLock& page_lock)
+      : uptodate(page_obj, false), dirty(page_obj, false), mapped(page_obj, false, page_lock),
+        new_(page_obj, false, page_lock) {}
   Page* b_page = nullptr;
   std::uint32_t nr = 0;           // which block of the page
   std::uint64_t b_blocknr = 0;    // disk block, when mapped
-  bool uptodate = false;          // BH_Uptodate
-  bool dirty = false;             // BH_Dirty
-  bool mapped = false;            // BH_Mapped
-  bool new_ = false;              // BH_New
-  bool req = false;               // BH_Req
+  sim::Audited<bool> uptodate;    // BH_Uptodate
+  sim::Audited<bool> dirty;       // BH_Dirty
+  sim::Audited<bool> mapped;      // BH_Mapped
+  sim::Audited<bool> new_;        // BH_New
+  // (BH_Req is not modelled: nothing in 2.4.0's paths here reads it.)
   int b_count = 0;
   EndIo b_end_io = EndIo::none;
   // bh->b_inode: the list it is on, inode->i_dirty_buffers or an fsync's
@@ -59,6 +74,32 @@ struct BufferHead {
   std::deque<BufferHead*>* b_inode = nullptr;
   sim::BitLock* lock = nullptr;   // BH_Lock
   bool locked() const { return lock->locked(); }
+};
+
+// The bytes of a page, owned by page[i].data: read() and write() report the
+// access (the whole page: copies report at their helpers, byte by byte
+// would cost more and say no more); peek() is for code outside steps.
+class PageData {
+ public:
+  PageData(sim::ObjectId owner, std::uint32_t size, std::uint8_t fill) : bytes_(size, fill), owner_(owner) {}
+  const Bytes& read() const {
+    sim::audit::read(owner_);
+    return bytes_;
+  }
+  Bytes& write() {
+    sim::audit::write(owner_);
+    return bytes_;
+  }
+  const Bytes& peek() const { return bytes_; }
+  // The bytes for a KernelBuf (uaccess.hpp), which reports each load and
+  // store itself with the page's data object.
+  std::uint8_t* base() { return bytes_.data(); }
+  Bytes& setup() { return bytes_; }  // building the state before the run
+  std::size_t size() const { return bytes_.size(); }
+
+ private:
+  Bytes bytes_;
+  sim::ObjectId owner_;
 };
 
 // The engine objects of one page-cache index (see the top of this file).
@@ -81,19 +122,22 @@ struct Page {
   PageSlot& slot;
   std::uint64_t serial;      // allocation number in this execution, from 1
   std::uint32_t index;       // page->index
-  bool mapping = false;      // page->mapping != NULL: in the page cache
+  // page->mapping, PG_uptodate and page->buffers change only under the page lock, so its
+  // holder may read them without announcing page[i] (linux-2.4.0/filemap.cpp
+  // folds such reads into lock_page); the audit checks that premise.
+  sim::Audited<bool> mapping;  // page->mapping != NULL: in the page cache
   // It has been in the page cache: only then is the slot's PG_locked its
   // own (a spare page that never got in shares the slot's lock with the page
   // that did, and may be freed while that one is locked).
   bool was_cached = false;
-  bool uptodate = false;     // PG_uptodate
-  bool dirty = false;        // PG_dirty
-  bool error = false;        // PG_error
-  int count = 1;             // page->count: page_cache_alloc gives one reference
-  bool freed = false;        // count reached 0
-  List list = List::none;
-  Bytes data;
-  bool has_buffers = false;  // page->buffers != NULL
+  sim::Audited<bool> uptodate;  // PG_uptodate
+  sim::Audited<bool> dirty;     // PG_dirty
+  sim::Audited<bool> error;     // PG_error
+  sim::Audited<int> count;      // page->count: page_cache_alloc gives one reference
+  sim::Audited<bool> freed;     // count reached 0
+  sim::Audited<List> list;
+  PageData data;
+  sim::Audited<bool> has_buffers;  // page->buffers != NULL
   std::vector<BufferHead> buffers;
 
   sim::Execution& ex() const { return slot.ex; }

@@ -143,7 +143,7 @@ State::State(sim::Execution& ex_, const Config& cfg_, const KernelFactory& make_
       pte.region = &r;
       pte.vma = r.kind != Region::Kind::invalid;
       pte.shared = r.kind == Region::Kind::shared_file;
-      pte.obj = ex.new_object("pte[" + std::to_string(vpn) + "]");
+      pte.set_obj(ex.new_object("pte[" + std::to_string(vpn) + "]"));
       if (r.kind == Region::Kind::anonymous) {
         pte.anon_obj = ex.new_object("user[" + std::to_string(vpn) + "].data");
         pte.anon.assign(geo.page_size, 0);
@@ -179,7 +179,7 @@ Page& State::install_cached_page(std::uint32_t index) {
   const std::uint32_t ps = geo.page_size;
   for (std::uint32_t b = 0; b < ps; ++b) {
     const std::size_t at = std::size_t{index} * ps + b;
-    page.data[b] = at < content.size() ? content[at] : 0;
+    page.data.setup()[b] = at < content.size() ? content[at] : 0;
   }
   page.mapping = true;
   page.was_cached = true;
@@ -196,7 +196,7 @@ Page& State::install_cached_page(std::uint32_t index) {
     // when the block is allocated, a zero-filled hole otherwise.
     page.has_buffers = true;
     ++page.count;  // create_empty_buffers: page_cache_get
-    page.buffers.resize(blocks_per_page);
+    page.buffers.assign(blocks_per_page, BufferHead(page.obj(), page.lock()));
     for (std::uint32_t j = 0; j < blocks_per_page; ++j) {
       BufferHead& bh = page.buffers[j];
       bh.b_page = &page;
@@ -235,7 +235,7 @@ std::string State::describe() const {
     d += p->uptodate ? 'U' : '-';
     d += p->dirty ? 'D' : '-';
     d += p->error ? 'E' : '-';
-    d += " c" + std::to_string(p->count) + " " + show_bytes(p->data);
+    d += " c" + std::to_string(p->count) + " " + show_bytes(p->data.peek());
     if (p->has_buffers) {
       d += " bh:";
       for (const BufferHead& bh : p->buffers) {

@@ -14,8 +14,19 @@ namespace {
 constexpr std::uint32_t kNoFault = std::numeric_limits<std::uint32_t>::max();
 
 // The bytes of a present user page: its own (anonymous) or the page-cache
-// page its pte maps (MAP_SHARED).
-std::uint8_t* user_bytes(Pte& pte) { return pte.shared ? pte.page->data.data() : pte.anon.data(); }
+// page its pte maps (MAP_SHARED), to load from or to store to: the access is
+// reported to the audit (sim/audit.hpp) as a read or a write of the bytes'
+// object, user[v].data or page[i].data, and a read of the pte.
+const std::uint8_t* user_src(Pte& pte) {
+  if (pte.shared) return pte.page->data.read().data();
+  sim::audit::read(pte.anon_obj);
+  return pte.anon.data();
+}
+std::uint8_t* user_dst(Pte& pte) {
+  if (pte.shared) return pte.page->data.write().data();
+  sim::audit::write(pte.anon_obj);
+  return pte.anon.data();
+}
 
 // The length of the next chunk of a copy at user address `addr`.
 std::uint32_t chunk_at(const State& s, std::uint64_t addr, std::uint32_t left) {
@@ -55,10 +66,10 @@ std::uint32_t copy_from_user(State& s, KernelBuf to, std::uint64_t from, std::ui
     }
     // Byte by byte, forwards (rep movsb): the source may be a mapping of the
     // destination page itself.
-    const std::uint8_t* src = user_bytes(*pte) + addr % s.geo.page_size;
+    const std::uint8_t* src = user_src(*pte) + addr % s.geo.page_size;
     for (std::uint32_t k = 0; k < len; ++k) {
       const std::uint8_t b = src[k];
-      to.data[done + k] = b;
+      to.store()[done + k] = b;
       if (copied) copied->push_back(b);
     }
     done += len;
@@ -68,7 +79,7 @@ std::uint32_t copy_from_user(State& s, KernelBuf to, std::uint64_t from, std::ui
   for (std::uint32_t z = done; z < n;) {
     const std::uint32_t len = std::min(s.geo.copy_chunk, n - z);
     if (to.obj != sim::kNoObject) Touches().w(to.obj).step(ex, "__copy_user_zeroing: zero-fill");
-    std::fill_n(to.data + z, len, std::uint8_t{0});
+    std::fill_n(to.store() + z, len, std::uint8_t{0});
     z += len;
   }
   return n - done;
@@ -90,9 +101,9 @@ std::uint32_t __copy_to_user(State& s, std::uint64_t to, KernelBuf from, std::ui
       break;
     }
     const std::uint32_t len = chunk_at(s, addr, n - done);
-    std::uint8_t* dst = user_bytes(*pte) + addr % s.geo.page_size;
+    std::uint8_t* dst = user_dst(*pte) + addr % s.geo.page_size;
     for (std::uint32_t k = 0; k < len; ++k) {  // forwards, as rep movsb
-      const std::uint8_t b = from.data[done + k];
+      const std::uint8_t b = from.load()[done + k];
       dst[k] = b;
       if (copied) copied->push_back(b);
     }
@@ -110,7 +121,7 @@ int __get_user(State& s, std::uint64_t addr, std::uint8_t& x) {
     if (pte) t.r(pte->obj).r(s.mm.data_obj(*pte, s));
     t.step(s.ex, "__get_user");
     if (pte && pte->present) {
-      x = user_bytes(*pte)[addr % s.geo.page_size];
+      x = user_src(*pte)[addr % s.geo.page_size];
       return 0;
     }
     if (do_page_fault(s, addr, false) != FaultResult::handled) {
@@ -128,7 +139,7 @@ int __put_user(State& s, std::uint64_t addr, std::uint8_t x) {
     if (pte) t.w(pte->obj).w(s.mm.data_obj(*pte, s));
     t.step(s.ex, "__put_user");
     if (pte && pte->present) {
-      user_bytes(*pte)[addr % s.geo.page_size] = x;
+      user_dst(*pte)[addr % s.geo.page_size] = x;
       pte->dirty = true;
       return 0;
     }
@@ -173,7 +184,7 @@ int __get_user_nonblocking(State& s, std::uint64_t addr, std::uint8_t& x) {
     if (pte) t.r(pte->obj).r(s.mm.data_obj(*pte, s));
     t.step(s.ex, "__get_user_nonblocking");
     if (pte && pte->present) {
-      x = user_bytes(*pte)[addr % s.geo.page_size];
+      x = user_src(*pte)[addr % s.geo.page_size];
       return 0;
     }
     bool eagain = false;
@@ -219,10 +230,10 @@ NonblockingCopy copy_from_user_nonblocking(State& s, KernelBuf to, std::uint64_t
       }
       break;
     }
-    const std::uint8_t* src = user_bytes(*pte) + addr % s.geo.page_size;
+    const std::uint8_t* src = user_src(*pte) + addr % s.geo.page_size;
     for (std::uint32_t k = 0; k < len; ++k) {
       const std::uint8_t b = src[k];
-      to.data[done + k] = b;
+      to.store()[done + k] = b;
       if (copied) copied->push_back(b);
     }
     done += len;
@@ -232,7 +243,7 @@ NonblockingCopy copy_from_user_nonblocking(State& s, KernelBuf to, std::uint64_t
     for (std::uint32_t z = done; z < n;) {
       const std::uint32_t len = std::min(s.geo.copy_chunk, n - z);
       if (to.obj != sim::kNoObject) Touches().w(to.obj).step(ex, "__copy_user_zeroing: zero-fill");
-      std::fill_n(to.data + z, len, std::uint8_t{0});
+      std::fill_n(to.store() + z, len, std::uint8_t{0});
       z += len;
     }
   }
@@ -257,9 +268,9 @@ NonblockingCopy copy_to_user_nonblocking(State& s, std::uint64_t to, KernelBuf f
       break;
     }
     const std::uint32_t len = chunk_at(s, addr, n - done);
-    std::uint8_t* dst = user_bytes(*pte) + addr % s.geo.page_size;
+    std::uint8_t* dst = user_dst(*pte) + addr % s.geo.page_size;
     for (std::uint32_t k = 0; k < len; ++k) {
-      const std::uint8_t b = from.data[done + k];
+      const std::uint8_t b = from.load()[done + k];
       dst[k] = b;
       if (copied) copied->push_back(b);
     }
@@ -303,10 +314,10 @@ std::uint32_t copy_from_user_atomic(State& s, KernelBuf to, std::uint64_t from, 
     // A page that is not present: do_page_fault sees in_atomic() and goes
     // straight to the fixup, which ends the copy.
     if (!pte || !pte->present) break;
-    const std::uint8_t* src = user_bytes(*pte) + addr % s.geo.page_size;
+    const std::uint8_t* src = user_src(*pte) + addr % s.geo.page_size;
     for (std::uint32_t k = 0; k < len; ++k) {
       const std::uint8_t b = src[k];
-      to.data[done + k] = b;
+      to.store()[done + k] = b;
       if (copied) copied->push_back(b);
     }
     done += len;
@@ -325,9 +336,9 @@ std::uint32_t __copy_to_user_inatomic(State& s, std::uint64_t to, KernelBuf from
     t.r(from.obj).step(ex, "copy_to_user_inatomic");
     if (!pte || !pte->present) break;
     const std::uint32_t len = chunk_at(s, addr, n - done);
-    std::uint8_t* dst = user_bytes(*pte) + addr % s.geo.page_size;
+    std::uint8_t* dst = user_dst(*pte) + addr % s.geo.page_size;
     for (std::uint32_t k = 0; k < len; ++k) {
-      const std::uint8_t b = from.data[done + k];
+      const std::uint8_t b = from.load()[done + k];
       dst[k] = b;
       if (copied) copied->push_back(b);
     }
@@ -349,12 +360,11 @@ FaultResult user_access(State& s, std::uint64_t addr, bool store, std::uint8_t v
     }
     t.step(s.ex, store ? "user store" : "user load");
     if (pte && pte->present) {
-      std::uint8_t& b = user_bytes(*pte)[addr % s.geo.page_size];
       if (store) {
-        b = value;
+        user_dst(*pte)[addr % s.geo.page_size] = value;
         pte->dirty = true;
       }
-      loaded = b;
+      loaded = user_src(*pte)[addr % s.geo.page_size];
       return FaultResult::handled;
     }
     const FaultResult r = do_page_fault(s, addr, store);

@@ -20,6 +20,7 @@
 
 #include "models/pagecache/config.hpp"
 #include "models/pagecache/mm.hpp"
+#include "sim/audit.hpp"
 #include "sim/op.hpp"
 
 namespace models::pagecache {
@@ -31,6 +32,15 @@ class State;
 struct KernelBuf {
   std::uint8_t* data = nullptr;
   sim::ObjectId obj = sim::kNoObject;
+  // The bytes, for a load or a store that the audit sees (sim/audit.hpp).
+  const std::uint8_t* load() const {
+    if (obj != sim::kNoObject) sim::audit::read(obj);
+    return data;
+  }
+  std::uint8_t* store() const {
+    if (obj != sim::kNoObject) sim::audit::write(obj);
+    return data;
+  }
 };
 
 // copy_from_user (i386 __generic_copy_from_user: access_ok, then

@@ -37,7 +37,7 @@ std::uint64_t Kernel::file_read_actor(ReadDescriptor& desc, Page& page, std::uin
   std::uint64_t done = 0;
   for (;;) {
     const pagecache::NonblockingCopy c = pagecache::copy_to_user_nonblocking(
-        s_, desc.buf + done, KernelBuf{page.data.data() + offset + done, page.data_obj()},
+        s_, desc.buf + done, KernelBuf{page.data.base() + offset + done, page.data_obj()},
         static_cast<std::uint32_t>(size - done), desc.data);
     done = size - c.left;
     if (!c.eagain) break;
@@ -93,7 +93,7 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
 
     status = prepare_write(*page, offset, offset + bytes);
     if (status) goto unlock;
-    c = pagecache::copy_from_user_nonblocking(s_, KernelBuf{page->data.data() + offset, page->data_obj()}, buf, bytes,
+    c = pagecache::copy_from_user_nonblocking(s_, KernelBuf{page->data.base() + offset, page->data_obj()}, buf, bytes,
                                               &copied, /*zero_fill=*/false);
     if (c.eagain) {
       // Drop the page: the writer holds no page lock now, and the prefault

@@ -186,7 +186,7 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
 
     status = prepare_write(*page, offset, offset + bytes);
     if (status) goto unlock;
-    status = pagecache::copy_from_user(s_, KernelBuf{page->data.data() + offset, page->data_obj()}, buf, bytes, &copied);
+    status = pagecache::copy_from_user(s_, KernelBuf{page->data.base() + offset, page->data_obj()}, buf, bytes, &copied);
     if (status) goto fail_write;
     status = commit_write(*page, offset, offset + bytes);
     if (!status) status = bytes;

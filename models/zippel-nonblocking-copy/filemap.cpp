@@ -47,7 +47,7 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
 
     status = prepare_write(*page, offset, offset + bytes);
     if (status) goto unlock;
-    c = pagecache::copy_from_user_nonblocking(s_, KernelBuf{page->data.data() + offset, page->data_obj()}, buf, bytes,
+    c = pagecache::copy_from_user_nonblocking(s_, KernelBuf{page->data.base() + offset, page->data_obj()}, buf, bytes,
                                               &copied, /*zero_fill=*/true);
     if (c.eagain) {
       // EAGAIN: the copy met a locked page. Nothing of this page is

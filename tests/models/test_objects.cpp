@@ -50,7 +50,7 @@ TEST_CASE("__grab_cache_page of an index not in the cache adds a new page, locke
   CHECK(page->count == 2);  // the page cache's and the caller's
   CHECK(spare == nullptr);
   // page_cache_alloc does not clear the page: its bytes are whatever was there.
-  CHECK(std::all_of(page->data.begin(), page->data.end(), [](std::uint8_t c) { return c == kFreshPageByte; }));
+  CHECK(std::all_of(page->data.peek().begin(), page->data.peek().end(), [](std::uint8_t c) { return c == kFreshPageByte; }));
 }
 
 TEST_CASE("__grab_cache_page of a cached page locks that page") {
@@ -118,12 +118,12 @@ TEST_CASE("ramfs_readpage zero-fills a page that is not uptodate, sets it uptoda
   b.spawn("R", [&] {
     page = &b.s->page_cache_alloc(0);
     CHECK_FALSE(b.k().add_to_page_cache_unique(*page, 0));
-    CHECK(page->data == Bytes(4, kFreshPageByte));
+    CHECK(page->data.peek() == Bytes(4, kFreshPageByte));
     CHECK(b.k().ramfs_readpage(*page) == 0);
   });
   CHECK(b.run().kind == sim::Verdict::Kind::ok);
   REQUIRE(page);
-  CHECK(page->data == Bytes(4, 0));
+  CHECK(page->data.peek() == Bytes(4, 0));
   CHECK(page->uptodate);
   CHECK_FALSE(page->locked());
 }
@@ -136,7 +136,7 @@ TEST_CASE("ramfs_readpage leaves an uptodate page's bytes as they are") {
     b.k().ramfs_readpage(page);
   });
   CHECK(b.run().kind == sim::Verdict::Kind::ok);
-  CHECK(page.data == bytes("abcd"));
+  CHECK(page.data.peek() == bytes("abcd"));
   CHECK_FALSE(page.locked());
 }
 
@@ -209,8 +209,8 @@ TEST_CASE("block_read_full_page reads only the buffers that are not uptodate, an
     b.k().create_empty_buffers(*page);
     // As a write into block 0 left it: uptodate, with its bytes.
     page->buffers[0].uptodate = true;
-    page->data[0] = 'X';
-    page->data[1] = 'Y';
+    page->data.write()[0] = 'X';
+    page->data.write()[1] = 'Y';
     CHECK(b.k().block_read_full_page(*page) == 0);
     queued = b.s->disk.queue.size();
     queued_the_second = queued == 1 && b.s->disk.queue[0].bh == &page->buffers[1];
@@ -223,7 +223,7 @@ TEST_CASE("block_read_full_page reads only the buffers that are not uptodate, an
   CHECK(locked_after);
   CHECK(page->uptodate);
   CHECK_FALSE(page->locked());
-  CHECK(page->data == bytes("XYgh"));
+  CHECK(page->data.peek() == bytes("XYgh"));
 }
 
 TEST_CASE("block_read_full_page with every buffer uptodate sets the page uptodate and unlocks it without I/O") {
