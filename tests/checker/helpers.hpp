@@ -19,6 +19,16 @@ inline ExploreResult explore_example(const std::string& name,
   return explore(*program, dfs, stacks, opts);
 }
 
+// The whole search of a program: past every failure, without re-running a
+// failing execution, so that outcome sets can be compared across strategies.
+inline ExploreResult explore_everything(models::Program& program, sim::Strategy& strategy) {
+  sim::StackPool stacks;
+  ExploreOptions o;
+  o.verify_failure = false;
+  o.stop_at_first_failure = false;
+  return explore(program, strategy, stacks, o);
+}
+
 inline std::uint64_t multinomial(std::initializer_list<unsigned> parts) {
   // (sum k)! / prod(k!), computed as a product of binomials.
   std::uint64_t result = 1;

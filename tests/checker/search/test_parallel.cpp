@@ -14,7 +14,10 @@
 #include "checker/scenario/scenario.hpp"
 #include "models/examples/examples.hpp"
 
+#include "tests/checker/same_result.hpp"
+
 using namespace checker;
+using checker::testing::same_result;
 
 namespace {
 
@@ -31,21 +34,6 @@ ExploreResult search(const std::string& example, const models::examples::Params&
   return explore_parallel([&] { return models::examples::make_example(example, params); }, s, o, jobs);
 }
 
-void same(const ExploreResult& a, const ExploreResult& b) {
-  CHECK(a.status == b.status);
-  CHECK(a.executions == b.executions);
-  CHECK(a.steps == b.steps);
-  CHECK(a.complete == b.complete);
-  CHECK(a.outcomes == b.outcomes);
-  CHECK(a.search == b.search);
-  REQUIRE(a.failures.size() == b.failures.size());
-  for (std::size_t i = 0; i < a.failures.size(); ++i) {
-    CHECK(a.failures[i].execution == b.failures[i].execution);
-    CHECK(a.failures[i].schedule == b.failures[i].schedule);
-    CHECK(a.failures[i].search == b.failures[i].search);
-    CHECK(same_verdict(a.failures[i].verdict, b.failures[i].verdict));
-  }
-}
 
 struct Program {
   const char* name;
@@ -72,7 +60,7 @@ TEST_CASE("jobs: dfs, pb and db split among workers give what one worker gives")
       const ExploreResult one = search(p.name, p.params, strategy, 1);
       for (unsigned jobs : {2u, 3u, 4u}) {
         CAPTURE(jobs);
-        same(one, search(p.name, p.params, strategy, jobs));
+        same_result(one, search(p.name, p.params, strategy, jobs));
       }
     }
 }
@@ -82,7 +70,7 @@ TEST_CASE("jobs: going on after failures, every failure in the same order") {
     CAPTURE(strategy);
     const ExploreResult one = search("reorder_3", {}, strategy, 1, false);
     CHECK(one.failures.size() > 1);
-    same(one, search("reorder_3", {}, strategy, 3, false));
+    same_result(one, search("reorder_3", {}, strategy, 3, false));
   }
 }
 
@@ -94,7 +82,7 @@ TEST_CASE("jobs: random walks and PCT run executions 0 .. N-1 whatever the worke
       const ExploreResult one = search(p.name, p.params, strategy, 1, true, 300);
       for (unsigned jobs : {2u, 4u}) {
         CAPTURE(jobs);
-        same(one, search(p.name, p.params, strategy, jobs, true, 300));
+        same_result(one, search(p.name, p.params, strategy, jobs, true, 300));
       }
     }
 }
@@ -104,10 +92,10 @@ TEST_CASE("jobs: auto, its DPOR phase then its PCT phase, as one worker") {
   const ExploreResult one = search("locked-counter", {{"threads", 3}, {"increments", 3}}, "auto", 1, true, 80);
   CHECK(one.status == ExploreResult::Status::inconclusive);
   CHECK(one.executions == 80);
-  same(one, search("locked-counter", {{"threads", 3}, {"increments", 3}}, "auto", 2, true, 80));
+  same_result(one, search("locked-counter", {{"threads", 3}, {"increments", 3}}, "auto", 2, true, 80));
   // Found in the PCT phase.
   const ExploreResult found = search("reorder_5", {}, "auto", 1, true, 20);
-  same(found, search("reorder_5", {}, "auto", 3, true, 20));
+  same_result(found, search("reorder_5", {}, "auto", 3, true, 20));
 }
 
 TEST_CASE("jobs: a page-cache scenario split among workers") {
@@ -120,7 +108,7 @@ TEST_CASE("jobs: a page-cache scenario split among workers") {
     settings.jobs = 1;
     const ExploreResult one = run_scenario(s, settings);
     settings.jobs = 3;
-    same(one, run_scenario(s, settings));
+    same_result(one, run_scenario(s, settings));
   }
 }
 
@@ -143,7 +131,7 @@ TEST_CASE("jobs: dpor split at its fault choices gives what one worker gives") {
       const ExploreResult one = explore_parallel(make, settings, o, 1);
       for (unsigned jobs : {2u, 3u}) {
         CAPTURE(jobs);
-        same(one, explore_parallel(make, settings, o, jobs));
+        same_result(one, explore_parallel(make, settings, o, jobs));
       }
     }
   }

@@ -15,7 +15,10 @@
 #include "checker/strategies/auto.hpp"
 #include "models/examples/examples.hpp"
 
+#include "tests/checker/same_result.hpp"
+
 using namespace checker;
+using checker::testing::same_result;
 
 namespace {
 
@@ -30,23 +33,6 @@ ExploreResult run(const Scenario& s, const std::string& strategy, unsigned jobs)
   return run_scenario(s, settings);
 }
 
-void same(const ExploreResult& a, const ExploreResult& b) {
-  CHECK(a.status == b.status);
-  CHECK(a.executions == b.executions);
-  CHECK(a.blocked == b.blocked);
-  CHECK(a.steps == b.steps);
-  CHECK(a.complete == b.complete);
-  CHECK(a.outcomes == b.outcomes);
-  CHECK(a.search == b.search);
-  CHECK(a.budget == b.budget);
-  REQUIRE(a.failures.size() == b.failures.size());
-  for (std::size_t i = 0; i < a.failures.size(); ++i) {
-    CHECK(a.failures[i].execution == b.failures[i].execution);
-    CHECK(a.failures[i].schedule == b.failures[i].schedule);
-    CHECK(a.failures[i].search == b.failures[i].search);
-    CHECK(same_verdict(a.failures[i].verdict, b.failures[i].verdict));
-  }
-}
 
 }  // namespace
 
@@ -95,7 +81,7 @@ TEST_CASE("auto: --jobs 1 and --jobs 2 give the same executions, verdict, trace 
                            "ramfs-short-copy-lost-data", "self-deadlock-no-reclaim"}) {
     CAPTURE(name);
     const Scenario s = seed(name);
-    same(run(s, "auto", 1), run(s, "auto", 2));
+    same_result(run(s, "auto", 1), run(s, "auto", 2));
   }
   // With a budget: a hunt of a tenth of it, DPOR within half of the rest, then PCT.
   auto example = [](unsigned jobs, std::uint64_t max_executions) {
@@ -112,7 +98,7 @@ TEST_CASE("auto: --jobs 1 and --jobs 2 give the same executions, verdict, trace 
   CHECK(one.executions == 200);
   CHECK(one.search.find("auto: a bug hunt (PCT depth 3, seed 0) of 20 executions; then dpor ran 90 executions "
                         "(half the budget left) without finishing; then PCT depth 3") == 0);
-  same(one, example(2, 200));
+  same_result(one, example(2, 200));
 }
 
 TEST_CASE("auto: the hunt is a small part of a budget, and none of a budget under 10") {

@@ -14,18 +14,12 @@
 #include "models/program.hpp"
 #include "sim/execution.hpp"
 #include "sim/stack_pool.hpp"
+#include "tests/checker/helpers.hpp"
 
 using namespace checker;
+using checker::testing::explore_everything;
 
 namespace {
-
-ExploreResult search(models::Program& p, sim::Strategy& s) {
-  sim::StackPool stacks;
-  ExploreOptions o;
-  o.verify_failure = false;
-  o.stop_at_first_failure = false;
-  return explore(p, s, stacks, o);
-}
 
 constexpr auto R = sim::Access::read;
 constexpr auto W = sim::Access::write;
@@ -67,8 +61,8 @@ TEST_CASE("dpor with a guarded step: a race hidden behind the step that enabled 
   GuardedAfterFlag a, b;
   DfsStrategy dfs;
   DporStrategy dpor;
-  const ExploreResult d = search(a, dfs);
-  const ExploreResult e = search(b, dpor);
+  const ExploreResult d = explore_everything(a, dfs);
+  const ExploreResult e = explore_everything(b, dpor);
   REQUIRE(d.complete);
   REQUIRE(e.complete);
   CHECK(d.outcomes == std::set<std::string>{"seen mark 0", "seen mark 1"});

@@ -14,18 +14,12 @@
 #include "models/program.hpp"
 #include "sim/execution.hpp"
 #include "sim/stack_pool.hpp"
+#include "tests/checker/helpers.hpp"
 
 using namespace checker;
+using checker::testing::explore_everything;
 
 namespace {
-
-ExploreResult search(models::Program& p, sim::Strategy& s) {
-  sim::StackPool stacks;
-  ExploreOptions o;
-  o.verify_failure = false;
-  o.stop_at_first_failure = false;
-  return explore(p, s, stacks, o);
-}
 
 sim::Op op(const char* label, std::initializer_list<sim::Touch> ts) {
   return sim::Op::make(sim::OpKind::plain, label, ts);
@@ -116,9 +110,9 @@ TEST_CASE("dpor over executed footprints: a commit that only read races as a rea
     Commits plain(k, false), narrowed(k, true);
     DfsStrategy dfs;
     DporStrategy announced, executed;
-    const ExploreResult d = search(narrowed, dfs);
-    const ExploreResult a = search(plain, announced);
-    const ExploreResult e = search(narrowed, executed);
+    const ExploreResult d = explore_everything(narrowed, dfs);
+    const ExploreResult a = explore_everything(plain, announced);
+    const ExploreResult e = explore_everything(narrowed, executed);
     REQUIRE(d.complete);
     REQUIRE(e.complete);
     CHECK(e.outcomes == d.outcomes);
@@ -135,8 +129,8 @@ TEST_CASE("dpor over executed footprints: a step's footprint chosen by a fault v
   ChosenTarget p1, p2;
   DfsStrategy dfs;
   DporStrategy dpor;
-  const ExploreResult d = search(p1, dfs);
-  const ExploreResult e = search(p2, dpor);
+  const ExploreResult d = explore_everything(p1, dfs);
+  const ExploreResult e = explore_everything(p2, dpor);
   REQUIRE(d.complete);
   REQUIRE(e.complete);
   CHECK(e.outcomes == d.outcomes);
