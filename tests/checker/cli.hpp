@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include "tests/checker/scratch.hpp"
 
 namespace cli_test {
 
@@ -30,10 +31,7 @@ inline std::string slurp(const fs::path& p) {
 // A fresh working directory for one test; `group` keeps the names of tests
 // that ctest may run at the same time apart.
 inline fs::path workdir(const std::string& name, const std::string& group = "oracle") {
-  fs::path dir = fs::temp_directory_path() / ("interleave-test-" + group + "-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return checker::testing::scratch_dir(group, name);
 }
 
 inline void write(const fs::path& p, const std::string& text) {

@@ -15,6 +15,7 @@
 #include "checker/search/explorer.hpp"
 #include "checker/strategies/auto.hpp"
 #include "checker/trace/trace.hpp"
+#include "tests/checker/scratch.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -35,10 +36,7 @@ std::string slurp(const fs::path& p) {
 
 // A fresh working directory for one test.
 fs::path workdir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("interleave-test-cli-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return checker::testing::scratch_dir("cli", name);
 }
 
 void write(const fs::path& p, const std::string& text) {

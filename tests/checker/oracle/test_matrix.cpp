@@ -15,6 +15,7 @@
 #include "checker/oracle/matrix.hpp"
 #include "checker/scenario/load.hpp"
 #include "checker/scenario/scenario.hpp"
+#include "tests/checker/scratch.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -188,9 +189,7 @@ TEST_CASE("a violation cell gives the invariant and the length of the shortest t
 }
 
 TEST_CASE("interleave matrix and check through the CLI") {
-  const fs::path dir = fs::temp_directory_path() / "interleave-test-matrix";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = checker::testing::scratch_dir("matrix", "json");
   json doc = base();
   doc["expect_by_variant"] = {{"linux-2.4.0", {{"verdict", "pass"}}}, {"linux-6-xfs", {{"verdict", "pass"}}}};
   std::ofstream(dir / "w-r.json") << doc.dump(2);
@@ -236,7 +235,7 @@ std::string table_in(const fs::path& page) {
 
 TEST_CASE("the tables in README.md and docs/matrix.md are what interleave matrix prints for scenarios/variants") {
   const fs::path src = INTERLEAVE_SOURCE_DIR;
-  const fs::path out = fs::temp_directory_path() / "interleave-test-matrix-readme.md";
+  const fs::path out = checker::testing::scratch_dir("matrix", "readme") / "matrix.md";
   fs::remove(out);
   const std::string cmd = "cd '" + src.string() + "' && '" + INTERLEAVE_BIN_PATH +
                           "' matrix --no-progress --no-trace --format markdown --output '" + out.string() +

@@ -9,6 +9,7 @@
 #include "checker/scenario/load.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
+#include "tests/checker/scratch.hpp"
 
 using namespace checker;
 using nlohmann::json;
@@ -27,8 +28,7 @@ std::string error_of(const std::string& text) {
 }
 
 std::string temp_file(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / "interleave-test-scenario";
-  std::filesystem::create_directories(dir);
+  static const auto dir = checker::testing::scratch_dir("scenario", "files");
   auto path = dir / name;
   std::ofstream(path) << text;
   return path.string();

@@ -23,6 +23,7 @@
 #include "checker/scenario/scenario.hpp"
 #include "checker/strategies/dfs.hpp"
 #include "sim/stack_pool.hpp"
+#include "tests/checker/scratch.hpp"
 
 using namespace checker;
 namespace fs = std::filesystem;
@@ -30,10 +31,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("interleave-test-checkpoint-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return checker::testing::scratch_dir("checkpoint", name);
 }
 
 std::string source(const std::string& rel) { return std::string(INTERLEAVE_SOURCE_DIR) + "/" + rel; }

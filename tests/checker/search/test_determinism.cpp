@@ -20,6 +20,7 @@
 #include "checker/trace/trace.hpp"
 #include "sim/stack_pool.hpp"
 #include "tests/checker/subprocess.hpp"
+#include "tests/checker/scratch.hpp"
 
 namespace fs = std::filesystem;
 using checker::testing::run_to_end;
@@ -29,10 +30,7 @@ using nlohmann::json;
 namespace {
 
 fs::path workdir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("interleave-test-determinism-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return checker::testing::scratch_dir("determinism", name);
 }
 
 std::string source(const std::string& rel) { return std::string(INTERLEAVE_SOURCE_DIR) + "/" + rel; }

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/checker/subprocess.hpp"
+#include "tests/checker/scratch.hpp"
 
 namespace fs = std::filesystem;
 using checker::testing::Child;
@@ -27,10 +28,7 @@ using nlohmann::json;
 namespace {
 
 fs::path workdir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("interleave-test-interrupt-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return checker::testing::scratch_dir("interrupt", name);
 }
 
 // A mutex program whose DFS search takes far longer than any test waits.

@@ -23,6 +23,7 @@
 #include "checker/report/json_report.hpp"
 #include "checker/report/merge.hpp"
 #include "checker/trace/trace.hpp"
+#include "tests/checker/scratch.hpp"
 
 using namespace checker;
 namespace fs = std::filesystem;
@@ -30,10 +31,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path workdir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("interleave-test-shard-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return checker::testing::scratch_dir("shard", name);
 }
 
 Scenario scenario(const std::string& model, const std::string& strategy, const std::string& params = "{}",

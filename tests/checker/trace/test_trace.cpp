@@ -14,6 +14,7 @@
 #include "checker/search/settings.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "checker/trace/trace.hpp"
+#include "tests/checker/scratch.hpp"
 
 using namespace checker;
 using nlohmann::json;
@@ -50,8 +51,7 @@ TEST_CASE("a trace holds the scenario, settings, schedule, verdict and history, 
   CHECK(t.history.size() == 2);
   CHECK(t.verdict.kind == sim::Verdict::Kind::deadlock);
 
-  auto dir = std::filesystem::temp_directory_path() / "interleave-test-trace";
-  std::filesystem::remove_all(dir);
+  auto dir = checker::testing::scratch_dir("trace", "write");
   std::string path = (dir / "sub" / "abba.trace.json").string();
   write_trace(t, path);
   // Written whole under its name, no temporary left behind.
