@@ -39,6 +39,7 @@ void StatefulStrategy::begin_execution() {
   decisions_ = 0;
   matched_now_ = false;
   obs_.clear();
+  step_thread_ = sim::kNoThread;
 }
 
 std::uint64_t StatefulStrategy::state_key(const sim::Execution& ex) const {
@@ -59,10 +60,25 @@ void StatefulStrategy::observe(sim::ThreadId t, const sim::Execution& ex) {
     for (sim::ObjectId o = 0; o < n; ++o) h.add(ex.object_digest(o));
     h.add(ex.global_digest());
   } else {
+    step_thread_ = t;
+    snap_count_ = op.touch_count;
     for (std::uint8_t i = 0; i < op.touch_count; ++i)
-      h.add(op.touches[i].object).add(ex.object_digest(op.touches[i].object));
+      snap_[i] = {op.touches[i].object, ex.object_digest(op.touches[i].object)};
   }
   obs_[t] = h.value();
+}
+
+void StatefulStrategy::fold_step(const sim::Execution& ex) {
+  if (step_thread_ == sim::kNoThread) return;
+  const sim::Op& done = ex.last_step();
+  sim::Hasher h(obs_[step_thread_]);
+  for (std::uint8_t i = 0; i < snap_count_; ++i) {
+    bool used = done.touches_all;
+    for (std::uint8_t j = 0; j < done.touch_count && !used; ++j) used = done.touches[j].object == snap_[i].first;
+    if (used) h.add(snap_[i].first).add(snap_[i].second);
+  }
+  obs_[step_thread_] = h.value();
+  step_thread_ = sim::kNoThread;
 }
 
 sim::ThreadId StatefulStrategy::pick_thread(std::span<const sim::ThreadId> enabled, const sim::Execution& ex) {
@@ -70,6 +86,7 @@ sim::ThreadId StatefulStrategy::pick_thread(std::span<const sim::ThreadId> enabl
     digestible_ = digestible_ && ex.digestible();
     obs_.assign(ex.thread_count(), 0);
   }
+  if (digestible_) fold_step(ex);
   // Only past the replayed prefix: the prefix's states were stored when the
   // execution that first reached them passed them.
   if (digestible_ && decisions_ >= prefix_) {

@@ -22,6 +22,11 @@
 //   obs' = H(obs, the step's label, for each announced object (id, its digest
 //          just before the step runs); the whole state for touches_all)
 // and each fault value chosen during its step is folded in as it is chosen.
+// Refinement: the digests are taken before the step, but folded in when it
+// has run, and only those of the objects its *executed* footprint names
+// (sim::Execution::narrow: a step that announced more than it used did not
+// read the rest; the audit checks every access against the executed
+// footprint, not the announced one).
 // Two runs in which a thread has the same observation hash gave it the same
 // inputs in the same order, so it stands at the same place with the same
 // locals, and its future is the same given the same shared state. The state
@@ -60,7 +65,9 @@
 // slot, at most half full.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -112,10 +119,16 @@ class StatefulStrategy final : public sim::Strategy, public SearchInfo {
  private:
   std::uint64_t state_key(const sim::Execution& ex) const;
   void observe(sim::ThreadId t, const sim::Execution& ex);
+  void fold_step(const sim::Execution& ex);  // the step taken last, by its executed footprint
 
   DfsStrategy dfs_;
   StateStore store_;
   std::vector<std::uint64_t> obs_;  // by thread: its observation hash
+  // The step now running: its thread and the digests of its announced
+  // objects taken just before it ran (kNoThread: none to fold).
+  sim::ThreadId step_thread_ = sim::kNoThread;
+  std::uint8_t snap_count_ = 0;
+  std::array<std::pair<sim::ObjectId, std::uint64_t>, sim::kMaxTouches> snap_{};
   std::size_t prefix_ = 0;          // branch points the execution replays
   std::size_t decisions_ = 0;       // branch points it has passed
   bool digestible_ = true;          // every execution so far was
