@@ -54,7 +54,10 @@
 // reported: a hash collision may merge two different states (64-bit keys,
 // hash compaction: the probability of any among n stored states is about
 // n^2 / 2^65, printed in the summary); and the step bound (livelock suspect)
-// is a bound on one path's length, which a cut cycle does not reach. A
+// is a property of a path, not of a state: a state first explored at a
+// shallow depth is cut when a longer path reaches it, so a path that would
+// pass max_steps behind it is not run. (No path revisits a state: every step
+// changes its thread's observation hash, so the state graph is acyclic.) A
 // program that gives no digest for some object (the engine's example
 // programs with plain objects) is searched as plain DFS, and the summary
 // says so.
