@@ -167,6 +167,9 @@ std::vector<Row> rows(const ScaleOptions& opt) {
     out.push_back({std::string("problem 1 @") + kProblem1Fixed + " (bug removed)", "dpor, complete",
                    checker::for_variant(s, kProblem1Fixed).json, "dpor", Mode::all,
                    {Aim::executions_at_most, 5000}});
+    out.push_back({name, "stateful, past every violation", s.json, "stateful", Mode::all, {}});
+    out.push_back({std::string("problem 1 @") + kProblem1Fixed + " (bug removed)", "stateful, complete",
+                   checker::for_variant(s, kProblem1Fixed).json, "stateful", Mode::all, {}});
   }
 
   // The lock-coupling family, and a few of it on linux-6-xfs.
@@ -175,6 +178,13 @@ std::vector<Row> rows(const ScaleOptions& opt) {
     for (int p = 1; p <= max_p; ++p)
       out.push_back({"zippel-lock-coupling W=" + std::to_string(w) + " P=" + std::to_string(p), "dpor, complete",
                      lock_coupling_doc("zippel-lock-coupling", w, p), "dpor", Mode::all,
+                     w >= 2 && p == 6 ? each : Aim{}});
+  // The same family with the stateful search (issue #12's state caching):
+  // the aim is the same, W = 2, 3 and P = 6 complete in under 60 s each.
+  for (int w = 1; w <= max_w; ++w)
+    for (int p = 1; p <= max_p; ++p)
+      out.push_back({"zippel-lock-coupling W=" + std::to_string(w) + " P=" + std::to_string(p),
+                     "stateful, complete", lock_coupling_doc("zippel-lock-coupling", w, p), "stateful", Mode::all,
                      w >= 2 && p == 6 ? each : Aim{}});
   for (int w = 2; w <= max_w; ++w)
     for (int p = 2; p <= max_p; p += 2)
@@ -250,10 +260,9 @@ int scale_child(const std::vector<std::string>& args) {
     o.stop_at_first_failure = first;
     const checker::ExploreResult r =
         checker::explore_parallel([&s] { return checker::make_program(s); }, settings, o, 1);
-    // The states kept: no strategy keeps any today (each is stateless: every
-    // execution runs from a fresh model state), so "-"; a stateful strategy
-    // reports its count in its result, and this prints it.
-    const std::string states = "-";
+    // The states kept: a stateful strategy's store; "-" for the stateless ones
+    // (every execution runs from a fresh model state and nothing is kept).
+    const std::string states = settings.strategy == "stateful" ? std::to_string(r.states) : "-";
     std::printf("%llu %d %.6f %zu %llu %s %s\n", static_cast<unsigned long long>(r.executions), r.complete ? 1 : 0,
                 r.elapsed_s, r.failures.size(),
                 static_cast<unsigned long long>(r.failures.empty() ? 0 : r.failures.front().execution),

@@ -70,6 +70,8 @@ void Execution::reset() {
   teardown();
   threads_.clear();
   object_names_.clear();
+  digests_.clear();
+  global_digest_ = {};
   step_check_ = nullptr;
   describe_ = nullptr;
   strategy_ = nullptr;
@@ -86,7 +88,17 @@ void Execution::reset() {
 
 ObjectId Execution::new_object(std::string name) {
   object_names_.push_back(std::move(name));
+  digests_.emplace_back();
   return static_cast<ObjectId>(object_names_.size() - 1);
+}
+
+void Execution::set_digest(ObjectId o, Digester d) { digests_.at(o) = d; }
+
+bool Execution::digestible() const {
+  if (!global_digest_) return false;
+  for (const Digester& d : digests_)
+    if (!d) return false;
+  return true;
 }
 
 ThreadId Execution::spawn(std::string name, std::function<void()> body, bool daemon) {

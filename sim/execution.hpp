@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/digest.hpp"
 #include "sim/op.hpp"
 #include "sim/schedule.hpp"
 #include "sim/strategy.hpp"
@@ -63,6 +64,18 @@ class Execution {
   // A daemon (a background agent) does not keep the execution alive: when
   // every other thread has finished, the execution ends.
   ThreadId spawn(std::string name, std::function<void()> body, bool daemon = false);
+  // State digests (sim/digest.hpp): how to hash object o's value, and the
+  // shared state that is tied to no object. Primitives register their own;
+  // a model may replace one with a coarser digest (one that also covers
+  // fields the lock guards). Cleared by reset().
+  void set_digest(ObjectId o, Digester d);
+  void set_global_digest(Digester d) { global_digest_ = d; }
+  // Every object has a digest and the program gave a global one: the state
+  // of this execution can be identified (a stateful search may merge).
+  bool digestible() const;
+  std::uint64_t object_digest(ObjectId o) const { return digests_[o](); }
+  std::uint64_t global_digest() const { return global_digest_(); }
+  std::size_t object_count() const { return object_names_.size(); }
   // Called after every step (history or not): checks that hold at every step.
   // It may call fail().
   void set_step_check(std::function<void()> check) { step_check_ = std::move(check); }
@@ -163,6 +176,8 @@ class Execution {
   StackPool& stacks_;
   std::vector<std::unique_ptr<Thread>> threads_;
   std::vector<std::string> object_names_;
+  std::vector<Digester> digests_;  // by object; unset: not digestible
+  Digester global_digest_;
   std::function<void()> step_check_;
   std::function<std::string()> describe_;
   Strategy* strategy_ = nullptr;

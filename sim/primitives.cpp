@@ -8,7 +8,11 @@ namespace sim {
 
 // ---------------------------------------------------------------- BitLock
 
-BitLock::BitLock(Execution& ex, std::string name) : ex_(ex), id_(ex.new_object(std::move(name))) {}
+BitLock::BitLock(Execution& ex, std::string name) : ex_(ex), id_(ex.new_object(std::move(name))) {
+  ex.set_digest(id_, {&BitLock::digest_of, this});
+}
+
+std::uint64_t BitLock::digest() const { return Hasher().add(locked_).add(holder_).value(); }
 
 void BitLock::lock(const char* label) {
   Op op = Op::make(OpKind::lock, label, {{id_, Access::write}});
@@ -70,7 +74,16 @@ void BitLock::clear_locked_in_step() {
 // ---------------------------------------------------------------- Semaphore
 
 Semaphore::Semaphore(Execution& ex, std::string name, int count)
-    : ex_(ex), id_(ex.new_object(std::move(name))), count_(count) {}
+    : ex_(ex), id_(ex.new_object(std::move(name))), count_(count) {
+  ex.set_digest(id_, {&Semaphore::digest_of, this});
+}
+
+std::uint64_t Semaphore::digest() const {
+  Hasher h;
+  h.add(static_cast<std::uint64_t>(count_)).add(holders_.size());
+  for (ThreadId t : holders_) h.add(t);
+  return h.value();
+}
 
 void Semaphore::down(const char* label) {
   Op op = Op::make(OpKind::down, label, {{id_, Access::write}});
@@ -108,7 +121,20 @@ void Semaphore::up(const char* label) {
 
 // ---------------------------------------------------------------- RwSemaphore
 
-RwSemaphore::RwSemaphore(Execution& ex, std::string name) : ex_(ex), id_(ex.new_object(std::move(name))) {}
+RwSemaphore::RwSemaphore(Execution& ex, std::string name) : ex_(ex), id_(ex.new_object(std::move(name))) {
+  ex.set_digest(id_, {&RwSemaphore::digest_of, this});
+}
+
+std::uint64_t RwSemaphore::digest() const {
+  Hasher h;
+  h.add(static_cast<std::uint64_t>(activity_)).add(holders_.size());
+  for (ThreadId t : holders_) h.add(t);
+  h.add(wait_list_.size());
+  for (const Waiter& w : wait_list_) h.add(w.thread).add(w.write);
+  h.add(granted_.size());
+  for (ThreadId t : granted_) h.add(t);
+  return h.value();
+}
 
 bool RwSemaphore::granted(ThreadId t) const {
   return std::find(granted_.begin(), granted_.end(), t) != granted_.end();
@@ -208,7 +234,11 @@ void RwSemaphore::up_write(const char* label) {
 // ---------------------------------------------------------------- SharedWord
 
 SharedWord::SharedWord(Execution& ex, std::string name, std::int64_t value)
-    : ex_(ex), id_(ex.new_object(std::move(name))), value_(value) {}
+    : ex_(ex), id_(ex.new_object(std::move(name))), value_(value) {
+  ex.set_digest(id_, {&SharedWord::digest_of, this});
+}
+
+std::uint64_t SharedWord::digest() const { return Hasher().add(static_cast<std::uint64_t>(value_)).value(); }
 
 std::int64_t SharedWord::load(const char* label) {
   ex_.step(label, id_, Access::read);

@@ -25,6 +25,12 @@ class BitLock {
  public:
   BitLock(Execution& ex, std::string name);
   ObjectId id() const { return id_; }
+  // Its whole state, for a stateful search: registered as its object's
+  // digest when it is made (sim/digest.hpp), with `this`, so not copyable.
+  std::uint64_t digest() const;
+  static std::uint64_t digest_of(const void* self) { return static_cast<const BitLock*>(self)->digest(); }
+  BitLock(const BitLock&) = delete;
+  BitLock& operator=(const BitLock&) = delete;
   // A test by the lock's holder needs no footprint: only its own unlock
   // changes the bit while it holds it (the audit's premise, as for the
   // fields a lock guards: sim/audit.hpp report_guarded).
@@ -67,6 +73,12 @@ class Semaphore {
  public:
   Semaphore(Execution& ex, std::string name, int count);
   ObjectId id() const { return id_; }
+  // Its whole state, for a stateful search: registered as its object's
+  // digest when it is made (sim/digest.hpp), with `this`, so not copyable.
+  std::uint64_t digest() const;
+  static std::uint64_t digest_of(const void* self) { return static_cast<const Semaphore*>(self)->digest(); }
+  Semaphore(const Semaphore&) = delete;
+  Semaphore& operator=(const Semaphore&) = delete;
   int count() const { return count_; }
   // The threads that took it and have not given it back (for reports).
   const std::vector<ThreadId>& holders() const { return holders_; }
@@ -96,6 +108,12 @@ class RwSemaphore {
  public:
   RwSemaphore(Execution& ex, std::string name);
   ObjectId id() const { return id_; }
+  // Its whole state, for a stateful search: registered as its object's
+  // digest when it is made (sim/digest.hpp), with `this`, so not copyable.
+  std::uint64_t digest() const;
+  static std::uint64_t digest_of(const void* self) { return static_cast<const RwSemaphore*>(self)->digest(); }
+  RwSemaphore(const RwSemaphore&) = delete;
+  RwSemaphore& operator=(const RwSemaphore&) = delete;
   // 0: free; n > 0: held by n readers; -1: held by a writer (sem->activity).
   int activity() const { return activity_; }
   // The threads that hold it, readers or the writer (for reports).
@@ -138,6 +156,12 @@ class SharedWord {
  public:
   SharedWord(Execution& ex, std::string name, std::int64_t value = 0);
   ObjectId id() const { return id_; }
+  // Its whole state, for a stateful search: registered as its object's
+  // digest when it is made (sim/digest.hpp), with `this`, so not copyable.
+  std::uint64_t digest() const;
+  static std::uint64_t digest_of(const void* self) { return static_cast<const SharedWord*>(self)->digest(); }
+  SharedWord(const SharedWord&) = delete;
+  SharedWord& operator=(const SharedWord&) = delete;
   std::int64_t load(const char* label = "load");
   void store(std::int64_t v, const char* label = "store");
   // The value without a step: for checks after the execution.

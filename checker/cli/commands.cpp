@@ -46,6 +46,7 @@ ExploreSettings apply(ExploreSettings s, const Overrides& o) {
   if (o.seed) s.seed = *o.seed;
   if (o.bound) s.bound = *o.bound;
   if (o.pct_depth) s.pct_depth = *o.pct_depth;
+  if (o.max_states) s.max_states = *o.max_states;
   if (o.jobs) s.jobs = *o.jobs;
   return effective_settings(s);
 }

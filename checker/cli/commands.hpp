@@ -26,6 +26,7 @@ struct Overrides {
   std::optional<std::uint64_t> seed;
   std::optional<std::uint32_t> bound;  // pb, db: the largest bound
   std::optional<std::uint32_t> pct_depth;
+  std::optional<std::uint64_t> max_states;  // stateful: the store's bound
   std::optional<unsigned> jobs;  // worker threads (default: the machine's cores)
   std::string shard;             // run --shard K/N: this shard of the search ("" all of it)
   std::string json;              // run --json FILE: also write the results as JSON (json_report.hpp)

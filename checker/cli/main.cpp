@@ -57,6 +57,11 @@ void add_search_options(CLI::App* cmd, Overrides& o) {
          "pct, auto: the bug depth d (default 3): d - 1 priority change points per execution")
       ->check(CLI::Range(1, 100));
   cmd->add_option_function<std::uint64_t>(
+         "--max-states", [&o](std::uint64_t v) { o.max_states = v; },
+         "stateful: the most states the store keeps, 8-16 bytes each (default 16000000); when full, "
+         "new states are not stored (more work, nothing missed)")
+      ->check(CLI::Range(std::uint64_t{1}, ~std::uint64_t{0}));
+  cmd->add_option_function<std::uint64_t>(
       "--max-executions", [&o](std::uint64_t v) { o.max_executions = v; },
       "stop after this many executions (0: no limit); the result is then inconclusive");
   cmd->add_option_function<double>(

@@ -92,6 +92,7 @@ int matrix_command(const MatrixArgs& a, const Overrides& o) {
     if (o.seed) e.seed = *o.seed;
     if (o.bound) e.bound = *o.bound;
     if (o.pct_depth) e.pct_depth = *o.pct_depth;
+    if (o.max_states) e.max_states = *o.max_states;
     return effective_settings(e);
   };
   opts.shrink = o.shrink;

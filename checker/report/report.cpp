@@ -129,7 +129,7 @@ void print_run_report(std::ostream& out, const Scenario& s, const ExploreSetting
   out << "  explored " << numbers << "\n";
   if (r.blocked > 0)
     out << "  of them " << plural(r.executions - r.blocked, "complete execution") << " and "
-        << r.blocked << " blocked by the sleep set (stopped early: nothing new lay behind them)\n";
+        << r.blocked << " stopped early by the strategy (a sleep set, or a state explored before: nothing new lay behind them)\n";
   if (!r.search.empty() && r.status != Status::violation) out << "  search: " << r.search << "\n";
   if (!r.outcomes.empty() && r.status != Status::violation) {
     out << "  outcomes (" << r.outcomes.size() << (r.outcomes_truncated ? "+, no more kept" : "")

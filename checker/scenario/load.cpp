@@ -22,7 +22,8 @@ using jr::one_of;
 
 ExploreSettings parse_explore(const json& j, const std::string& path) {
   jr::Object o(j, path,
-               {"strategy", "max_executions", "time_limit_s", "max_steps", "seed", "bound", "pct_depth"});
+               {"strategy", "max_executions", "time_limit_s", "max_steps", "seed", "bound", "pct_depth",
+                "max_states"});
   ExploreSettings e;
   if (const json* st = o.find("strategy")) {
     std::vector<std::string> strategies;
@@ -33,6 +34,7 @@ ExploreSettings parse_explore(const json& j, const std::string& path) {
   }
   if (o.find("bound")) e.bound = static_cast<std::uint32_t>(o.uint("bound", 0, 0, 1000));
   e.pct_depth = static_cast<std::uint32_t>(o.uint("pct_depth", e.pct_depth, 1, 100));
+  e.max_states = o.uint("max_states", e.max_states, 1);
   e.max_executions = o.uint("max_executions", e.max_executions);
   e.time_limit_s = o.number("time_limit_s", e.time_limit_s, 0, 1e9);
   e.max_steps = o.uint("max_steps", e.max_steps, 1);

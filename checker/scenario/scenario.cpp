@@ -20,6 +20,8 @@ const std::vector<StrategyInfo>& known_strategies() {
       {"pct", "probabilistic concurrency testing: random priorities with pct_depth - 1 change "
               "points (a bug of depth d is found with probability >= 1/(n k^(d-1)) per execution)"},
       {"random", "seeded random walks"},
+      {"stateful", "every schedule, depth first, cut where it reaches a state explored before (a store of "
+                   "at most max_states 64-bit state hashes; one worker)"},
   };
   return list;
 }

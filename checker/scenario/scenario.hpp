@@ -26,6 +26,7 @@ struct ExploreSettings {
   std::uint64_t seed = 0;            // random walks
   std::uint32_t bound = kNoBound;    // pb, db: the largest preemption / delay bound to try
   std::uint32_t pct_depth = 3;       // pct (and auto's PCT phase): the bug depth d
+  std::uint64_t max_states = 16'000'000;  // stateful: the most states its store keeps
   // Not read from a scenario file (it depends on the machine): --jobs.
   unsigned jobs = 0;                 // worker threads; 0: the machine's cores
 };

@@ -198,7 +198,7 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
         res.status = ExploreResult::Status::nondeterminism;
         res.error = verdict->message;
         res.elapsed_s = elapsed();
-        if (info) res.search = info->summary();
+        if (info) res.search = info->summary(), res.states = info->states_kept();
         return res;
       } else if (verdict->failed()) {
         failed = true;
@@ -220,7 +220,7 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
     }
   }
   res.elapsed_s = elapsed();
-  if (info) res.search = info->summary();
+  if (info) res.search = info->summary(), res.states = info->states_kept();
   settle(res, info && info->bounded_out(), program, stacks, opts);
   return res;
 }

@@ -83,6 +83,7 @@ struct ExploreResult {
   std::uint64_t depth = 0;
   double elapsed_s = 0;
   bool complete = false;     // the strategy said there was nothing more to run
+  std::uint64_t states = 0;  // the states the strategy kept (stateful); 0 stateless
   std::string search;        // the strategy's own summary ("preemption bound 1", ...); "" none
   std::string budget;        // inconclusive: what ran out, as a person reads it
   bool interrupted = false;  // opts.stop ended the search (budget says by what)

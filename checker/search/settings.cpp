@@ -10,6 +10,7 @@
 #include "checker/strategies/pct.hpp"
 #include "checker/strategies/preemption_bounding.hpp"
 #include "checker/strategies/random.hpp"
+#include "checker/strategies/stateful.hpp"
 
 namespace checker {
 
@@ -22,6 +23,7 @@ std::unique_ptr<sim::Strategy> make_strategy(const ExploreSettings& s) {
     return std::make_unique<AutoStrategy>(s.max_executions, s.time_limit_s, s.seed, s.pct_depth);
   if (s.strategy == "pb") return std::make_unique<PreemptionBounding>(s.bound);
   if (s.strategy == "db") return std::make_unique<DelayBounding>(s.bound);
+  if (s.strategy == "stateful") return std::make_unique<StatefulStrategy>(s.max_states);
   throw std::invalid_argument("no strategy named " + s.strategy);
 }
 

@@ -37,6 +37,9 @@ class SearchInfo {
   // end-of-run checks, whose epilogue moves the daemons on): the threads'
   // last pending operations are still those of the run.
   virtual void run_ended(const sim::Execution&) {}
+  // The states the search keeps (a stateful search's store); 0 for a
+  // stateless one.
+  virtual std::uint64_t states_kept() const { return 0; }
 };
 
 }  // namespace checker

@@ -1,5 +1,7 @@
 #include "models/pagecache/state.hpp"
 
+#include "models/pagecache/digest.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
@@ -165,6 +167,7 @@ State::State(sim::Execution& ex_, const Config& cfg_, const KernelFactory& make_
   }
 
   kernel = make_kernel(*this);
+  install_digests(*this);
 }
 
 Page& State::page_cache_alloc(std::uint32_t index) {

@@ -14,6 +14,7 @@
 
 #include "models/pagecache/address_space.hpp"
 #include "models/pagecache/config.hpp"
+#include "models/pagecache/digest.hpp"
 #include "models/pagecache/disk.hpp"
 #include "models/pagecache/inode.hpp"
 #include "models/pagecache/kernel.hpp"
@@ -66,6 +67,8 @@ class State {
   std::string describe() const;
 
  private:
+  friend void install_digests(State& s);
+  std::vector<DigestArg> digest_args_;  // models/pagecache/digest.cpp
   Page& install_cached_page(std::uint32_t index);  // a page in the cache at the start
 };
 

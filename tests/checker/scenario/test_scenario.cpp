@@ -81,7 +81,7 @@ TEST_CASE("bad scenarios: every error names the JSON path, what was found and wh
   CHECK(error_of(R"({"model": "example:abba", "explore": {"max_executions": -1}})") ==
         "/explore/max_executions|found -1, expected an integer >= 0|");
   CHECK(error_of(R"({"model": "example:abba", "explore": {"strategy": "bfs"}})") ==
-        "/explore/strategy|found \"bfs\", expected one of \"auto\", \"dfs\", \"dpor\", \"pb\", \"db\", \"pct\", \"random\"|"
+        "/explore/strategy|found \"bfs\", expected one of \"auto\", \"dfs\", \"dpor\", \"pb\", \"db\", \"pct\", \"random\", \"stateful\"|"
         "did you mean \"dfs\"?");
   CHECK(error_of(R"({"model": "example:abba", "explore": {"max_steps": 0}})") ==
         "/explore/max_steps|found 0, expected an integer >= 1|");
