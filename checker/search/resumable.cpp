@@ -258,6 +258,12 @@ ExploreResult run_resumable(const Scenario& s, const ExploreSettings& settings, 
     else if (settings.time_limit_s > 0)
       res.budget = time_budget_text(settings.time_limit_s);
   }
+  // A random or PCT search that ran all its executions ran out of them, even
+  // when its last segment's time ran out at the same moment (the workers look
+  // at the clock before they look for the next execution).
+  if (kind == "indexed" && cp.finished && res.failures.empty() && settings.max_executions != 0 &&
+      cp.indexed.next >= settings.max_executions)
+    res.budget = execution_budget_text(settings.max_executions);
   res.elapsed_s = cp.elapsed_s;
   if (info) info->finished = cp.finished;
   return res;
