@@ -1,7 +1,11 @@
 // Shared by the checker's tests: explore an example program in-process.
 #pragma once
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
+#include <system_error>
+#include <vector>
 
 #include "checker/search/explorer.hpp"
 #include "checker/strategies/dfs.hpp"
@@ -17,6 +21,25 @@ inline ExploreResult explore_example(const std::string& name,
   DfsStrategy dfs;
   sim::StackPool stacks;
   return explore(*program, dfs, stacks, opts);
+}
+
+// The scenario files below `dir` (its subfolders too), sorted: every .json
+// but the schema and trace files. None when `dir` is not a folder.
+inline std::vector<std::filesystem::path> scenario_files_under(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    if (!it->is_regular_file() || p.extension() != ".json" || name == "schema.json" ||
+        name.ends_with(".trace.json"))
+      continue;
+    files.push_back(p);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 // The whole search of a program: past every failure, without re-running a

@@ -18,6 +18,7 @@
 #include "checker/strategies/dpor.hpp"
 #include "sim/audit.hpp"
 #include "sim/stack_pool.hpp"
+#include "tests/checker/helpers.hpp"
 
 using namespace checker;
 namespace fs = std::filesystem;
@@ -28,10 +29,9 @@ constexpr std::uint64_t kExecutionsPerCell = 20000;
 
 std::vector<std::string> scenario_files() {
   std::vector<std::string> files;
-  for (const auto& e : fs::recursive_directory_iterator(std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios"))
-    if (e.is_regular_file() && e.path().extension() == ".json" && e.path().filename() != "schema.json")
-      files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
+  for (const char* dir : {"/scenarios"})
+    for (const fs::path& f : checker::testing::scenario_files_under(std::string(INTERLEAVE_SOURCE_DIR) + dir))
+      files.push_back(f.string());
   return files;
 }
 

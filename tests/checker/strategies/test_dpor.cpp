@@ -30,6 +30,7 @@
 
 using namespace checker;
 using checker::testing::multinomial;
+using checker::testing::scenario_files_under;
 namespace fs = std::filesystem;
 
 namespace {
@@ -346,22 +347,6 @@ void same_as_dfs(const std::string& what, const std::function<std::unique_ptr<mo
   CHECK(r.failures == d.failures);
   CHECK(r.outcomes == d.outcomes);
   ++compared;
-}
-
-std::vector<fs::path> scenario_files_under(const fs::path& dir) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return files;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
-    const fs::path& p = it->path();
-    const std::string name = p.filename().string();
-    if (!it->is_regular_file() || p.extension() != ".json" || name == "schema.json" ||
-        name.ends_with(".trace.json"))
-      continue;
-    files.push_back(p);
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 int suite_under(const fs::path& dir) {

@@ -22,6 +22,7 @@
 #include "checker/strategies/stateful.hpp"
 #include "sim/primitives.hpp"
 #include "sim/stack_pool.hpp"
+#include "tests/checker/helpers.hpp"
 
 using namespace checker;
 namespace fs = std::filesystem;
@@ -72,10 +73,8 @@ std::set<std::string> invariants(const ExploreResult& r) {
 std::vector<std::string> scenario_files() {
   std::vector<std::string> files;
   for (const char* dir : {"/scenarios", "/tests/checker/strategies/agents"})
-    for (const auto& e : fs::recursive_directory_iterator(std::string(INTERLEAVE_SOURCE_DIR) + dir))
-      if (e.is_regular_file() && e.path().extension() == ".json" && e.path().filename() != "schema.json")
-        files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
+    for (const fs::path& f : checker::testing::scenario_files_under(std::string(INTERLEAVE_SOURCE_DIR) + dir))
+      files.push_back(f.string());
   return files;
 }
 
