@@ -59,9 +59,7 @@ namespace {
 bool covers(const Op& footprint, const Touch& t) {
   if (footprint.touches_all) return true;
   for (std::uint8_t i = 0; i < footprint.touch_count; ++i)
-    if (footprint.touches[i].object == t.object &&
-        (t.access == Access::read || footprint.touches[i].access == Access::write))
-      return true;
+    if (footprint.touches[i].object == t.object && sim::covers(footprint.touches[i].access, t.access)) return true;
   return false;
 }
 }  // namespace
@@ -70,7 +68,7 @@ void Execution::record_access(ObjectId o, Access a) {
   if (!audit_open_) return;
   // A step often touches one field many times: keep the list short.
   for (const Touch& t : accesses_)
-    if (t.object == o && (t.access == a || t.access == Access::write)) return;
+    if (t.object == o && sim::covers(t.access, a)) return;
   accesses_.push_back({o, a});
 }
 
@@ -108,12 +106,13 @@ void Execution::close_audit() {
     std::string footprint;
     for (std::uint8_t i = 0; i < executed_.touch_count; ++i)
       footprint += std::string(footprint.empty() ? "" : ", ") +
-                   (executed_.touches[i].access == Access::write ? "W " : "R ") +
+                   access_letter(executed_.touches[i].access) + " " +
                    object_names_[executed_.touches[i].object];
     const std::string object = t.object < object_names_.size() ? object_names_[t.object]
                                                                : std::string("a field with no owner object");
     model_bug(std::string("model bug: step ") + executed_.label + " of thread " + thread_name(audit_thread_) +
-              (t.access == Access::write ? " wrote " : " read ") + object + " outside its footprint {" + footprint +
+              (t.access == Access::write ? " wrote " : t.access == Access::add ? " added to " : " read ") + object +
+              " outside its footprint {" + footprint +
               "}");
     return;
   }

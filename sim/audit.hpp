@@ -39,6 +39,13 @@ inline void write(ObjectId o) {
   if (running != nullptr) [[unlikely]]
     report(o, Access::write);
 }
+// A commutative update of o (Access::add): the code that reports it holds the
+// argument that it commutes with every other add, and touches the fields of
+// o with peek()/raw() while it does, so that they report nothing more.
+inline void add(ObjectId o) {
+  if (running != nullptr) [[unlikely]]
+    report(o, Access::add);
+}
 
 // A field that only changes while `guard` (a sleeping lock) is locked may be
 // read without a footprint by the thread that holds the guard: every write

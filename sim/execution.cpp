@@ -374,10 +374,10 @@ void Execution::narrow(const Op& done) {
     if (announced_.touches_all) continue;
     bool covered = false;
     for (std::uint8_t j = 0; j < announced_.touch_count && !covered; ++j)
-      covered = announced_.touches[j].object == t.object &&
-                (t.access == Access::read || announced_.touches[j].access == Access::write);
+      covered = announced_.touches[j].object == t.object && covers(announced_.touches[j].access, t.access);
     if (!covered)
-      bad(std::string("narrows to ") + (t.access == Access::write ? "writing " : "reading ") +
+      bad(std::string("narrows to ") +
+          (t.access == Access::write ? "writing " : t.access == Access::add ? "adding to " : "reading ") +
           object_names_[t.object] + ", which it did not announce");
   }
   executed_ = done;

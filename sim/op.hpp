@@ -18,7 +18,22 @@ using ObjectId = std::uint32_t;
 inline constexpr ThreadId kNoThread = ~ThreadId{0};
 inline constexpr ObjectId kNoObject = ~ObjectId{0};
 
-enum class Access : std::uint8_t { read, write };
+// How a step touches an object. `add` is a commutative update (a reference
+// count's get and put): it changes the object, but two adds to it, in either
+// order, take the same branches and leave the same value, so they are
+// independent of each other; an add conflicts with reads and writes. Only a
+// step that can argue that commutation beside its code may announce one
+// (models/pagecache/page.cpp: page_cache_get, page_cache_release).
+enum class Access : std::uint8_t { read, write, add };
+
+// Two accesses of one object conflict unless both read or both add.
+inline bool conflicts(Access a, Access b) { return a == Access::write || b == Access::write || a != b; }
+
+// A footprint's access `have` allows an access `done` of the same object:
+// a write allows anything; a read or an add only itself.
+inline bool covers(Access have, Access done) { return have == Access::write || have == done; }
+
+inline const char* access_letter(Access a) { return a == Access::write ? "W" : a == Access::add ? "A" : "R"; }
 
 // What the step does, as far as the scheduler needs to know: whether the
 // thread can take it now (enabledness), and what it touches.
@@ -50,7 +65,7 @@ struct Touch {
 // At most this many objects per step: a step that runs under a spinlock may
 // touch the lock and the objects it protects. A step that reads more (a walk
 // over a list of any length) says so with Op::touches_all instead.
-inline constexpr std::size_t kMaxTouches = 6;
+inline constexpr std::size_t kMaxTouches = 8;
 
 class BitLock;
 class Semaphore;
@@ -83,15 +98,14 @@ struct Op {
   }
 };
 
-// Two steps are dependent when they touch a common object and at least one
-// writes it, or when either touches all. Lock operations count as writes of
-// the lock object.
+// Two steps are dependent when their accesses of a common object conflict
+// (conflicts()), or when either touches all. Lock operations count as writes
+// of the lock object.
 inline bool dependent(const Op& a, const Op& b) {
   if (a.touches_all || b.touches_all) return true;
   for (std::uint8_t i = 0; i < a.touch_count; ++i)
     for (std::uint8_t j = 0; j < b.touch_count; ++j)
-      if (a.touches[i].object == b.touches[j].object &&
-          (a.touches[i].access == Access::write || b.touches[j].access == Access::write))
+      if (a.touches[i].object == b.touches[j].object && conflicts(a.touches[i].access, b.touches[j].access))
         return true;
   return false;
 }

@@ -207,6 +207,8 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
     std::uint32_t undo_at = 0;    // where the reads its writes cleared start in undo_reads_
     // Per touch that writes: how many reads it cleared (saved in undo_reads_, in touch order).
     std::array<std::uint16_t, sim::kMaxTouches> undo_count{};
+    // Per touch that writes: how many adds it cleared (saved after its reads).
+    std::array<std::uint16_t, sim::kMaxTouches> undo_adds{};
     // Per touch that reads: the read of the same thread it replaced in the
     // object's reads (-1: it was appended).
     std::array<std::int32_t, sim::kMaxTouches> replaced{};
@@ -231,6 +233,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   struct ObjectState {
     std::int32_t last_write = -1;
     std::vector<std::int32_t> reads;  // since the last write, the latest per thread
+    std::vector<std::int32_t> adds;   // the same for adds (sim::Access::add)
   };
 
   void start_execution_state(const sim::Execution& ex);
@@ -282,7 +285,7 @@ class DporStrategy final : public sim::Strategy, public SearchInfo {
   std::vector<std::uint32_t> thread_steps_;  // per thread
   std::vector<ObjectState> objects_;
   std::vector<LockRef> locks_;
-  std::vector<std::int32_t> undo_reads_;  // reads that steps' writes cleared
+  std::vector<std::int32_t> undo_reads_;  // reads and adds that steps' writes cleared
   std::int32_t last_any_ = -1;            // the last step dependent with every step
   std::uint64_t epoch_ = 0;
   std::vector<std::uint32_t> scratch_clock_;

@@ -49,7 +49,7 @@ void Kernel::wait_on_buffer(BufferHead& bh) { bh.lock->wait_unlocked("wait_on_bu
 // fs/buffer.c L1426 create_empty_buffers: a buffer head per block, unmapped,
 // not uptodate; page->buffers holds a reference to the page.
 void Kernel::create_empty_buffers(Page& page) {
-  step(ex(), "create_empty_buffers", {W(page.obj())});
+  step(ex(), "create_empty_buffers", {W(page.obj()), pagecache::A(page.count_obj())});
   if (page.has_buffers) pagecache::BUG(ex(), "create_empty_buffers: " + page.name() + " has buffers");
   page.buffers.assign(s_.blocks_per_page, BufferHead(page.obj(), page.lock()));
   for (std::uint32_t j = 0; j < s_.blocks_per_page; ++j) {
@@ -319,7 +319,7 @@ int Kernel::try_to_free_buffers(Page& page, int wait) {
   // buffer locks, which exist whether or not the page has buffers now.
   {
     pagecache::Touches t;
-    t.w(page.obj()).w(s_.inode.dirty_buffers_obj);
+    t.w(page.obj()).w(s_.inode.dirty_buffers_obj).w(page.count_obj());
     for (const auto& bh_lock : page.slot.bh_lock) t.r_or_all(bh_lock->id());
     t.step(ex(), "try_to_free_buffers");
   }

@@ -15,6 +15,7 @@
 namespace models::linux_2_4_0 {
 
 using pagecache::KernelBuf;
+using pagecache::A;
 using pagecache::R;
 using pagecache::W;
 using pagecache::step;
@@ -33,18 +34,24 @@ void Kernel::wait_on_page(Page& page) { page.lock().wait_unlocked("wait_on_page"
 
 // mm/filemap.c L664 __find_get_page: under pagecache_lock, look it up and take a reference.
 Page* Kernel::__find_get_page(std::uint32_t index) {
-  step(ex(), "__find_get_page", {R(s_.mapping.obj), W(s_.slots[index]->obj)});
+  step(ex(), "__find_get_page", {R(s_.mapping.obj), A(s_.slots[index]->count_obj)});
   Page* page = s_.mapping.__find_page_nolock(index);
-  if (page) pagecache::page_cache_get_in_step(*page);
+  if (page)
+    pagecache::page_cache_get_in_step(*page);
+  else
+    pagecache::narrow(ex(), {R(s_.mapping.obj)});
   return page;
 }
 
 // mm/filemap.c L684 __find_lock_page.
 Page* Kernel::__find_lock_page(std::uint32_t index) {
   for (;;) {
-    step(ex(), "__find_lock_page", {R(s_.mapping.obj), W(s_.slots[index]->obj)});
+    step(ex(), "__find_lock_page", {R(s_.mapping.obj), A(s_.slots[index]->count_obj)});
     Page* page = s_.mapping.__find_page_nolock(index);
-    if (!page) return nullptr;
+    if (!page) {
+      pagecache::narrow(ex(), {R(s_.mapping.obj)});
+      return nullptr;
+    }
     pagecache::page_cache_get_in_step(*page);
     lock_page(*page);
     // Is the page still hashed? Ok, good..
@@ -59,8 +66,12 @@ Page* Kernel::__find_lock_page(std::uint32_t index) {
 // the index was taken meanwhile.
 bool Kernel::add_to_page_cache_unique(Page& page, std::uint32_t index) {
   pagecache::PageSlot& slot = *s_.slots[index];
-  step(ex(), "add_to_page_cache_unique", {W(s_.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
-  if (s_.mapping.__find_page_nolock(index)) return true;
+  step(ex(), "add_to_page_cache_unique",
+       {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
+  if (s_.mapping.__find_page_nolock(index)) {
+    pagecache::narrow(ex(), {R(s_.mapping.obj)});
+    return true;
+  }
   pagecache::__add_to_page_cache(s_.mapping, page, index);
   return false;
 }
@@ -194,18 +205,25 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
         page_cache_free(*cached_page);
         cached_page = &s_.page_cache_alloc(idx);
       }
+      // Found, it only takes a reference (an add); not found, it adds the
+      // spare page, or, without one, it only looked.
       if (cached_page)
-        step(ex(), "do_generic_file_read: find page", {W(s_.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
+        step(ex(), "do_generic_file_read: find page",
+             {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
       else
-        step(ex(), "do_generic_file_read: find page", {R(s_.mapping.obj), W(slot.obj)});
+        step(ex(), "do_generic_file_read: find page", {R(s_.mapping.obj), A(slot.count_obj)});
       page = s_.mapping.__find_page_nolock(idx);
+      if (page) pagecache::narrow(ex(), {R(s_.mapping.obj), A(slot.count_obj)});
       if (!page) {
         // no_cached_page: (we get here with the page cache lock held)
         if (!cached_page) {
+          pagecache::narrow(ex(), {R(s_.mapping.obj)});
           // spin_unlock; cached_page = page_cache_alloc(); spin_lock; look again
           cached_page = &s_.page_cache_alloc(idx);
-          step(ex(), "do_generic_file_read: find page again", {W(s_.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
+          step(ex(), "do_generic_file_read: find page again",
+               {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
           page = s_.mapping.__find_page_nolock(idx);
+          if (page) pagecache::narrow(ex(), {R(s_.mapping.obj), A(slot.count_obj)});
         }
         if (!page) {
           // Ok, add the new page to the hash-queues...

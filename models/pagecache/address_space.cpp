@@ -58,7 +58,7 @@ void set_page_dirty(AddressSpace& mapping, Page& page) {
   const bool was = page.dirty;
   page.dirty = true;
   if (was) return;
-  step(page.ex(), "__set_page_dirty", {W(mapping.obj), W(page.obj())});
+  step(page.ex(), "__set_page_dirty", {W(mapping.obj), W(page.obj()), R(page.count_obj())});
   if (page.mapping) mapping.list_move(page, Page::List::dirty);
 }
 

@@ -104,6 +104,7 @@ void reclaim_agent(State& s, std::uint32_t budget) {
   add_read(wake, named, s.mapping.obj);
   for (std::uint32_t i = 0; i < s.geo.pages; ++i) {
     add_read(wake, named, s.slots[i]->obj);
+    add_read(wake, named, s.slots[i]->count_obj);
     add_read(wake, named, s.slots[i]->PG_locked.id());
   }
   wake.guard({&ReclaimWork::any, &work});

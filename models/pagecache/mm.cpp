@@ -124,9 +124,10 @@ std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len) {
       // Whether the pte maps a page is read inside the step: reclaim
       // (vmscan.cpp try_to_swap_out) clears ptes without mmap_sem, so a
       // look before it would be stale. A shared pte can map only the page of
-      // its file index, whose slot the step names; an anonymous one none.
+      // its file index, whose page->mapping (page[i].count) the step reads;
+      // an anonymous one none.
       if (pte->shared)
-        step(s.ex, "zap_pte_range", {W(pte->obj), W(s.slots[pte->file_index]->obj)});
+        step(s.ex, "zap_pte_range", {W(pte->obj), R(s.slots[pte->file_index]->count_obj)});
       else
         step(s.ex, "zap_pte_range", {W(pte->obj)});
       Page* page = pte->present && pte->shared ? static_cast<Page*>(pte->page) : nullptr;

@@ -3,8 +3,11 @@
 //
 // Objects, as the engine sees them (one set per page-cache index, a "slot",
 // so that object ids do not depend on the order of allocations):
-//   page[i]            the struct page: PG_uptodate/dirty/error, count,
-//                      mapping, its list, and the state bits of its buffer heads
+//   page[i]            the struct page: PG_uptodate/dirty/error, its list, and
+//                      the state bits of its buffer heads
+//   page[i].count      its references: page->count, and page->mapping (the
+//                      page cache's own reference); gets and puts that
+//                      provably commute are adds (sim::Access::add, page.cpp)
 //   page[i].PG_locked  the page lock (a sim::BitLock with the page's wait queue)
 //   page[i].data       the page's bytes
 //   page[i].bh[j].BH_Lock  the lock of its j-th buffer head (a sim::BitLock)
@@ -108,6 +111,7 @@ struct PageSlot {
   sim::Execution& ex;
   std::uint32_t index;
   sim::ObjectId obj;       // page[i]
+  sim::ObjectId count_obj; // page[i].count
   sim::ObjectId data_obj;  // page[i].data
   sim::BitLock PG_locked;  // page[i].PG_locked
   std::vector<std::unique_ptr<sim::BitLock>> bh_lock;  // page[i].bh[j].BH_Lock
@@ -123,8 +127,10 @@ struct Page {
   std::uint64_t serial;      // allocation number in this execution, from 1
   std::uint32_t index;       // page->index
   // page->mapping, PG_uptodate and page->buffers change only under the page lock, so its
-  // holder may read them without announcing page[i] (linux-2.4.0/filemap.cpp
-  // folds such reads into lock_page); the audit checks that premise.
+  // holder may read them without announcing page[i] / page[i].count
+  // (linux-2.4.0/filemap.cpp folds such reads into lock_page); the audit
+  // checks that premise. page->mapping belongs to page[i].count: while it is
+  // set the page cache holds a reference, which is what lets a put commute.
   sim::Audited<bool> mapping;  // page->mapping != NULL: in the page cache
   // It has been in the page cache: only then is the slot's PG_locked its
   // own (a spare page that never got in shares the slot's lock with the page
@@ -133,8 +139,8 @@ struct Page {
   sim::Audited<bool> uptodate;  // PG_uptodate
   sim::Audited<bool> dirty;     // PG_dirty
   sim::Audited<bool> error;     // PG_error
-  sim::Audited<int> count;      // page->count: page_cache_alloc gives one reference
-  sim::Audited<bool> freed;     // count reached 0
+  sim::Audited<int> count;      // page->count (page[i].count): page_cache_alloc gives one reference
+  sim::Audited<bool> freed;     // count reached 0 (page[i].count)
   sim::Audited<List> list;
   PageData data;
   sim::Audited<bool> has_buffers;  // page->buffers != NULL
@@ -142,6 +148,7 @@ struct Page {
 
   sim::Execution& ex() const { return slot.ex; }
   sim::ObjectId obj() const { return slot.obj; }
+  sim::ObjectId count_obj() const { return slot.count_obj; }
   sim::ObjectId data_obj() const { return slot.data_obj; }
   sim::BitLock& lock() const { return slot.PG_locked; }
   bool locked() const { return slot.PG_locked.locked(); }
@@ -167,9 +174,13 @@ void UnlockPage(Page& page);
 
 // page->count changes (include/linux/mm.h get_page/put_page). In-step forms
 // for callers that do them inside a step they have announced (under
-// pagecache_lock), and page_cache_release as its own step.
+// pagecache_lock), and page_cache_release as its own step. A get is an add
+// to page[i].count (the step must announce A or W of it); a put is an add
+// while the page is in the page cache, and a write otherwise (the step must
+// announce W): page_cache_release_in_step returns true when it was an add.
+// Why they commute: page.cpp, beside page_cache_release_in_step.
 void page_cache_get_in_step(Page& page);
-void page_cache_release_in_step(Page& page);
+bool page_cache_release_in_step(Page& page);
 void page_cache_release(Page& page);
 
 }  // namespace models::pagecache

@@ -15,6 +15,8 @@ namespace models::pagecache {
 
 inline sim::Touch R(sim::ObjectId o) { return {o, sim::Access::read}; }
 inline sim::Touch W(sim::ObjectId o) { return {o, sim::Access::write}; }
+// A commutative update (sim::Access::add): only a get or put of page[i].count (page.cpp).
+inline sim::Touch A(sim::ObjectId o) { return {o, sim::Access::add}; }
 
 // Announces a plain step that touches `ts` and stops at a schedule point.
 inline void step(sim::Execution& ex, const char* label, std::initializer_list<sim::Touch> ts) {
@@ -44,6 +46,7 @@ class Touches {
  public:
   Touches& r(sim::ObjectId o) { return add(o, sim::Access::read); }
   Touches& w(sim::ObjectId o) { return add(o, sim::Access::write); }
+  Touches& a(sim::ObjectId o) { return add(o, sim::Access::add); }
   // The step reads objects it cannot name (a list walk whose length or
   // members are not known when it is announced): dependent with every step.
   Touches& all() {

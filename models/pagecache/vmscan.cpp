@@ -25,7 +25,7 @@ namespace {
 // count are reclaim itself (this thread) and the epilogue's
 // invalidate_inode_pages, which runs alone.
 void UnlockPage_and_release(Page& page) {
-  page.lock().unlock("UnlockPage; page_cache_release", {W(page.obj())});
+  page.lock().unlock("UnlockPage; page_cache_release", {W(page.count_obj())});
   page_cache_release_in_step(page);
 }
 
@@ -66,20 +66,24 @@ bool try_to_swap_out(State& s, Pte& pte) {
 // mm/vmscan.c L485 page_launder: the loop body, for one page.
 void page_launder(State& s, std::uint32_t index) {
   PageSlot& slot = *s.slots[index];
-  step(s.ex, "page_launder", {R(s.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
+  step(s.ex, "page_launder", {R(s.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
   // What it looked at when it leaves the page alone (narrow): the page
   // cache, the page's state, its lock.
   Page* pg = s.mapping.__find_page_nolock(index);
   if (!pg) return narrow(s.ex, {R(s.mapping.obj)});
   Page& page = *pg;
   // Page is or was in use? Move it to the active list.
-  if (!page.has_buffers && page.count > 1) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj)});
+  if (!page.has_buffers && page.count > 1) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.count_obj)});
   // The page is locked. IO in progress? Move it to the back of the list.
-  if (page.locked()) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.PG_locked.id())});
+  if (page.locked())
+    return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.count_obj), R(slot.PG_locked.id())});
   page.lock().set_locked_in_step();  // TryLockPage
   if (page.dirty) {
     // Dirty page: (launder_loop) ClearPageDirty; page_cache_get; writepage.
-    ClearPageDirty(page);
+    // The flag and the reference are taken in one step, both under
+    // pagemap_lru_lock, which page_launder drops only after them.
+    step(s.ex, "ClearPageDirty; page_cache_get", {W(slot.obj), A(slot.count_obj)});
+    page.dirty = false;
     page_cache_get_in_step(page);
     const int result = s.kernel->writepage(page);
     page_cache_release(page);
@@ -104,15 +108,15 @@ void page_launder(State& s, std::uint32_t index) {
 // all under pagecache_lock.
 void reclaim_page(State& s, std::uint32_t index) {
   PageSlot& slot = *s.slots[index];
-  step(s.ex, "reclaim_page", {W(s.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
+  step(s.ex, "reclaim_page", {W(s.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
   Page* pg = s.mapping.__find_page_nolock(index);
   if (!pg) return narrow(s.ex, {R(s.mapping.obj)});
   Page& page = *pg;
   // Page is or was in use? Move it to the active list.
-  if (!page.has_buffers && page.count > 1) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj)});
+  if (!page.has_buffers && page.count > 1) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.count_obj)});
   // The page is dirty, or locked, move to inactive_dirty list.
   if (page.has_buffers || page.dirty || page.locked())
-    return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.PG_locked.id())});
+    return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.count_obj), R(slot.PG_locked.id())});
   // TryLockPage succeeded. OK, remove the page from the caches.
   __remove_inode_page(s.mapping, page);
   // found_page: UnlockPage; the page goes to the allocator that asked for it.

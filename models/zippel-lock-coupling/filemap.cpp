@@ -10,6 +10,7 @@ namespace models::zippel_lock_coupling {
 using linux_2_4_0::kEFAULT;
 using linux_2_4_0::kEIO;
 using linux_2_4_0::kENOMEM;
+using pagecache::A;
 using pagecache::KernelBuf;
 using pagecache::R;
 using pagecache::W;
@@ -63,16 +64,22 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
         page_cache_free(*cached_page);
         cached_page = &s_.page_cache_alloc(idx);
       }
+      // As in 2.4.0: found, it only takes a reference (an add).
       if (cached_page)
-        step(ex(), "do_generic_file_read: find page", {W(s_.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
+        step(ex(), "do_generic_file_read: find page",
+             {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
       else
-        step(ex(), "do_generic_file_read: find page", {R(s_.mapping.obj), W(slot.obj)});
+        step(ex(), "do_generic_file_read: find page", {R(s_.mapping.obj), A(slot.count_obj)});
       page = s_.mapping.__find_page_nolock(idx);
+      if (page) pagecache::narrow(ex(), {R(s_.mapping.obj), A(slot.count_obj)});
       if (!page) {
         if (!cached_page) {
+          pagecache::narrow(ex(), {R(s_.mapping.obj)});
           cached_page = &s_.page_cache_alloc(idx);
-          step(ex(), "do_generic_file_read: find page again", {W(s_.mapping.obj), W(slot.obj), W(slot.PG_locked.id())});
+          step(ex(), "do_generic_file_read: find page again",
+               {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
           page = s_.mapping.__find_page_nolock(idx);
+          if (page) pagecache::narrow(ex(), {R(s_.mapping.obj), A(slot.count_obj)});
         }
         if (!page) {
           // A new page, added locked: we hold its lock already.

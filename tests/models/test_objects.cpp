@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "models/pagecache/step.hpp"
 #include "models/pagecache/uaccess.hpp"
 #include "models/pagecache/vmscan.hpp"
 #include "tests/models/bench.hpp"
@@ -338,4 +339,64 @@ TEST_CASE("page_launder of a dirty ramfs page calls ramfs_writepage, which leave
   CHECK(b.run().kind == sim::Verdict::Kind::ok);
   CHECK(page->locked());
   CHECK(page->dirty);
+}
+
+namespace {
+// Lowest enabled thread; records each step's executed footprint (label, the
+// access to page[0].count) as the next schedule point sees it.
+class RecordsCountAccess : public sim::Strategy {
+ public:
+  explicit RecordsCountAccess(sim::ObjectId count) : count_(count) {}
+  void begin_execution() override {}
+  sim::ThreadId pick_thread(std::span<const sim::ThreadId> enabled, const sim::Execution& ex) override {
+    if (ex.steps() > 0) note(ex.last_step());
+    return enabled.front();
+  }
+  std::uint32_t pick_value(std::uint32_t, const char*, const sim::Execution&) override { return 0; }
+  bool end_execution(const sim::Execution& ex) override {
+    note(ex.last_step());
+    return false;
+  }
+  std::vector<std::string> seen;
+
+ private:
+  void note(const sim::Op& op) {
+    for (std::uint8_t k = 0; k < op.touch_count; ++k)
+      if (op.touches[k].object == count_)
+        seen.push_back(std::string(op.label) + " " + sim::access_letter(op.touches[k].access));
+  }
+  sim::ObjectId count_;
+};
+}  // namespace
+
+TEST_CASE("page references: gets and puts of a cached page are adds; a put of a removed page is a write") {
+  // include/linux/mm.h get_page/put_page: while page->mapping is set, the
+  // page cache's own reference keeps every other put from freeing the page
+  // (models/pagecache/page.cpp says why they commute).
+  Config cfg = small_config(Filesystem::ext2, "abcd", 1);  // a clean cached page (ramfs's are dirty)
+  cfg.file.cached_pages = {0};
+  Bench b(cfg);
+  Page* page = b.s->mapping.hash[0];
+  REQUIRE(page);
+  RecordsCountAccess rec(page->count_obj());
+  b.spawn("T", [&] {
+    Page* p = b.k().__find_get_page(0);                  // get: an add
+    models::pagecache::page_cache_release(*p);            // put while cached: an add
+    p = b.k().__find_get_page(0);                         // the caller's reference again
+    models::pagecache::step(b.ex, "remove", {models::pagecache::W(b.s->mapping.obj), models::pagecache::W(p->count_obj())});
+    models::pagecache::__remove_inode_page(b.s->mapping, *p);
+    models::pagecache::page_cache_release_in_step(*p);   // the page cache's reference, dropped by the remover
+    models::pagecache::page_cache_release(*p);            // out of the cache: a write
+    CHECK(b.k().__find_get_page(0) == nullptr);           // a step after it, which the strategy sees
+  });
+  const sim::Verdict& v = b.run(rec);
+  CHECK_MESSAGE(v.kind == sim::Verdict::Kind::ok, v.message);
+  std::string seen;
+  for (const std::string& x : rec.seen) seen += x + "; ";
+  INFO(seen);
+  CHECK(rec.seen == std::vector<std::string>{"__find_get_page A", "page_cache_release A", "__find_get_page A",
+                                             "remove W", "page_cache_release W"});
+  // What is left is the reference of the page's buffers (create_empty_buffers).
+  CHECK(page->has_buffers.peek());
+  CHECK(page->count.peek() == 1);
 }

@@ -72,6 +72,25 @@ TEST_CASE("audit: a read is covered by an announced read or write, a write only 
   CHECK(v.message == "model bug: step look of thread T wrote b outside its footprint {W a, R b}");
 }
 
+TEST_CASE("audit: an announced add covers the adds its step reports, and no plain read or write") {
+  StackPool pool;
+  Execution ex(pool);
+  Fields f(ex);
+  ex.spawn("T", [&] {
+    ex.step(Op::make(OpKind::plain, "get", {{f.a.owner(), Access::add}, W(f.b.owner())}));
+    audit::add(f.a.owner());  // a commutative update, done through raw()
+    ++f.a.raw();
+    audit::add(f.b.owner());  // an add of an object announced written: covered
+    ex.step(Op::make(OpKind::plain, "get and look", {{f.a.owner(), Access::add}}));
+    audit::add(f.a.owner());
+    if (f.a > 0) ++f.a.raw();  // a plain read of a: not covered by the add
+  });
+  Scripted s;
+  const Verdict& v = ex.run(s, audited());
+  CHECK(v.kind == Verdict::Kind::internal_error);
+  CHECK(v.message == "model bug: step get and look of thread T read a outside its footprint {A a}");
+}
+
 TEST_CASE("audit: the executed footprint counts, after narrow()") {
   StackPool pool;
   Execution ex(pool);

@@ -307,6 +307,23 @@ TEST_CASE("a step that touches all is dependent with every step, even one that s
   CHECK(sim::dependent(b, a));
 }
 
+TEST_CASE("adds commute with adds only: two adds of an object are independent, an add and a read or write are not") {
+  using sim::Access;
+  auto one = [](Access a) { return sim::Op::make(sim::OpKind::plain, "x", {{1, a}}); };
+  CHECK_FALSE(sim::dependent(one(Access::add), one(Access::add)));
+  CHECK_FALSE(sim::dependent(one(Access::read), one(Access::read)));
+  CHECK(sim::dependent(one(Access::add), one(Access::read)));
+  CHECK(sim::dependent(one(Access::read), one(Access::add)));
+  CHECK(sim::dependent(one(Access::add), one(Access::write)));
+  CHECK(sim::dependent(one(Access::write), one(Access::add)));
+  // What a footprint's access allows a step to do: a write anything, a read or an add itself.
+  CHECK(sim::covers(Access::write, Access::add));
+  CHECK(sim::covers(Access::add, Access::add));
+  CHECK_FALSE(sim::covers(Access::add, Access::read));
+  CHECK_FALSE(sim::covers(Access::add, Access::write));
+  CHECK_FALSE(sim::covers(Access::read, Access::add));
+}
+
 namespace {
 // A strategy that records, at each schedule point, the last step's executed footprint.
 struct RecordsLastStep : Scripted {
@@ -362,6 +379,24 @@ TEST_CASE("narrow: a step may only narrow; naming an object it did not announce 
   });
   CHECK(v2.kind == Verdict::Kind::internal_error);
   CHECK(v2.message.find("peek narrows to writing a") != std::string::npos);
+  // A write may narrow to an add; an add neither to a write nor to a read.
+  Verdict v5 = run_with([](Execution& ex, ObjectId a, ObjectId, BitLock&) {
+    ex.step(Op::make(OpKind::plain, "put", {{a, Access::write}}));
+    ex.narrow({{a, Access::add}});
+  });
+  CHECK(v5.kind == Verdict::Kind::ok);
+  Verdict v6 = run_with([](Execution& ex, ObjectId a, ObjectId, BitLock&) {
+    ex.step(Op::make(OpKind::plain, "get", {{a, Access::add}}));
+    ex.narrow({{a, Access::write}});
+  });
+  CHECK(v6.kind == Verdict::Kind::internal_error);
+  CHECK(v6.message.find("get narrows to writing a") != std::string::npos);
+  Verdict v7 = run_with([](Execution& ex, ObjectId a, ObjectId, BitLock&) {
+    ex.step(Op::make(OpKind::plain, "get", {{a, Access::read}}));
+    ex.narrow({{a, Access::add}});
+  });
+  CHECK(v7.kind == Verdict::Kind::internal_error);
+  CHECK(v7.message.find("get narrows to adding to a") != std::string::npos);
   // A lock operation's footprint is its lock.
   Verdict v3 = run_with([](Execution& ex, ObjectId a, ObjectId, BitLock& l) {
     l.lock("lock");

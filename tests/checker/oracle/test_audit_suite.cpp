@@ -1,4 +1,5 @@
-// Check the checker: every shipped scenario, for every variant `interleave
+// Check the checker: every shipped scenario (and the strategy tests' small
+// programs), for every variant `interleave
 // check` judges it on, explored by DPOR under the audit (sim/audit.hpp), so
 // that every access the model makes is compared with the footprint its step
 // executed. A footprint that misses an object is a model bug that lets DPOR
@@ -29,7 +30,10 @@ constexpr std::uint64_t kExecutionsPerCell = 20000;
 
 std::vector<std::string> scenario_files() {
   std::vector<std::string> files;
-  for (const char* dir : {"/scenarios"})
+  // The shipped scenarios, and the small programs the strategy tests compare
+  // with DFS (agents, page references: paths such as a put that frees a page
+  // reclaim removed, which the shipped ones reach rarely).
+  for (const char* dir : {"/scenarios", "/tests/checker/strategies/agents", "/tests/checker/strategies/refcount"})
     for (const fs::path& f : checker::testing::scenario_files_under(std::string(INTERLEAVE_SOURCE_DIR) + dir))
       files.push_back(f.string());
   return files;

@@ -384,6 +384,14 @@ TEST_CASE("dpor is sound with guarded agents: the verdicts and outcomes of DFS o
   CHECK(suite_under(fs::path(INTERLEAVE_SOURCE_DIR) / "tests" / "checker" / "strategies" / "agents") == 5);
 }
 
+// Page references are adds (sim::Access::add, models/pagecache/page.cpp):
+// gets and puts of a cached page commute; a put of a page out of the cache,
+// the removal and reclaim's look at the count do not. Small programs where
+// references are taken beside a writer, a read batch, reclaim and buffers.
+TEST_CASE("dpor is sound with page references as adds: the verdicts and outcomes of DFS on tests/checker/strategies/refcount") {
+  CHECK(suite_under(fs::path(INTERLEAVE_SOURCE_DIR) / "tests" / "checker" / "strategies" / "refcount") == 4);
+}
+
 TEST_CASE("dpor is sound: the verdicts and outcomes of DFS on scenarios/seed") {
   suite_under(fs::path(INTERLEAVE_SOURCE_DIR) / "scenarios" / "seed");
 }

@@ -72,7 +72,7 @@ std::set<std::string> invariants(const ExploreResult& r) {
 
 std::vector<std::string> scenario_files() {
   std::vector<std::string> files;
-  for (const char* dir : {"/scenarios", "/tests/checker/strategies/agents"})
+  for (const char* dir : {"/scenarios", "/tests/checker/strategies/agents", "/tests/checker/strategies/refcount"})
     for (const fs::path& f : checker::testing::scenario_files_under(std::string(INTERLEAVE_SOURCE_DIR) + dir))
       files.push_back(f.string());
   return files;
