@@ -49,9 +49,9 @@ void Kernel::wait_on_buffer(BufferHead& bh) { bh.lock->wait_unlocked("wait_on_bu
 // fs/buffer.c L1426 create_empty_buffers: a buffer head per block, unmapped,
 // not uptodate; page->buffers holds a reference to the page.
 void Kernel::create_empty_buffers(Page& page) {
-  step(ex(), "create_empty_buffers", {W(page.obj()), pagecache::A(page.count_obj())});
+  step(ex(), "create_empty_buffers", {W(page.obj()), W(page.buffers_obj()), pagecache::A(page.count_obj())});
   if (page.has_buffers) pagecache::BUG(ex(), "create_empty_buffers: " + page.name() + " has buffers");
-  page.buffers.assign(s_.blocks_per_page, BufferHead(page.obj(), page.lock()));
+  page.buffers.assign(s_.blocks_per_page, BufferHead(page.buffers_obj(), page.lock()));
   for (std::uint32_t j = 0; j < s_.blocks_per_page; ++j) {
     BufferHead& bh = page.buffers[j];
     bh.b_page = &page;
@@ -84,7 +84,7 @@ int Kernel::__block_prepare_write(Page& page, unsigned from, unsigned to) {
       if (bh.new_) {
         // unmap_underlying_metadata(bh): the model has no buffer-cache aliases.
         if (page.uptodate) {  // PG_uptodate only changes under the page lock, which we hold
-          step(ex(), "__block_prepare_write: set_bit(BH_Uptodate)", {W(page.obj())});
+          step(ex(), "__block_prepare_write: set_bit(BH_Uptodate)", {W(page.buffers_obj())});
           bh.uptodate = true;
           continue;
         }
@@ -100,11 +100,11 @@ int Kernel::__block_prepare_write(Page& page, unsigned from, unsigned to) {
       }
     }
     if (page.uptodate) {
-      step(ex(), "__block_prepare_write: set_bit(BH_Uptodate)", {W(page.obj())});
+      step(ex(), "__block_prepare_write: set_bit(BH_Uptodate)", {W(page.buffers_obj())});
       bh.uptodate = true;
       continue;
     }
-    step(ex(), "__block_prepare_write: buffer_uptodate", {R(page.obj())});
+    step(ex(), "__block_prepare_write: buffer_uptodate", {R(page.buffers_obj())});
     if (!bh.uptodate && (block_start < from || block_end > to)) {
       pagecache::ll_rw_block(s_, Rw::read, bh);
       wait.push_back(&bh);
@@ -116,7 +116,7 @@ int Kernel::__block_prepare_write(Page& page, unsigned from, unsigned to) {
     wait.pop_back();
     wait_on_buffer(bh);
     err = -kEIO;
-    step(ex(), "__block_prepare_write: buffer_uptodate", {R(page.obj())});
+    step(ex(), "__block_prepare_write: buffer_uptodate", {R(page.buffers_obj())});
     if (!bh.uptodate) return err;  // goto out
   }
   return 0;
@@ -141,11 +141,11 @@ int Kernel::__block_commit_write(Page& page, unsigned from, unsigned to) {
     BufferHead& bh = page.buffers[j];
     block_end = block_start + blocksize;
     if (block_end <= from || block_start >= to) {
-      step(ex(), "__block_commit_write: buffer_uptodate", {R(page.obj())});
+      step(ex(), "__block_commit_write: buffer_uptodate", {R(page.buffers_obj())});
       if (!bh.uptodate) partial = true;
     } else {
       // set_bit(BH_Uptodate); if (!atomic_set_buffer_dirty(bh)) { __mark_dirty(bh); buffer_insert_inode_queue(bh, inode); }
-      step(ex(), "__block_commit_write: mark dirty", {W(page.obj()), W(s_.inode.dirty_buffers_obj)});
+      step(ex(), "__block_commit_write: mark dirty", {W(page.buffers_obj()), W(s_.inode.dirty_buffers_obj)});
       bh.uptodate = true;
       const bool was_dirty = bh.dirty;
       bh.dirty = true;
@@ -183,7 +183,7 @@ int Kernel::block_read_full_page(Page& page) {
   std::vector<BufferHead*> arr;
   for (std::uint32_t i = 0; i < s_.blocks_per_page; ++i, ++iblock) {
     BufferHead& bh = page.buffers[i];
-    step(ex(), "block_read_full_page: buffer_uptodate", {R(page.obj())});
+    step(ex(), "block_read_full_page: buffer_uptodate", {R(page.buffers_obj())});
     if (bh.uptodate) continue;
     if (!bh.mapped) {
       if (iblock < lblock) {
@@ -191,7 +191,7 @@ int Kernel::block_read_full_page(Page& page) {
       }
       if (!bh.mapped) {
         // A hole: memset(kmap(page) + i*blocksize, 0, blocksize); set_bit(BH_Uptodate)
-        step(ex(), "block_read_full_page: zero a hole", {W(page.data_obj()), W(page.obj())});
+        step(ex(), "block_read_full_page: zero a hole", {W(page.data_obj()), W(page.buffers_obj())});
         std::fill_n(page.data.write().begin() + i * blocksize, blocksize, std::uint8_t{0});
         bh.uptodate = true;
         continue;
@@ -224,9 +224,12 @@ int Kernel::block_read_full_page(Page& page) {
 void Kernel::end_buffer_io_async(BufferHead& bh, bool uptodate) {
   Page& page = *bh.b_page;
   // mark_buffer_uptodate(bh, uptodate); if (!uptodate) SetPageError(page);
-  step(ex(), "end_buffer_io_async: mark_buffer_uptodate", {W(page.obj())});
+  step(ex(), "end_buffer_io_async: mark_buffer_uptodate", {W(page.buffers_obj()), W(page.obj())});
   bh.uptodate = uptodate;
-  if (!uptodate) page.error = true;
+  if (!uptodate)
+    page.error = true;
+  else
+    narrow(ex(), {W(page.buffers_obj())});
   // spin_lock_irqsave(&page_uptodate_lock); unlock_buffer(bh); atomic_dec(&bh->b_count);
   // then, under the same spinlock, the scan of the page's other buffers: one
   // step that reads their BH_Lock (b_end_io is set with the lock).
@@ -272,7 +275,7 @@ int Kernel::__block_write_full_page(Page& page) {
     lock_buffer(bh);
     bh.b_end_io = EndIo::async;
     ++bh.b_count;
-    step(ex(), "__block_write_full_page: set uptodate, clear dirty", {W(page.obj())});
+    step(ex(), "__block_write_full_page: set uptodate, clear dirty", {W(page.buffers_obj())});
     bh.uptodate = true;
     bh.dirty = false;
   }
@@ -319,7 +322,7 @@ int Kernel::try_to_free_buffers(Page& page, int wait) {
   // buffer locks, which exist whether or not the page has buffers now.
   {
     pagecache::Touches t;
-    t.w(page.obj()).w(s_.inode.dirty_buffers_obj).w(page.count_obj());
+    t.w(page.obj()).w(page.buffers_obj()).w(s_.inode.dirty_buffers_obj).w(page.count_obj());
     for (const auto& bh_lock : page.slot.bh_lock) t.r_or_all(bh_lock->id());
     t.step(ex(), "try_to_free_buffers");
   }
@@ -356,7 +359,7 @@ int Kernel::fsync_inode_buffers() {
       ++bh.b_count;
       // spin_unlock(&lru_list_lock);
       pagecache::ll_rw_block(s_, Rw::write, bh);
-      step(ex(), "fsync_inode_buffers: brelse", {W(bh.b_page->obj())});
+      step(ex(), "fsync_inode_buffers: brelse", {W(bh.b_page->buffers_obj())});
       --bh.b_count;
     }
   }
@@ -368,7 +371,7 @@ int Kernel::fsync_inode_buffers() {
     ++bh.b_count;
     // spin_unlock(&lru_list_lock);
     wait_on_buffer(bh);
-    step(ex(), "fsync_inode_buffers: buffer_uptodate, brelse", {W(bh.b_page->obj())});
+    step(ex(), "fsync_inode_buffers: buffer_uptodate, brelse", {W(bh.b_page->buffers_obj())});
     if (!bh.uptodate) err = -kEIO;
     --bh.b_count;
   }
@@ -392,7 +395,7 @@ int Kernel::osync_inode_buffers() {
     if (!locked) break;
     ++locked->b_count;
     wait_on_buffer(*locked);
-    step(ex(), "osync_inode_buffers: buffer_uptodate, brelse", {W(locked->b_page->obj())});
+    step(ex(), "osync_inode_buffers: buffer_uptodate, brelse", {W(locked->b_page->buffers_obj())});
     if (!locked->uptodate) err = -kEIO;
     --locked->b_count;
   }

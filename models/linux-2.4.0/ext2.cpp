@@ -16,9 +16,9 @@ using pagecache::step;
 // block allocator gives file block n disk block n.
 int Kernel::ext2_get_block(std::uint64_t iblock, BufferHead& bh, bool create) {
   if (create)
-    step(ex(), "ext2_get_block", {W(s_.inode.blockmap_obj), W(bh.b_page->obj())});
+    step(ex(), "ext2_get_block", {W(s_.inode.blockmap_obj), W(bh.b_page->buffers_obj())});
   else
-    step(ex(), "ext2_get_block", {R(s_.inode.blockmap_obj), W(bh.b_page->obj())});
+    step(ex(), "ext2_get_block", {R(s_.inode.blockmap_obj), W(bh.b_page->buffers_obj())});
   if (iblock >= s_.inode.allocated.size()) return -kEIO;  // depth == 0
   if (!s_.inode.allocated[iblock]) {
     if (!create) return 0;  // a hole: plain lookup

@@ -41,7 +41,7 @@ void Kernel::vmtruncate_not_modelled(const char* where) {
 // fs/buffer.c mark_buffer_dirty: BH_Dirty, and (as 2.4's __mark_dirty +
 // buffer_insert_inode_queue) the inode's list of dirty buffers.
 void Kernel::mark_buffer_dirty(BufferHead& bh) {
-  step(ex(), "mark_buffer_dirty", {W(bh.b_page->obj()), W(s_.inode.dirty_buffers_obj)});
+  step(ex(), "mark_buffer_dirty", {W(bh.b_page->buffers_obj()), W(s_.inode.dirty_buffers_obj)});
   if (bh.dirty) return;
   bh.dirty = true;
   auto& l = s_.inode.i_dirty_buffers;
@@ -67,10 +67,10 @@ void Kernel::page_zero_new_buffers(Page& page, unsigned from, unsigned to) {
         const unsigned size = std::min(to, block_end) - start;
         step(ex(), "page_zero_new_buffers: zero_user_page", {W(page.data_obj())});
         std::fill_n(page.data.write().begin() + start, size, std::uint8_t{0});
-        step(ex(), "page_zero_new_buffers: set_buffer_uptodate", {W(page.obj())});
+        step(ex(), "page_zero_new_buffers: set_buffer_uptodate", {W(page.buffers_obj())});
         bh.uptodate = true;
       }
-      step(ex(), "page_zero_new_buffers: clear_buffer_new", {W(page.obj())});
+      step(ex(), "page_zero_new_buffers: clear_buffer_new", {W(page.buffers_obj())});
       bh.new_ = false;
       mark_buffer_dirty(bh);
     }
@@ -95,13 +95,13 @@ int Kernel::__block_prepare_write(Page& page, unsigned from, unsigned to) {
     block_end = block_start + blocksize;
     if (block_end <= from || block_start >= to) {
       if (page.uptodate) {  // PG_uptodate: changed only under the page lock, which we hold
-        step(ex(), "__block_prepare_write: buffer_uptodate", {W(page.obj())});
+        step(ex(), "__block_prepare_write: buffer_uptodate", {W(page.buffers_obj())});
         if (!bh.uptodate) bh.uptodate = true;  // set_buffer_uptodate
       }
       continue;
     }
     if (bh.new_) {
-      step(ex(), "__block_prepare_write: clear_buffer_new", {W(page.obj())});
+      step(ex(), "__block_prepare_write: clear_buffer_new", {W(page.buffers_obj())});
       bh.new_ = false;
     }
     if (!bh.mapped) {
@@ -110,7 +110,7 @@ int Kernel::__block_prepare_write(Page& page, unsigned from, unsigned to) {
       if (bh.new_) {
         // unmap_underlying_metadata: the model has no buffer-cache aliases.
         if (page.uptodate) {
-          step(ex(), "__block_prepare_write: clear_buffer_new, set_buffer_uptodate", {W(page.obj())});
+          step(ex(), "__block_prepare_write: clear_buffer_new, set_buffer_uptodate", {W(page.buffers_obj())});
           bh.new_ = false;
           bh.uptodate = true;
           mark_buffer_dirty(bh);
@@ -125,11 +125,11 @@ int Kernel::__block_prepare_write(Page& page, unsigned from, unsigned to) {
       }
     }
     if (page.uptodate) {
-      step(ex(), "__block_prepare_write: buffer_uptodate", {W(page.obj())});
+      step(ex(), "__block_prepare_write: buffer_uptodate", {W(page.buffers_obj())});
       if (!bh.uptodate) bh.uptodate = true;  // set_buffer_uptodate
       continue;
     }
-    step(ex(), "__block_prepare_write: buffer_uptodate", {R(page.obj())});
+    step(ex(), "__block_prepare_write: buffer_uptodate", {R(page.buffers_obj())});
     if (!bh.uptodate && (block_start < from || block_end > to)) {
       pagecache::ll_rw_block(s_, Rw::read, bh);
       wait.push_back(&bh);
@@ -140,7 +140,7 @@ int Kernel::__block_prepare_write(Page& page, unsigned from, unsigned to) {
     BufferHead& bh = *wait.back();
     wait.pop_back();
     wait_on_buffer(bh);
-    step(ex(), "__block_prepare_write: buffer_uptodate", {R(page.obj())});
+    step(ex(), "__block_prepare_write: buffer_uptodate", {R(page.buffers_obj())});
     if (!bh.uptodate) err = -kEIO;
   }
   if (err) page_zero_new_buffers(page, from, to);
@@ -157,10 +157,10 @@ int Kernel::__block_commit_write(Page& page, unsigned from, unsigned to) {
     BufferHead& bh = page.buffers[j];
     block_end = block_start + blocksize;
     if (block_end <= from || block_start >= to) {
-      step(ex(), "__block_commit_write: buffer_uptodate", {bh.new_ ? W(page.obj()) : R(page.obj())});
+      step(ex(), "__block_commit_write: buffer_uptodate", {bh.new_ ? W(page.buffers_obj()) : R(page.buffers_obj())});
       if (!bh.uptodate) partial = true;
     } else {
-      step(ex(), "__block_commit_write: set_buffer_uptodate", {W(page.obj())});
+      step(ex(), "__block_commit_write: set_buffer_uptodate", {W(page.buffers_obj())});
       bh.uptodate = true;
       mark_buffer_dirty(bh);
     }

@@ -389,7 +389,7 @@ bool Kernel::block_is_partially_uptodate(Page& page, std::uint64_t from, std::ui
   std::uint64_t to = std::min(ps - from, count);
   to = from + to;
   if (from < blocksize && to > ps - blocksize) return false;
-  step(ex(), "block_is_partially_uptodate", {R(page.obj())});
+  step(ex(), "block_is_partially_uptodate", {R(page.buffers_obj())});
   std::uint64_t block_start = 0;
   for (const auto& bh : page.buffers) {
     const std::uint64_t block_end = block_start + blocksize;

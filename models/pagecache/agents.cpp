@@ -133,6 +133,7 @@ void writeback_agent(State& s, std::uint32_t budget) {
   add_read(wake, named, s.mapping.obj);
   for (std::uint32_t i = 0; i < s.geo.pages; ++i) {
     add_read(wake, named, s.slots[i]->obj);
+    add_read(wake, named, s.slots[i]->buffers_obj);
     for (std::uint32_t b = 0; b < s.blocks_per_page; ++b) add_read(wake, named, s.slots[i]->bh_lock[b]->id());
   }
   wake.guard({&WritebackWork::any, &work});
@@ -149,18 +150,20 @@ void writeback_agent(State& s, std::uint32_t budget) {
 void flush_dirty_buffer(State& s, std::uint32_t index, std::uint32_t block) {
   PageSlot& slot = *s.slots[index];
   // spin_lock(&lru_list_lock); the buffer on lru_list[BUF_DIRTY]
-  step(s.ex, "flush_dirty_buffers", {R(s.mapping.obj), W(slot.obj), R(slot.bh_lock[block]->id())});
+  // (b_count belongs with the buffer's state: try_to_free_buffers reads it.)
+  step(s.ex, "flush_dirty_buffers", {R(s.mapping.obj), R(slot.obj), W(slot.buffers_obj), R(slot.bh_lock[block]->id())});
   // What it looked at when it leaves the buffer alone (narrow).
   Page* page = s.mapping.__find_page_nolock(index);
   if (!page) return narrow(s.ex, {R(s.mapping.obj)});
   if (!page->has_buffers) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj)});
   BufferHead& bh = page->buffers[block];
-  if (!bh.dirty) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj)});  // __refile_buffer
-  if (bh.locked()) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.bh_lock[block]->id())});
+  if (!bh.dirty) return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.buffers_obj)});  // __refile_buffer
+  if (bh.locked())
+    return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.buffers_obj), R(slot.bh_lock[block]->id())});
   // OK, now we are committed to write it out.
   ++bh.b_count;
   ll_rw_block(s, Rw::write, bh);
-  step(s.ex, "flush_dirty_buffers: atomic_dec(b_count)", {W(slot.obj)});
+  step(s.ex, "flush_dirty_buffers: atomic_dec(b_count)", {W(slot.buffers_obj)});
   --bh.b_count;
 }
 

@@ -28,7 +28,7 @@ void ll_rw_block(State& s, Rw rw, BufferHead& bh) {
   bh.b_end_io = EndIo::sync;
   Page& page = *bh.b_page;
   if (rw == Rw::write) {
-    step(s.ex, "atomic_set_buffer_clean", {W(page.obj())});
+    step(s.ex, "atomic_set_buffer_clean", {W(page.buffers_obj())});
     const bool was_dirty = bh.dirty;
     bh.dirty = false;
     if (!was_dirty) {  // Hmmph! Nothing to write
@@ -36,7 +36,7 @@ void ll_rw_block(State& s, Rw rw, BufferHead& bh) {
       return;
     }
   } else {
-    step(s.ex, "buffer_uptodate", {R(page.obj())});
+    step(s.ex, "buffer_uptodate", {R(page.buffers_obj())});
     if (bh.uptodate) {  // Hmmph! Already have it
       end_buffer_io_sync(s, bh, true);
       return;
@@ -47,7 +47,7 @@ void ll_rw_block(State& s, Rw rw, BufferHead& bh) {
 
 // drivers/block/ll_rw_blk.c L981 end_buffer_io_sync.
 void end_buffer_io_sync(State& s, BufferHead& bh, bool uptodate) {
-  step(s.ex, "mark_buffer_uptodate", {W(bh.b_page->obj())});
+  step(s.ex, "mark_buffer_uptodate", {W(bh.b_page->buffers_obj())});
   bh.uptodate = uptodate;
   bh.lock->unlock("unlock_buffer");
 }

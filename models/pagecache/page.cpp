@@ -9,6 +9,7 @@ PageSlot::PageSlot(sim::Execution& e, std::uint32_t i, std::uint32_t blocks_per_
       index(i),
       obj(e.new_object("page[" + std::to_string(i) + "]")),
       count_obj(e.new_object("page[" + std::to_string(i) + "].count")),
+      buffers_obj(e.new_object("page[" + std::to_string(i) + "].buffers")),
       data_obj(e.new_object("page[" + std::to_string(i) + "].data")),
       PG_locked(e, "page[" + std::to_string(i) + "].PG_locked") {
   for (std::uint32_t j = 0; j < blocks_per_page; ++j)

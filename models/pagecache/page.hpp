@@ -4,7 +4,9 @@
 // Objects, as the engine sees them (one set per page-cache index, a "slot",
 // so that object ids do not depend on the order of allocations):
 //   page[i]            the struct page: PG_uptodate/dirty/error, its list, and
-//                      the state bits of its buffer heads
+//                      page->buffers (whether it has buffer heads)
+//   page[i].buffers    the state bits of its buffer heads (BH_Uptodate, BH_Dirty,
+//                      BH_Mapped, BH_New), apart from the page's own flags
 //   page[i].count      its references: page->count, and page->mapping (the
 //                      page cache's own reference); gets and puts that
 //                      provably commute are adds (sim::Access::add, page.cpp)
@@ -54,7 +56,7 @@ enum class EndIo : std::uint8_t {
 };
 
 // struct buffer_head (include/linux/fs.h): one block of a page. Its state bits
-// belong to the page[i] object; its BH_Lock is the slot's BitLock.
+// belong to the page[i].buffers object; its BH_Lock is the slot's BitLock.
 struct BufferHead {
   BufferHead() = default;  // owned by no object: an audited access to it is reported as such
   // BH_Mapped and BH_New change only under the page lock (get_block runs
@@ -112,6 +114,7 @@ struct PageSlot {
   std::uint32_t index;
   sim::ObjectId obj;       // page[i]
   sim::ObjectId count_obj; // page[i].count
+  sim::ObjectId buffers_obj;  // page[i].buffers
   sim::ObjectId data_obj;  // page[i].data
   sim::BitLock PG_locked;  // page[i].PG_locked
   std::vector<std::unique_ptr<sim::BitLock>> bh_lock;  // page[i].bh[j].BH_Lock
@@ -149,6 +152,7 @@ struct Page {
   sim::Execution& ex() const { return slot.ex; }
   sim::ObjectId obj() const { return slot.obj; }
   sim::ObjectId count_obj() const { return slot.count_obj; }
+  sim::ObjectId buffers_obj() const { return slot.buffers_obj; }
   sim::ObjectId data_obj() const { return slot.data_obj; }
   sim::BitLock& lock() const { return slot.PG_locked; }
   bool locked() const { return slot.PG_locked.locked(); }

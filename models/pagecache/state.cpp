@@ -199,7 +199,7 @@ Page& State::install_cached_page(std::uint32_t index) {
     // when the block is allocated, a zero-filled hole otherwise.
     page.has_buffers = true;
     ++page.count;  // create_empty_buffers: page_cache_get
-    page.buffers.assign(blocks_per_page, BufferHead(page.obj(), page.lock()));
+    page.buffers.assign(blocks_per_page, BufferHead(page.buffers_obj(), page.lock()));
     for (std::uint32_t j = 0; j < blocks_per_page; ++j) {
       BufferHead& bh = page.buffers[j];
       bh.b_page = &page;
