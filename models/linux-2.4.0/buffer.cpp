@@ -246,7 +246,7 @@ void Kernel::end_buffer_io_async(BufferHead& bh, bool uptodate) {
   for (const BufferHead& tmp : page.buffers)
     if (&tmp != &bh && tmp.b_end_io == EndIo::async && tmp.locked()) return;  // still_busy
   // OK, the async IO on this page is complete.
-  step(ex(), "end_buffer_io_async: if (!PageError) SetPageUptodate", {W(page.obj())});
+  step(ex(), "end_buffer_io_async: if (!PageError) SetPageUptodate", {R(page.obj()), W(page.uptodate_obj())});
   if (!page.error) page.uptodate = true;
   UnlockPage(page);
 }

@@ -67,7 +67,7 @@ Page* Kernel::__find_lock_page(std::uint32_t index) {
 bool Kernel::add_to_page_cache_unique(Page& page, std::uint32_t index) {
   pagecache::PageSlot& slot = *s_.slots[index];
   step(ex(), "add_to_page_cache_unique",
-       {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
+       {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.uptodate_obj), W(slot.PG_locked.id())});
   if (s_.mapping.__find_page_nolock(index)) {
     pagecache::narrow(ex(), {R(s_.mapping.obj)});
     return true;
@@ -209,7 +209,7 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
       // spare page, or, without one, it only looked.
       if (cached_page)
         step(ex(), "do_generic_file_read: find page",
-             {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
+             {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.uptodate_obj), W(slot.PG_locked.id())});
       else
         step(ex(), "do_generic_file_read: find page", {R(s_.mapping.obj), A(slot.count_obj)});
       page = s_.mapping.__find_page_nolock(idx);
@@ -221,7 +221,7 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
           // spin_unlock; cached_page = page_cache_alloc(); spin_lock; look again
           cached_page = &s_.page_cache_alloc(idx);
           step(ex(), "do_generic_file_read: find page again",
-               {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
+               {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.uptodate_obj), W(slot.PG_locked.id())});
           page = s_.mapping.__find_page_nolock(idx);
           if (page) pagecache::narrow(ex(), {R(s_.mapping.obj), A(slot.count_obj)});
         }

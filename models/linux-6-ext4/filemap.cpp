@@ -224,7 +224,8 @@ void Kernel::filemap_get_read_batch(std::uint64_t index, std::uint64_t max, std:
     const auto i = static_cast<std::uint32_t>(idx);
     // xas_load + folio_try_get + xas_reload under rcu_read_lock, with the
     // flags the loop tests.
-    step(ex(), "filemap_get_read_batch", {R(s_.mapping.obj), R(s_.slots[i]->obj), pagecache::A(s_.slots[i]->count_obj)});
+    step(ex(), "filemap_get_read_batch",
+         {R(s_.mapping.obj), R(s_.slots[i]->uptodate_obj), pagecache::A(s_.slots[i]->count_obj)});
     Page* page = s_.mapping.__find_page_nolock(i);
     if (!page) {
       pagecache::narrow(ex(), {R(s_.mapping.obj)});

@@ -126,7 +126,7 @@ void install_digests(State& s) {
   args.clear();
   // Every argument first, then the registrations: the vector must not move.
   std::size_t n = 6 + s.disk.block_obj.size() + 2 * s.mm.ptes.size();
-  for (const auto& slot : s.slots) n += 5 + slot->bh_lock.size();
+  for (const auto& slot : s.slots) n += 6 + slot->bh_lock.size();
   args.reserve(n);
   auto reg = [&](sim::ObjectId o, DigestArg a) {
     a.s = &s;
@@ -135,10 +135,11 @@ void install_digests(State& s) {
   };
   for (const auto& slot : s.slots) {
     reg(slot->obj, {nullptr, K::page, slot->index});
-    // page[i].count's and page[i].buffers' fields are among the page's: their
+    // page[i].count's, .buffers' and .PG_uptodate's fields are among the page's: their
     // digest is the page's (coarser is sound).
     reg(slot->count_obj, {nullptr, K::page, slot->index});
     reg(slot->buffers_obj, {nullptr, K::page, slot->index});
+    reg(slot->uptodate_obj, {nullptr, K::page, slot->index});
     reg(slot->data_obj, {nullptr, K::data, slot->index});
     reg(slot->PG_locked.id(), {nullptr, K::page_lock, slot->index, &slot->PG_locked});
     for (const auto& l : slot->bh_lock) reg(l->id(), {nullptr, K::page_lock, slot->index, l.get()});

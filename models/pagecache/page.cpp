@@ -10,6 +10,7 @@ PageSlot::PageSlot(sim::Execution& e, std::uint32_t i, std::uint32_t blocks_per_
       obj(e.new_object("page[" + std::to_string(i) + "]")),
       count_obj(e.new_object("page[" + std::to_string(i) + "].count")),
       buffers_obj(e.new_object("page[" + std::to_string(i) + "].buffers")),
+      uptodate_obj(e.new_object("page[" + std::to_string(i) + "].PG_uptodate")),
       data_obj(e.new_object("page[" + std::to_string(i) + "].data")),
       PG_locked(e, "page[" + std::to_string(i) + "].PG_locked") {
   for (std::uint32_t j = 0; j < blocks_per_page; ++j)
@@ -22,7 +23,7 @@ Page::Page(PageSlot& s, std::uint64_t serial_, std::uint32_t page_size)
       serial(serial_),
       index(s.index),
       mapping(s.count_obj, false, s.PG_locked),
-      uptodate(s.obj, false, s.PG_locked),
+      uptodate(s.uptodate_obj, false, s.PG_locked),
       dirty(s.obj, false),
       error(s.obj, false),
       count(s.count_obj, 1),
@@ -43,17 +44,17 @@ std::string Page::name() const {
 }
 
 bool Page_Uptodate(Page& page) {
-  step(page.ex(), "Page_Uptodate", {R(page.obj())});
+  step(page.ex(), "Page_Uptodate", {R(page.uptodate_obj())});
   return page.uptodate;
 }
 
 void SetPageUptodate(Page& page) {
-  step(page.ex(), "SetPageUptodate", {W(page.obj())});
+  step(page.ex(), "SetPageUptodate", {W(page.uptodate_obj())});
   page.uptodate = true;
 }
 
 void ClearPageUptodate(Page& page) {
-  step(page.ex(), "ClearPageUptodate", {W(page.obj())});
+  step(page.ex(), "ClearPageUptodate", {W(page.uptodate_obj())});
   page.uptodate = false;
 }
 

@@ -3,8 +3,10 @@
 //
 // Objects, as the engine sees them (one set per page-cache index, a "slot",
 // so that object ids do not depend on the order of allocations):
-//   page[i]            the struct page: PG_uptodate/dirty/error, its list, and
+//   page[i]            the struct page: PG_dirty, PG_error, its list, and
 //                      page->buffers (whether it has buffer heads)
+//   page[i].PG_uptodate  PG_uptodate, apart from the other flags: most steps
+//                      that test or set a page flag test or set this one
 //   page[i].buffers    the state bits of its buffer heads (BH_Uptodate, BH_Dirty,
 //                      BH_Mapped, BH_New), apart from the page's own flags
 //   page[i].count      its references: page->count, and page->mapping (the
@@ -115,6 +117,7 @@ struct PageSlot {
   sim::ObjectId obj;       // page[i]
   sim::ObjectId count_obj; // page[i].count
   sim::ObjectId buffers_obj;  // page[i].buffers
+  sim::ObjectId uptodate_obj;  // page[i].PG_uptodate
   sim::ObjectId data_obj;  // page[i].data
   sim::BitLock PG_locked;  // page[i].PG_locked
   std::vector<std::unique_ptr<sim::BitLock>> bh_lock;  // page[i].bh[j].BH_Lock
@@ -139,7 +142,7 @@ struct Page {
   // own (a spare page that never got in shares the slot's lock with the page
   // that did, and may be freed while that one is locked).
   bool was_cached = false;
-  sim::Audited<bool> uptodate;  // PG_uptodate
+  sim::Audited<bool> uptodate;  // PG_uptodate (page[i].PG_uptodate)
   sim::Audited<bool> dirty;     // PG_dirty
   sim::Audited<bool> error;     // PG_error
   sim::Audited<int> count;      // page->count (page[i].count): page_cache_alloc gives one reference
@@ -153,6 +156,7 @@ struct Page {
   sim::ObjectId obj() const { return slot.obj; }
   sim::ObjectId count_obj() const { return slot.count_obj; }
   sim::ObjectId buffers_obj() const { return slot.buffers_obj; }
+  sim::ObjectId uptodate_obj() const { return slot.uptodate_obj; }
   sim::ObjectId data_obj() const { return slot.data_obj; }
   sim::BitLock& lock() const { return slot.PG_locked; }
   bool locked() const { return slot.PG_locked.locked(); }

@@ -67,7 +67,7 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
       // As in 2.4.0: found, it only takes a reference (an add).
       if (cached_page)
         step(ex(), "do_generic_file_read: find page",
-             {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
+             {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.uptodate_obj), W(slot.PG_locked.id())});
       else
         step(ex(), "do_generic_file_read: find page", {R(s_.mapping.obj), A(slot.count_obj)});
       page = s_.mapping.__find_page_nolock(idx);
@@ -77,7 +77,7 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
           pagecache::narrow(ex(), {R(s_.mapping.obj)});
           cached_page = &s_.page_cache_alloc(idx);
           step(ex(), "do_generic_file_read: find page again",
-               {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
+               {W(s_.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.uptodate_obj), W(slot.PG_locked.id())});
           page = s_.mapping.__find_page_nolock(idx);
           if (page) pagecache::narrow(ex(), {R(s_.mapping.obj), A(slot.count_obj)});
         }
