@@ -252,7 +252,7 @@ ojson to_json(const Checkpoint& c) {
 }
 
 void write_checkpoint(const Checkpoint& c, const std::string& path) {
-  write_file_atomically(path, to_json(c).dump(1) + "\n");
+  write_output_file(path, to_json(c).dump(1) + "\n");
 }
 
 Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {

@@ -288,7 +288,7 @@ Trace make_trace(const Scenario& s, const ExploreSettings& settings, const Explo
 }
 
 void write_trace(const Trace& t, const std::string& path) {
-  write_file_atomically(path, trace_text(t));
+  write_output_file(path, trace_text(t));
 }
 
 Trace load_trace(const std::string& path) { return trace_from_json(read_json_file(path), path); }
