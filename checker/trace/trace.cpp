@@ -9,7 +9,6 @@
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
 #include "checker/scenario/model.hpp"
-#include "sim/stack_pool.hpp"
 
 namespace checker {
 
@@ -99,21 +98,16 @@ ExploreSettings settings_from(const json& j, const std::string& path) {
   return s;
 }
 
-// The threads the scenario's program starts (its setup, before the first
-// step): the scenario's own threads, then the model's agents (the disk,
-// kswapd). Threads after them are started by the end-of-run checks.
-std::vector<std::string> program_threads(const Scenario& s) {
-  std::unique_ptr<models::Program> program = make_program(s);
-  sim::StackPool stacks;
-  sim::Execution ex(stacks);
+// The threads the scenario's program starts (scenario/model.hpp); threads
+// after them are started by the end-of-run checks.
+std::vector<std::string> threads_of_program(const Scenario& s) {
   try {
-    program->setup(ex);
+    return program_threads(s);
+  } catch (const InputError&) {
+    throw;
   } catch (const std::exception& e) {
     jr::fail("/scenario", std::string("the scenario's program cannot be set up: ") + e.what());
   }
-  std::vector<std::string> names;
-  for (sim::ThreadId t = 0; t < ex.thread_count(); ++t) names.push_back(ex.thread_name(t));
-  return names;
 }
 
 // The schedule names threads by number, in the order the program starts
@@ -288,7 +282,7 @@ Trace trace_from_json(const json& j, const std::string& file) {
                                        "/threads", "thread names");
     for (std::size_t i = 0; i < threads.size(); ++i)
       t.threads.push_back(jr::as_string(threads[i], jr::child("/threads", i)));
-    const std::vector<std::string> program = program_threads(t.scenario);
+    const std::vector<std::string> program = threads_of_program(t.scenario);
     check_threads_of_program(t, threads, program);
     t.schedule = schedule_from(o.require("schedule", "an array of decisions"), "/schedule",
                                t.threads.empty() ? 0 : t.threads.size() - 1);
