@@ -277,7 +277,7 @@ TEST_CASE("checkpoint: a resume with another scenario, other settings, a bad fil
   steps.max_steps = 77;
   CHECK(refused_at(s, steps) == "/settings/max_steps");
 
-  std::ofstream(dir / "bad.json") << R"({"format": "interleave-checkpoint", "version": 1, "scenario_hash": "x",
+  std::ofstream(dir / "bad.json") << R"({"format": "interleave-checkpoint", "version": 2, "scenario_hash": "x",
     "settings": {"strategy": "dfs"}, "kind": "tree", "tree": {"pieces": [], "frontier": [[0, "one"]]}})";
   resume.resume = (dir / "bad.json").string();
   CHECK(refused_at(s, settings) == "/tree/frontier/0/1");
