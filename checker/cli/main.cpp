@@ -69,8 +69,12 @@ void add_search_options(CLI::App* cmd, Overrides& o) {
   cmd->add_option_function<unsigned>(
          "--jobs,-j", [&o](unsigned v) { o.jobs = v; },
          "worker threads (default: the machine's cores). Every strategy is split among them "
-         "and gives the same executions, counts, verdict and trace as one worker (dpor is split "
-         "at fault choices: a program without them runs on one)")
+         "and gives the same executions, counts, outcomes, verdict and trace as one worker (dpor is "
+         "split at fault choices: a program without them runs on one), for a search that runs to its "
+         "end or its first violation, and for random and pct with --max-executions. A search cut short "
+         "by --max-executions (dfs, dpor, pb, db, auto) or --time-limit explores the executions its "
+         "workers reach first: its steps, depth, outcomes, and the violation it finds and its trace, "
+         "may differ with --jobs")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option_function<std::uint32_t>(
          "--pct-depth", [&o](std::uint32_t v) { o.pct_depth = v; },

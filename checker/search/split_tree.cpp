@@ -305,11 +305,11 @@ ExploreResult finish_tree(ExploreResult& res, Shared& shared, const ProgramFacto
 //    frontier is sorted) are merged before anything explored later, which
 //    lies in those subtrees: one piece with their counts and the outcomes
 //    their merge keeps, under the first one's key, is the same to the merge.
-//  - A later failure-free piece's outcomes that the first piece holds change
-//    nothing when merged after it; of the rest, only the first max - |first|
-//    (in the set's order) can still be added: past them the merged set is
-//    full, so the piece's next outcome truncates it, as its flag then says.
-//    When the first piece's merge was truncated, nothing after it is added.
+//  - A merge keeps the max_outcomes smallest of all the outcomes added
+//    (add_outcome), so a later failure-free piece's outcomes that the first
+//    piece holds change nothing; and when the first piece holds max_outcomes
+//    already, one greater than all of them is never kept: it only truncates
+//    the merged set, as the piece's flag then says.
 void compact(TreeState& t, std::size_t max_outcomes) {
   std::size_t n = 0;
   while (n < t.pieces.size() && t.pieces[n].failures.empty() &&
@@ -332,20 +332,19 @@ void compact(TreeState& t, std::size_t max_outcomes) {
     t.pieces.front() = std::move(merged);
   }
   const Piece& first = t.pieces.front();
-  const std::size_t room = first.outcomes.size() < max_outcomes ? max_outcomes - first.outcomes.size() : 0;
+  const bool full = !first.outcomes.empty() && first.outcomes.size() >= max_outcomes;
   for (std::size_t i = 1; i < t.pieces.size(); ++i) {
     Piece& p = t.pieces[i];
     if (!p.failures.empty()) continue;  // merged differently (merge_tree): kept as it is
     std::set<std::string> kept;
-    if (!first.outcomes_truncated)
-      for (const std::string& o : p.outcomes) {
-        if (first.outcomes.count(o)) continue;
-        if (kept.size() == room) {
-          p.outcomes_truncated = true;
-          break;
-        }
-        kept.insert(o);
+    for (const std::string& o : p.outcomes) {
+      if (first.outcomes.count(o)) continue;
+      if (full && o > *first.outcomes.rbegin()) {
+        p.outcomes_truncated = true;
+        continue;
       }
+      kept.insert(o);
+    }
     p.outcomes = std::move(kept);
   }
 }
