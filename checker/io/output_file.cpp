@@ -157,11 +157,17 @@ void check_output_path(const std::string& option, const std::string& path, Outpu
     refuse(option, path, kind == OutputKind::directory ? "standard output is not a directory"
                                                        : "this output cannot be standard output: it is read back as a file");
   }
+  struct stat st {};
+  // A device or FIFO, through any links (/dev/stdout is a link to a link in
+  // /proc whose text names no file): written through as the kernel opens it.
+  if (kind != OutputKind::directory && ::stat(path.c_str(), &st) == 0 && written_through(st.st_mode)) {
+    if (::access(path.c_str(), W_OK) != 0) refuse(option, path, std::strerror(errno));
+    return;
+  }
   fs::path named(path);
   if (kind == OutputKind::directory && !named.has_filename() && named.has_parent_path())
     named = named.parent_path();  // "traces/"
   const fs::path target = resolve_links(named);
-  struct stat st {};
   if (::stat(target.c_str(), &st) != 0) {
     if (errno != ENOENT) refuse(option, path, std::strerror(errno));
     check_directory(option, path, directory_of(target));
@@ -173,10 +179,6 @@ void check_output_path(const std::string& option, const std::string& path, Outpu
     return;
   }
   if (S_ISDIR(st.st_mode)) refuse(option, path, "is a directory, expected a file");
-  if (written_through(st.st_mode)) {
-    if (::access(target.c_str(), W_OK) != 0) refuse(option, path, std::strerror(errno));
-    return;
-  }
   if (!S_ISREG(st.st_mode)) refuse(option, path, "is neither a regular file nor a character device or FIFO");
   check_directory(option, path, directory_of(target));
 }
@@ -210,10 +212,9 @@ void write_output_file(const std::string& path, const std::string& text) {
     if (!std::cout) throw std::runtime_error("cannot write to standard output");
     return;
   }
-  const fs::path target = resolve_links(path);
   struct stat st {};
-  if (::stat(target.c_str(), &st) == 0 && written_through(st.st_mode)) return write_through(target, text);
-  write_atomically(target, text);
+  if (::stat(path.c_str(), &st) == 0 && written_through(st.st_mode)) return write_through(path, text);
+  write_atomically(resolve_links(path), text);
 }
 
 void make_output_directory(const std::string& dir) {
