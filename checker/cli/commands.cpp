@@ -1,6 +1,7 @@
 #include "checker/cli/commands.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -136,9 +137,17 @@ struct Ran {
 
 // Shrinks the first failure of a search (checker/trace/shrink.hpp) and puts the
 // smaller execution in its place, so that the report and the trace show it.
-Trace shrink_failure(const Scenario& s, Ran& ran) {
+// With --time-limit, shrinking gets what the search left of it: the limit is
+// the whole command's (`left_s` < 0: no limit).
+Trace shrink_failure(const Scenario& s, Ran& ran, double left_s) {
   Trace t = make_trace(s, ran.settings, ran.result);
-  ShrinkResult sr = shrink(t);
+  if (left_s == 0) {
+    ran.shrink = "not shrunk: the search used all of --time-limit";
+    return t;
+  }
+  ShrinkOptions so;
+  if (left_s > 0) so.time_limit_s = std::min(so.time_limit_s, left_s);
+  ShrinkResult sr = shrink(t, so);
   ran.shrink = shrink_summary(sr);
   if (!sr.shrunk()) return t;
   Failure& f = ran.result.failures.front();
@@ -152,6 +161,7 @@ Trace shrink_failure(const Scenario& s, Ran& ran) {
 }
 
 Ran run_and_trace(const Scenario& s, const Overrides& o) {
+  const auto started = std::chrono::steady_clock::now();
   Ran ran;
   ran.settings = apply(s.explore, o);
   const bool progress = show_progress(o);
@@ -190,7 +200,11 @@ Ran run_and_trace(const Scenario& s, const Overrides& o) {
     // Interrupted: the user wants the run over; the failure is written as found.
     const bool shrinkable = o.shrink && ran.result.status == ExploreResult::Status::violation &&
                             !ran.result.interrupted;
-    Trace t = shrinkable ? shrink_failure(s, ran) : make_trace(s, ran.settings, ran.result);
+    double left_s = -1;
+    if (ran.settings.time_limit_s > 0)
+      left_s = std::max(0.0, ran.settings.time_limit_s -
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    Trace t = shrinkable ? shrink_failure(s, ran, left_s) : make_trace(s, ran.settings, ran.result);
     ran.trace = t;
     std::string path = trace_path_for(s, o);
     if (!path.empty()) {
