@@ -1,6 +1,7 @@
 #include "checker/cli/commands.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -107,8 +108,12 @@ std::string safe_name(std::string n) {
   return n.empty() ? "scenario" : n;
 }
 
-bool names_a_file(const std::string& out) {
-  return out.size() > 5 && out.compare(out.size() - 5, 5, ".json") == 0 && !fs::is_directory(out);
+// --trace-out names one file ("-", FILE.json, a device) or a directory for NAME.trace.json files.
+bool names_a_file(const std::string& out) { return names_one_file(out, ".json"); }
+
+NamedOutput trace_output(const std::string& trace_out, bool no_trace) {
+  if (no_trace) return {};
+  return {"--trace-out", trace_out, names_a_file(trace_out) ? OutputKind::file : OutputKind::directory};
 }
 
 std::string trace_path_for(const Scenario& s, const Overrides& o) {
@@ -132,9 +137,17 @@ struct Ran {
 
 // Shrinks the first failure of a search (checker/trace/shrink.hpp) and puts the
 // smaller execution in its place, so that the report and the trace show it.
-Trace shrink_failure(const Scenario& s, Ran& ran) {
+// With --time-limit, shrinking gets what the search left of it: the limit is
+// the whole command's (`left_s` < 0: no limit).
+Trace shrink_failure(const Scenario& s, Ran& ran, double left_s) {
   Trace t = make_trace(s, ran.settings, ran.result);
-  ShrinkResult sr = shrink(t);
+  if (left_s == 0) {
+    ran.shrink = "not shrunk: the search used all of --time-limit";
+    return t;
+  }
+  ShrinkOptions so;
+  if (left_s > 0) so.time_limit_s = std::min(so.time_limit_s, left_s);
+  ShrinkResult sr = shrink(t, so);
   ran.shrink = shrink_summary(sr);
   if (!sr.shrunk()) return t;
   Failure& f = ran.result.failures.front();
@@ -148,6 +161,7 @@ Trace shrink_failure(const Scenario& s, Ran& ran) {
 }
 
 Ran run_and_trace(const Scenario& s, const Overrides& o) {
+  const auto started = std::chrono::steady_clock::now();
   Ran ran;
   ran.settings = apply(s.explore, o);
   const bool progress = show_progress(o);
@@ -186,11 +200,16 @@ Ran run_and_trace(const Scenario& s, const Overrides& o) {
     // Interrupted: the user wants the run over; the failure is written as found.
     const bool shrinkable = o.shrink && ran.result.status == ExploreResult::Status::violation &&
                             !ran.result.interrupted;
-    Trace t = shrinkable ? shrink_failure(s, ran) : make_trace(s, ran.settings, ran.result);
+    double left_s = -1;
+    if (ran.settings.time_limit_s > 0)
+      left_s = std::max(0.0, ran.settings.time_limit_s -
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    Trace t = shrinkable ? shrink_failure(s, ran, left_s) : make_trace(s, ran.settings, ran.result);
     ran.trace = t;
     std::string path = trace_path_for(s, o);
     if (!path.empty()) {
       try {
+        if (!names_a_file(o.trace_out)) make_output_directory(fs::path(path).parent_path().string());
         write_trace(t, path);
         ran.trace_path = path;
       } catch (const std::exception& e) {
@@ -248,6 +267,15 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
               << "hint: give a directory instead; each trace is written there as NAME.trace.json\n";
     return kExitBadInput;
   }
+  // Every output is checked before the search (a checkpoint that cannot be
+  // written must not be found out at its first save, minutes in); --resume
+  // is saved back to unless --checkpoint names another file.
+  const bool to_stdout = check_output_paths(
+      {{"--json", o.json},
+       {"--checkpoint", o.checkpoint, OutputKind::file_not_stdout},
+       {"--resume", o.checkpoint.empty() ? o.resume : std::string(), OutputKind::file_not_stdout},
+       trace_output(o.trace_out, o.no_trace)});
+  std::ostream& out = to_stdout ? std::cerr : std::cout;
   int code = kExitOk;
   bool first = true;
   std::vector<nlohmann::ordered_json> report;  // --json
@@ -257,104 +285,47 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
       ++not_run;
       continue;
     }
-    if (!first) std::cout << "\n";
+    if (!first) out << "\n";
     first = false;
     try {
       Scenario s = load_scenario(file);
       Ran ran = run_and_trace(s, o);
-      print_run_report(std::cout, s, ran.settings, ran.result, ran.trace_path, ran.shrink);
-      if (!ran.unfinished_note.empty()) std::cout << "  note: " << ran.unfinished_note << "\n";
-      if (!ran.checkpoint_line.empty()) std::cout << "\n  " << ran.checkpoint_line << "\n";
+      print_run_report(out, s, ran.settings, ran.result, ran.trace_path, ran.shrink);
+      if (!ran.unfinished_note.empty()) out << "  note: " << ran.unfinished_note << "\n";
+      if (!ran.checkpoint_line.empty()) out << "\n  " << ran.checkpoint_line << "\n";
       if (ran.shard)
-        std::cout << "  shard " << ran.shard->shard.index << "/" << ran.shard->shard.count
+        out << "  shard " << ran.shard->shard.index << "/" << ran.shard->shard.count
                   << ": a deterministic 1/" << ran.shard->shard.count << " of the search"
                   << (ran.shard->kind == "tree" ? " (" + std::to_string(ran.shard->parts) + " subtrees in all)"
                                                 : std::string())
                   << "; `interleave merge` combines the " << ran.shard->shard.count << " reports (--json)\n";
       if (!o.json.empty())
         report.push_back(run_entry(s, ran.settings, ran.shard ? *ran.shard : whole(ran.result), ran.trace));
-      if (!ran.trace_error.empty())
-        std::cerr << "interleave: could not write the trace: " << ran.trace_error << "\n";
       code = worse(code, exit_code(ran.result.status));
+      if (!ran.trace_error.empty()) {
+        std::cerr << "interleave: could not write the trace: " << ran.trace_error << "\n";
+        code = worse(code, kExitBadInput);
+      }
     } catch (const InputError& e) {
       print_input_error(e);
       code = worse(code, kExitBadInput);
     }
-    std::cout.flush();
+    out.flush();
   }
   if (not_run > 0) {
-    std::cout << "\nINTERRUPTED  " << not_run << " of the " << files.size()
+    out << "\nINTERRUPTED  " << not_run << " of the " << files.size()
               << " scenarios were not run (" << interrupt_name(interrupt_flag().load()) << ")\n";
     code = worse(code, kExitInconclusive);
   }
   if (!o.json.empty()) {
     try {
-      write_file_atomically(o.json, run_report(report).dump(2) + "\n");
+      write_output_file(o.json, run_report(report).dump(2) + "\n");
     } catch (const std::exception& e) {
       std::cerr << "interleave: could not write the JSON report: " << e.what() << "\n";
-      return kExitInternal;
+      return kExitBadInput;
     }
   }
   return code;
-}
-
-int replay_command(const std::string& trace_file, const std::string& trace_out) {
-  Trace t;
-  try {
-    t = load_trace(trace_file);
-  } catch (const InputError& e) {
-    print_input_error(e);
-    return kExitBadInput;
-  }
-  std::unique_ptr<models::Program> program = make_program(t.scenario);
-  sim::StackPool stacks;
-  Replayed r = replay(*program, t.schedule, stacks, t.settings.max_steps);
-  std::string difference;
-  if (!r.fits) {
-    difference = r.misfit;
-  } else if (!same_verdict(r.verdict, t.verdict)) {
-    difference = "the verdict differs: recorded \"" + t.verdict.message.substr(0, t.verdict.message.find('\n')) +
-                 "\" at step " + std::to_string(t.verdict.step) + ", replayed \"" +
-                 r.verdict.message.substr(0, r.verdict.message.find('\n')) + "\" at step " +
-                 std::to_string(r.verdict.step);
-  } else if (!t.history.empty()) {
-    const std::size_t n = std::min(t.history.size(), r.history.size());
-    for (std::size_t i = 0; i < n && difference.empty(); ++i) {
-      const sim::Event& a = t.history[i];
-      const sim::Event& b = r.history[i];
-      if (a.step != b.step || a.thread != b.thread || a.op != b.op || a.object != b.object ||
-          a.state != b.state || a.note != b.note) {
-        auto show = [&](const sim::Event& e, const std::vector<std::string>& names) {
-          return (e.thread < names.size() ? names[e.thread] : std::string("?")) + ": " + e.op +
-                 (e.object.empty() ? "" : " " + e.object) +
-                 (e.state.empty() ? "" : " [" + e.state + "]");
-        };
-        difference = "the event history differs at step " + std::to_string(a.step) +
-                     ": recorded " + show(a, t.threads) + ", replayed " + show(b, r.thread_names);
-      }
-    }
-    if (difference.empty() && t.history.size() != r.history.size())
-      difference = "the event history differs: recorded " + std::to_string(t.history.size()) +
-                   " steps, replayed " + std::to_string(r.history.size());
-  }
-  const bool same = difference.empty();
-  print_replay_report(std::cout, trace_file, t.verdict, r, same, difference);
-  if (!trace_out.empty()) {
-    Trace out = t;
-    out.verdict = r.verdict;
-    out.schedule = r.schedule;
-    out.history = r.history;
-    out.threads = r.thread_names;
-    try {
-      write_trace(out, trace_out);
-      std::cout << "\n  replayed trace: " << trace_out << "\n";
-    } catch (const std::exception& e) {
-      std::cerr << "interleave: could not write the trace: " << e.what() << "\n";
-      return kExitInternal;
-    }
-  }
-  if (!same) return kExitInternal;
-  return r.verdict.failed() ? kExitViolation : kExitOk;
 }
 
 int check_command(const std::vector<std::string>& paths, const Overrides& o,
@@ -366,9 +337,12 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
     std::cerr << "\n";
     return kExitBadInput;
   }
+  const bool to_stdout = check_output_paths(
+      {{"--junit", outputs.junit}, {"--json", outputs.json}, trace_output(o.trace_out, o.no_trace)});
+  std::ostream& out = to_stdout ? std::cerr : std::cout;
   std::vector<CheckCase> cases;
   int passed = 0, failed = 0, updated = 0, unfinished = 0;
-  bool bad_input = false, internal = false;
+  bool bad_input = false, internal = false, unwritten = false;
   for (const std::string& file : files) {
     // A file gives one case per (variant, expectation) cell: the scenario
     // itself, or each variant its "expect_by_variant" states a verdict for.
@@ -393,7 +367,7 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
           c.message = "not run: the check was interrupted (" + interrupt_name(interrupt_flag().load()) + ")";
           ++unfinished;
           c.file = file;
-          std::cout << "--    " << label << ": " << c.message << "\n";
+          out << "--    " << label << ": " << c.message << "\n";
           cases.push_back(std::move(c));
           continue;
         }
@@ -421,7 +395,10 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
           }
         }
         if (!ran.trace_path.empty()) c.message += "; trace: " + ran.trace_path;
-        if (!ran.trace_error.empty()) c.message += "; could not write the trace: " + ran.trace_error;
+        if (!ran.trace_error.empty()) {
+          c.message += "; could not write the trace: " + ran.trace_error;
+          unwritten = true;
+        }
       } catch (const InputError& e) {
         c = CheckCase{};
         c.name = fs::path(file).stem().string();
@@ -434,33 +411,34 @@ int check_command(const std::vector<std::string>& paths, const Overrides& o,
       if (c.bad_input) bad_input = true;
       if (c.unfinished) {
         ++unfinished;
-        std::cout << "--    " << label << ": " << c.message << "\n";
-        std::cout.flush();
+        out << "--    " << label << ": " << c.message << "\n";
+        out.flush();
         cases.push_back(std::move(c));
         continue;
       }
       (c.passed ? passed : failed) += 1;
-      std::cout << (c.passed ? "ok    " : "FAIL  ") << label << ": " << c.message << "\n";
-      std::cout.flush();
+      out << (c.passed ? "ok    " : "FAIL  ") << label << ": " << c.message << "\n";
+      out.flush();
       cases.push_back(std::move(c));
     }
   }
-  std::cout << passed << " passed, " << failed << " failed";
-  if (updated > 0) std::cout << " (" << updated << " updated)";
+  out << passed << " passed, " << failed << " failed";
+  if (updated > 0) out << " (" << updated << " updated)";
   const int stop = interrupt_flag().load();
   if (unfinished > 0 || stop != 0)
-    std::cout << ", " << unfinished << " unfinished (interrupted by " << interrupt_name(stop) << ")";
-  std::cout << "\n";
+    out << ", " << unfinished << " unfinished (interrupted by " << interrupt_name(stop) << ")";
+  out << "\n";
 
   int code = failed == 0 ? kExitOk : bad_input ? kExitBadInput : internal ? kExitInternal : kExitViolation;
   if (code == kExitOk && (unfinished > 0 || stop != 0)) code = kExitInconclusive;
+  if (unwritten) code = worse(code, kExitBadInput);
   auto write_report = [&](const std::string& path, const std::string& text, const char* what) {
     if (path.empty()) return;
     try {
-      write_file_atomically(path, text);
+      write_output_file(path, text);
     } catch (const std::exception& e) {
       std::cerr << "interleave: could not write the " << what << " file: " << e.what() << "\n";
-      code = worse(code, kExitInternal);
+      code = worse(code, kExitBadInput);
     }
   };
   write_report(outputs.junit, junit_xml(cases), "JUnit");

@@ -10,6 +10,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/search/fiber_stacks.hpp"
 #include "checker/io/input_error.hpp"
+#include "checker/io/output_file.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "sim/audit.hpp"
@@ -32,6 +33,25 @@ const char* kSearchDefault =
     "half of what the hunt left, and PCT the rest. To find a deeper bug fast in a large\n"
     "search, try --strategy pb (iterative preemption bounding: most bugs need 1 or 2).";
 
+// The options that name a file to write (or read and write back): given as
+// "", they are refused after parsing (CLI11 takes "" as a value).
+std::vector<CLI::Option*> g_path_options;
+
+CLI::Option* path_option(CLI::Option* opt) {
+  g_path_options.push_back(opt);
+  return opt;
+}
+
+void refuse_empty_paths() {
+  for (CLI::Option* opt : g_path_options)
+    for (const std::string& v : opt->results())
+      if (v.empty())
+        checker::check_output_path(opt->get_name(), v,
+                                   opt->get_name() == "--checkpoint" || opt->get_name() == "--resume"
+                                       ? checker::OutputKind::file_not_stdout
+                                       : checker::OutputKind::file);
+}
+
 void add_search_options(CLI::App* cmd, Overrides& o) {
   std::string strategies = "how to search, overriding the scenario's:";
   std::vector<std::string> names;
@@ -49,8 +69,12 @@ void add_search_options(CLI::App* cmd, Overrides& o) {
   cmd->add_option_function<unsigned>(
          "--jobs,-j", [&o](unsigned v) { o.jobs = v; },
          "worker threads (default: the machine's cores). Every strategy is split among them "
-         "and gives the same executions, counts, verdict and trace as one worker (dpor is split "
-         "at fault choices: a program without them runs on one)")
+         "and gives the same executions, counts, outcomes, verdict and trace as one worker (dpor is "
+         "split at fault choices: a program without them runs on one), for a search that runs to its "
+         "end or its first violation, and for random and pct with --max-executions. A search cut short "
+         "by --max-executions (dfs, dpor, pb, db, auto) or --time-limit explores the executions its "
+         "workers reach first: its steps, depth, outcomes, and the violation it finds and its trace, "
+         "may differ with --jobs")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option_function<std::uint32_t>(
          "--pct-depth", [&o](std::uint32_t v) { o.pct_depth = v; },
@@ -74,10 +98,10 @@ void add_search_options(CLI::App* cmd, Overrides& o) {
       ->check(CLI::PositiveNumber);
   cmd->add_option_function<std::uint64_t>(
       "--seed", [&o](std::uint64_t v) { o.seed = v; }, "seed of the random walk");
-  cmd->add_option("--trace-out", o.trace_out,
-                  std::string("where to write the trace of a violation: a FILE.json, or a "
-                              "directory (default ") +
-                      kDefaultTraceDir + "/)");
+  path_option(cmd->add_option("--trace-out", o.trace_out,
+                              std::string("where to write the trace of a violation: a FILE.json, - (standard "
+                                          "output, one scenario), or a directory (default ") +
+                                  kDefaultTraceDir + "/; created when its parent exists)"));
   cmd->add_flag("--no-trace", o.no_trace, "write no trace");
   cmd->add_flag("--no-shrink", [&o](std::int64_t) { o.shrink = false; },
                 "report and write the violation as found, without shrinking it first");
@@ -112,14 +136,16 @@ int real_main(int argc, char** argv) {
   run->add_option("--shard", run_opts.shard,
                   "K/N: explore a deterministic 1/N of the search (shard K, from 1), for N machines; "
                   "`interleave merge` combines their --json reports (dfs, pct, random)");
-  run->add_option("--json", run_opts.json, "also write the results as JSON to this file (what merge reads)");
-  run->add_option("--checkpoint", run_opts.checkpoint,
+  path_option(run->add_option("--json", run_opts.json,
+                              "also write the results as JSON to this file (what merge reads); - for standard "
+                              "output (the report then goes to standard error)"));
+  path_option(run->add_option("--checkpoint", run_opts.checkpoint,
                   "save where the search stands to this file (JSON) every --checkpoint-every seconds, at "
                   "an interruption (Ctrl-C, SIGTERM) and at its end, so that --resume can go on from there "
-                  "(any strategy but auto with a budget; docs/interrupt-and-resume.md)");
-  run->add_option("--resume", run_opts.resume,
+                  "(any strategy but auto with a budget; docs/interrupt-and-resume.md)"));
+  path_option(run->add_option("--resume", run_opts.resume,
                   "go on from a checkpoint of this scenario and search settings; explores exactly what the "
-                  "uninterrupted search would have (saves back to this file unless --checkpoint names another)");
+                  "uninterrupted search would have (saves back to this file unless --checkpoint names another)"));
   run->add_option_function<double>(
          "--checkpoint-every", [&](double v) { run_opts.checkpoint_every = v; },
          "seconds between two saves of the checkpoint (default 60)")
@@ -135,8 +161,8 @@ int real_main(int argc, char** argv) {
   CLI::App* rep = app.add_subcommand(
       "replay", "run a trace's schedule again and check that it reaches the same verdict");
   rep->add_option("TRACE", replay_file, "a trace file written by run or check")->required();
-  rep->add_option("--trace-out", replay_out,
-                  "write the replayed execution as a trace file too");
+  path_option(rep->add_option("--trace-out", replay_out,
+                              "write the replayed execution as a trace file too (- for standard output)"));
   rep->footer(
       "Exit codes: 1 the recorded violation happened again; 0 the replayed execution passes\n"
       "(only for a trace of a passing execution); 2 a bad trace file; 3 the replay differs\n"
@@ -153,8 +179,10 @@ int real_main(int argc, char** argv) {
                     "*.trace.json excepted)")
       ->required();
   add_search_options(check, check_opts);
-  check->add_option("--junit", check_out.junit, "also write the results as JUnit XML to this file");
-  check->add_option("--json", check_out.json, "also write the results as JSON to this file");
+  path_option(check->add_option("--junit", check_out.junit,
+                                "also write the results as JUnit XML to this file (- for standard output)"));
+  path_option(check->add_option("--json", check_out.json,
+                                "also write the results as JSON to this file (- for standard output)"));
   check->add_flag("--update", check_out.update,
                   "accept the outcome sets found: rewrite the \"outcomes\" of each file whose\n"
                   "verdict is met but whose outcomes differ (in place, atomically)");
@@ -171,9 +199,9 @@ int real_main(int argc, char** argv) {
   CLI::App* shr = app.add_subcommand(
       "shrink", "make a failing trace smaller while the same invariant still breaks");
   shr->add_option("TRACE", shrink_args.trace_file, "a trace file written by run or check")->required();
-  shr->add_option("--trace-out,-o", shrink_args.trace_out,
-                  "where to write the smaller trace (default: beside TRACE, as "
-                  "NAME.shrunk.trace.json)");
+  path_option(shr->add_option("--trace-out,-o", shrink_args.trace_out,
+                              "where to write the smaller trace (default: beside TRACE, as "
+                              "NAME.shrunk.trace.json; - for standard output)"));
   shr->add_option("--max-runs", shrink_args.max_runs, "candidate executions to try, at most")
       ->check(CLI::PositiveNumber);
   shr->add_option("--time-limit", shrink_args.time_limit_s, "seconds to spend, at most (0: no limit)")
@@ -193,8 +221,9 @@ int real_main(int argc, char** argv) {
   CLI::App* show = app.add_subcommand(
       "show", "draw a trace as per-thread swimlanes (terminal, or a self-contained HTML page)");
   show->add_option("TRACE", show_args.trace_file, "a trace file")->required();
-  show->add_option("--html", show_args.html_file,
-                   "also write the execution as one self-contained HTML page to this file");
+  path_option(show->add_option("--html", show_args.html_file,
+                               "also write the execution as one self-contained HTML page to this file (- for "
+                               "standard output)"));
   show->add_option("--width", show_args.width, "terminal columns (default: the terminal's, or 160)");
   show->add_flag("--all", show_args.all, "show the steps of the end-of-run checks too");
   show->footer(
@@ -215,7 +244,8 @@ int real_main(int argc, char** argv) {
                      "a comma-separated list of variants (default: every one `interleave models` lists)");
   matrix->add_option("--format", matrix_args.format, "text (default), markdown or json")
       ->check(CLI::IsMember({"text", "markdown", "json"}));
-  matrix->add_option("--output", matrix_args.output, "write the table to this file instead of standard output");
+  path_option(
+      matrix->add_option("--output", matrix_args.output, "write the table to this file instead of standard output"));
   add_search_options(matrix, matrix_opts);
   matrix->footer(
       "Variants are the rows, scenarios the columns. A cell is the verdict of the scenario run\n"
@@ -234,11 +264,12 @@ int real_main(int argc, char** argv) {
   CLI::App* merge = app.add_subcommand(
       "merge", "combine the --json reports of the N shards of a search into one result");
   merge->add_option("REPORT", merge_args.files, "reports written by run --shard K/N --json FILE")->required();
-  merge->add_option("--trace-out", merge_args.trace_out,
+  path_option(merge->add_option("--trace-out", merge_args.trace_out,
                     std::string("where to write the trace of a violation: a FILE.json, or a directory (default ") +
-                        kDefaultTraceDir + "/)");
+                        kDefaultTraceDir + "/)"));
   merge->add_flag("--no-trace", merge_args.no_trace, "write no trace");
-  merge->add_option("--json", merge_args.json, "also write the merged results as JSON to this file");
+  path_option(merge->add_option("--json", merge_args.json,
+                                "also write the merged results as JSON to this file (- for standard output)"));
   merge->footer(
       "The verdict, the executions and the trace are those one machine running the whole search\n"
       "would report (the first failure in its order). Exit codes as run's; 2 also for reports\n"
@@ -256,6 +287,7 @@ int real_main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitBadInput;
   }
+  refuse_empty_paths();
 
   // The searching commands stop cleanly on SIGINT or SIGTERM: they report
   // what they explored, write their files whole, and exit 4.

@@ -76,6 +76,8 @@ int matrix_command(const MatrixArgs& a, const Overrides& o) {
     std::cerr << "interleave: --format: found \"" << a.format << "\", expected text, markdown or json\n";
     return kExitBadInput;
   }
+  check_output_paths({{"--output", a.output},
+                      {"--trace-out", o.no_trace ? std::string() : o.trace_out, OutputKind::directory}});
   const std::vector<std::string> files = matrix_files(a.paths);
   if (files.empty()) {
     std::cerr << "interleave: no scenario files (*.json) in";
@@ -136,10 +138,10 @@ int matrix_command(const MatrixArgs& a, const Overrides& o) {
     std::cout << text;
   } else {
     try {
-      write_file_atomically(a.output, text);
+      write_output_file(a.output, text);
     } catch (const std::exception& e) {
       std::cerr << "interleave: could not write " << a.output << ": " << e.what() << "\n";
-      return kExitInternal;
+      return kExitBadInput;
     }
   }
   const int stop = interrupt_flag().load();

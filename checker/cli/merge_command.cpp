@@ -40,7 +40,7 @@ int rank(int c) {
 
 std::string trace_path(const MergeArgs& a, const Scenario& s, std::size_t runs) {
   if (a.no_trace) return {};
-  const bool file = a.trace_out.size() > 5 && a.trace_out.ends_with(".json") && !fs::is_directory(a.trace_out);
+  const bool file = names_one_file(a.trace_out, ".json");
   if (file && runs == 1) return a.trace_out;
   std::string name = s.name.empty() ? "scenario" : s.name;
   for (char& c : name)
@@ -52,6 +52,11 @@ std::string trace_path(const MergeArgs& a, const Scenario& s, std::size_t runs) 
 }  // namespace
 
 int merge_command(const MergeArgs& a) {
+  const bool to_stdout = check_output_paths(
+      {{"--json", a.json},
+       {"--trace-out", a.no_trace ? std::string() : a.trace_out,
+        names_one_file(a.trace_out, ".json") ? OutputKind::file : OutputKind::directory}});
+  std::ostream& out = to_stdout ? std::cerr : std::cout;
   std::vector<MergedRun> runs;
   try {
     runs = merge_reports(a.files);
@@ -61,38 +66,41 @@ int merge_command(const MergeArgs& a) {
     return kExitBadInput;
   }
   int code = kExitOk;
+  bool unwritten = false;
   std::vector<nlohmann::ordered_json> report;
   bool first = true;
   for (MergedRun& m : runs) {
-    if (!first) std::cout << "\n";
+    if (!first) out << "\n";
     first = false;
     std::string path;
     if (m.trace) {
       path = trace_path(a, m.scenario, runs.size());
       if (!path.empty()) {
         try {
+          if (path != a.trace_out) make_output_directory(fs::path(path).parent_path().string());
           write_trace(*m.trace, path);
         } catch (const std::exception& e) {
           std::cerr << "interleave: could not write the trace: " << e.what() << "\n";
           path.clear();
+          unwritten = true;
         }
       }
     }
-    print_run_report(std::cout, m.scenario, m.settings, m.result, path, "");
-    std::cout << "  merged from " << m.shards << (m.shards == 1 ? " report" : " shards") << "\n";
+    print_run_report(out, m.scenario, m.settings, m.result, path, "");
+    out << "  merged from " << m.shards << (m.shards == 1 ? " report" : " shards") << "\n";
     if (!a.json.empty()) report.push_back(run_entry(m.scenario, m.settings, whole(m.result), m.trace));
     const int c = code_of(m.result.status);
     if (rank(c) > rank(code)) code = c;
   }
   if (!a.json.empty()) {
     try {
-      write_file_atomically(a.json, run_report(report).dump(2) + "\n");
+      write_output_file(a.json, run_report(report).dump(2) + "\n");
     } catch (const std::exception& e) {
       std::cerr << "interleave: could not write the JSON report: " << e.what() << "\n";
-      return kExitInternal;
+      return kExitBadInput;
     }
   }
-  return code;
+  return unwritten ? kExitBadInput : code;
 }
 
 }  // namespace checker::cli

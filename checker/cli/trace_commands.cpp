@@ -1,5 +1,6 @@
-// `interleave shrink` and `interleave show`: the commands that take a trace
-// and make it smaller or draw it (checker/shrink, checker/report/show, checker/report/html).
+// `interleave replay`, `shrink` and `show`: the commands that take a trace and
+// run it again, make it smaller or draw it (checker/strategies/replay,
+// checker/trace/shrink, checker/report/show, checker/report/html).
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -53,22 +54,81 @@ std::size_t terminal_width() {
   return 160;
 }
 
-void print_indented(const std::string& text) {
+void print_indented(std::ostream& out, const std::string& text) {
   for (std::size_t pos = 0; pos < text.size();) {
     std::size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) nl = text.size();
-    std::cout << "  " << text.substr(pos, nl - pos) << "\n";
+    out << "  " << text.substr(pos, nl - pos) << "\n";
     pos = nl + 1;
   }
 }
 
 }  // namespace
 
+int replay_command(const std::string& trace_file, const std::string& trace_out) {
+  const bool to_stdout = check_output_paths({{"--trace-out", trace_out}});
+  std::ostream& out = to_stdout ? std::cerr : std::cout;
+  Trace t;
+  if (!load(trace_file, t)) return kExitBadInput;
+  std::unique_ptr<models::Program> program = make_program(t.scenario);
+  sim::StackPool stacks;
+  Replayed r = replay(*program, t.schedule, stacks, t.settings.max_steps);
+  std::string difference;
+  if (!r.fits) {
+    difference = r.misfit;
+  } else if (!same_verdict(r.verdict, t.verdict)) {
+    difference = "the verdict differs: recorded \"" + t.verdict.message.substr(0, t.verdict.message.find('\n')) +
+                 "\" at step " + std::to_string(t.verdict.step) + ", replayed \"" +
+                 r.verdict.message.substr(0, r.verdict.message.find('\n')) + "\" at step " +
+                 std::to_string(r.verdict.step);
+  } else if (!t.history.empty()) {
+    const std::size_t n = std::min(t.history.size(), r.history.size());
+    for (std::size_t i = 0; i < n && difference.empty(); ++i) {
+      const sim::Event& a = t.history[i];
+      const sim::Event& b = r.history[i];
+      if (a.step != b.step || a.thread != b.thread || a.op != b.op || a.object != b.object ||
+          a.state != b.state || a.note != b.note) {
+        auto show = [&](const sim::Event& e, const std::vector<std::string>& names) {
+          return (e.thread < names.size() ? names[e.thread] : std::string("?")) + ": " + e.op +
+                 (e.object.empty() ? "" : " " + e.object) +
+                 (e.state.empty() ? "" : " [" + e.state + "]");
+        };
+        difference = "the event history differs at step " + std::to_string(a.step) +
+                     ": recorded " + show(a, t.threads) + ", replayed " + show(b, r.thread_names);
+      }
+    }
+    if (difference.empty() && t.history.size() != r.history.size())
+      difference = "the event history differs: recorded " + std::to_string(t.history.size()) +
+                   " steps, replayed " + std::to_string(r.history.size());
+  }
+  const bool same = difference.empty();
+  print_replay_report(out, trace_file, t.verdict, r, same, difference);
+  if (!trace_out.empty()) {
+    Trace replayed = t;
+    replayed.verdict = r.verdict;
+    replayed.schedule = r.schedule;
+    replayed.history = r.history;
+    replayed.threads = r.thread_names;
+    try {
+      write_trace(replayed, trace_out);
+      out << "\n  replayed trace: " << trace_out << "\n";
+    } catch (const std::exception& e) {
+      std::cerr << "interleave: could not write the trace: " << e.what() << "\n";
+      return kExitBadInput;
+    }
+  }
+  if (!same) return kExitInternal;
+  return r.verdict.failed() ? kExitViolation : kExitOk;
+}
+
 int shrink_command(const ShrinkArgs& a) {
   Trace t;
   if (!load(a.trace_file, t)) return kExitBadInput;
+  const std::string file = a.trace_out.empty() ? shrunk_name(a.trace_file) : a.trace_out;
+  const bool to_stdout = check_output_paths({{"--trace-out", file}});
+  std::ostream& out = to_stdout ? std::cerr : std::cout;
   if (!t.verdict.failed()) {
-    std::cout << "PASS  " << a.trace_file
+    out << "PASS  " << a.trace_file
               << ": the trace shows no failure, so there is nothing to shrink\n";
     return kExitOk;
   }
@@ -77,33 +137,34 @@ int shrink_command(const ShrinkArgs& a) {
   o.time_limit_s = a.time_limit_s;
   ShrinkResult r = shrink(t, o);
   if (!r.error.empty()) {
-    std::cout << "ERROR  " << a.trace_file << ": cannot shrink it: " << r.error << "\n"
+    out << "ERROR  " << a.trace_file << ": cannot shrink it: " << r.error << "\n"
               << "  `interleave replay " << a.trace_file << "` says where the model and the trace part\n";
     return kExitInternal;
   }
-  const std::string out = a.trace_out.empty() ? shrunk_name(a.trace_file) : a.trace_out;
   try {
-    write_trace(r.trace, out);
+    write_trace(r.trace, file);
   } catch (const std::exception& e) {
     std::cerr << "interleave: could not write the trace: " << e.what() << "\n";
-    return kExitInternal;
+    return kExitBadInput;
   }
-  std::cout << "VIOLATION  " << a.trace_file << ": " << describe_verdict(r.trace.verdict) << "; "
+  out << "VIOLATION  " << a.trace_file << ": " << describe_verdict(r.trace.verdict) << "; "
             << shrink_summary(r) << "\n\n";
-  print_indented(verdict_message(r.trace.verdict));
+  print_indented(out, verdict_message(r.trace.verdict));
   InterleavingStyle style;
   style.run_steps = thread_decisions(r.trace.schedule);
-  std::cout << "\n  the interleaving (" << r.trace.history.size() << " steps, "
+  out << "\n  the interleaving (" << r.trace.history.size() << " steps, "
             << r.trace.schedule.size() << " decisions):\n"
             << interleaving(r.trace.history, r.trace.threads, r.trace.verdict, style);
-  std::cout << "\n  shrunk trace: " << out << "\n  replay it: interleave replay " << out
-            << "\n  show it: interleave show " << out << "\n";
+  out << "\n  shrunk trace: " << file << "\n  replay it: interleave replay " << file
+      << "\n  show it: interleave show " << file << "\n";
   return kExitViolation;
 }
 
 int show_command(const ShowArgs& a) {
   Trace t;
   if (!load(a.trace_file, t)) return kExitBadInput;
+  const bool to_stdout = check_output_paths({{"--html", a.html_file}});
+  std::ostream& out = to_stdout ? std::cerr : std::cout;
   if (t.history.empty()) {
     // A trace without its history (written by hand, or trimmed): run it again.
     try {
@@ -129,9 +190,9 @@ int show_command(const ShowArgs& a) {
   ShowStyle style;
   style.width = a.width ? a.width : terminal_width();
   style.all = a.all;
-  std::cout << show_text(t, a.trace_file, size, style);
+  out << show_text(t, a.trace_file, size, style);
   if (!size && t.verdict.failed())
-    std::cout << "\n  (the schedule does not replay under this build's model: drawn as recorded; "
+    out << "\n  (the schedule does not replay under this build's model: drawn as recorded; "
                  "`interleave replay "
               << a.trace_file << "` says where they part)\n";
   if (!a.html_file.empty()) {
@@ -140,12 +201,12 @@ int show_command(const ShowArgs& a) {
     page.size = size;
     page.preempting_steps = preempting;
     try {
-      write_file_atomically(a.html_file, trace_html(t, page));
+      write_output_file(a.html_file, trace_html(t, page));
     } catch (const std::exception& e) {
       std::cerr << "interleave: could not write the page: " << e.what() << "\n";
-      return kExitInternal;
+      return kExitBadInput;
     }
-    std::cout << "\n  page: " << a.html_file << " (one self-contained file; open it in a browser)\n";
+    out << "\n  page: " << a.html_file << " (one self-contained file; open it in a browser)\n";
   }
   return kExitOk;
 }

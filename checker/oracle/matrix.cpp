@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "checker/io/output_file.hpp"
 #include "checker/oracle/oracle.hpp"
 #include "checker/scenario/load.hpp"
 #include "checker/search/run.hpp"
@@ -77,6 +78,7 @@ MatrixCell run_cell(const Scenario& base, const std::string& variant, const Matr
       if (!o.trace_dir.empty()) {
         const std::string path = (std::filesystem::path(o.trace_dir) / (safe(s.name) + ".trace.json")).string();
         try {
+          make_output_directory(o.trace_dir);
           write_trace(t, path);
           c.trace = path;
         } catch (const std::exception& e) {

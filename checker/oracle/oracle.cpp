@@ -276,7 +276,7 @@ void update_outcomes(const std::string& file, const Expectation& e,
     doc[ojson::json_pointer(pointer)] = ojson(std::vector<std::string>(outcomes.begin(), outcomes.end()));
     edited = doc.dump(2) + "\n";
   }
-  write_file_atomically(file, *edited);
+  write_output_file(file, *edited);
 }
 
 std::string junit_xml(const std::vector<CheckCase>& cases) {

@@ -12,6 +12,7 @@
 #include "checker/invariants/uptodate_lost.hpp"
 #include "checker/scenario/pagecache_json.hpp"
 #include "models/pagecache/variants.hpp"
+#include "sim/stack_pool.hpp"
 
 namespace checker {
 
@@ -149,6 +150,16 @@ std::unique_ptr<models::Program> make_program(const Scenario& s) {
                                               wants(s, "lost-data"));
   }
   throw InputError("/model", "found " + json(s.model).dump() + ", expected a model built into this binary");
+}
+
+std::vector<std::string> program_threads(const Scenario& s) {
+  std::unique_ptr<models::Program> program = make_program(s);
+  sim::StackPool stacks;
+  sim::Execution ex(stacks);
+  program->setup(ex);
+  std::vector<std::string> names;
+  for (sim::ThreadId t = 0; t < ex.thread_count(); ++t) names.push_back(ex.thread_name(t));
+  return names;
 }
 
 }  // namespace checker

@@ -21,6 +21,12 @@ void bind_model(Scenario& s);
 // A fresh program for a bound scenario.
 std::unique_ptr<models::Program> make_program(const Scenario& s);
 
+// The names of the threads the scenario's program starts (its setup, before
+// the first step), by thread id: the scenario's own threads, then the
+// model's agents (the disk, kswapd). The end-of-run checks may start more.
+// Throws what the program's setup throws.
+std::vector<std::string> program_threads(const Scenario& s);
+
 struct ModelInfo {
   std::string name;         // as a scenario names it: "example:abba", "linux-2.4.0"
   std::string description;

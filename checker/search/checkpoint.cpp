@@ -204,8 +204,11 @@ std::string checkpoint_kind(const ExploreSettings& s, std::string* why) {
   return {};
 }
 
-std::string scenario_hash(const Scenario& s) {
-  const std::string text = s.json.dump();
+namespace {
+
+// FNV-1a, 64 bits, as 16 hex digits: the scenario's digest and the
+// checkpoint's checksum.
+std::string fnv1a_hex(const std::string& text) {
   std::uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : text) {
     h ^= c;
@@ -215,6 +218,15 @@ std::string scenario_hash(const Scenario& s) {
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }
+
+}  // namespace
+
+std::string checkpoint_checksum(json doc) {
+  doc.erase("checksum");
+  return fnv1a_hex(doc.dump());
+}
+
+std::string scenario_hash(const Scenario& s) { return fnv1a_hex(s.json.dump()); }
 
 ojson to_json(const Checkpoint& c) {
   ojson j;
@@ -252,7 +264,9 @@ ojson to_json(const Checkpoint& c) {
 }
 
 void write_checkpoint(const Checkpoint& c, const std::string& path) {
-  write_file_atomically(path, to_json(c).dump(1) + "\n");
+  ojson j = to_json(c);
+  j["checksum"] = checkpoint_checksum(json::parse(j.dump()));
+  write_output_file(path, j.dump(1) + "\n");
 }
 
 Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
@@ -260,10 +274,14 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
   try {
     jr::Object o(doc, "", {"format", "version", "interleave_version", "scenario_file", "scenario_name",
                            "scenario_hash", "settings", "kind", "finished", "tree", "bounded", "dpor", "indexed",
-                           "timing"});
+                           "timing", "checksum"});
     if (o.string("format", "") != kCheckpointFormat)
       jr::bad("/format", o.find("format") ? *o.find("format") : json(nullptr),
               std::string("\"") + kCheckpointFormat + "\"", "--resume reads the files that --checkpoint writes");
+    if (const json* v = o.find("version"); v && *v != json(kCheckpointVersion))
+      jr::bad("/version", *v, std::to_string(kCheckpointVersion),
+              "this interleave reads checkpoints of version " + std::to_string(kCheckpointVersion) +
+                  " (with a checksum) only: run the search again without --resume");
     o.uint("version", 0, kCheckpointVersion, kCheckpointVersion);
     Checkpoint c;
     c.scenario_file = o.string("scenario_file", "");
@@ -336,6 +354,16 @@ Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
       jr::bad("/kind", *o.find("kind"),
               "\"tree\" (dfs), \"bounded\" (pb, db), \"dpor\" (dpor, auto) or \"indexed\" (random, pct)");
     }
+    // Read whole: now that it is what a checkpoint is, is it the one that was
+    // written (no bit flipped, nothing edited), and does it hold together?
+    const json* found = o.find("checksum");
+    if (!found) jr::missing("/checksum", "the checksum of the file's content", kResumeHint);
+    const std::string sum = jr::as_string(*found, "/checksum");
+    if (sum != checkpoint_checksum(doc))
+      jr::fail("/checksum", "found " + jr::quote(sum) + ", expected " + jr::quote(checkpoint_checksum(doc)) +
+                                ", the checksum of the file's content: the checkpoint was damaged or edited",
+               kResumeHint);
+    check_consistency(c);
     return c;
   } catch (InputError& e) {
     if (e.file().empty()) e.set_file(file);

@@ -43,7 +43,8 @@
 //                             "fresh_from", "complete", "blocked", "reversals", "done" } },
 //     "indexed": { "next", "executions", "blocked", "steps", "depth", "outcomes": [...],
 //                  "outcomes_truncated", "failures": [ { "execution", "schedule": [...] } ] },
-//     "timing": { "elapsed_s": 1.25 } }
+//     "timing": { "elapsed_s": 1.25 },
+//     "checksum": "<16 hex digits: FNV-1a of the compact, key-sorted JSON of the rest>" }
 //
 // The failures' verdicts are not stored: loading replays each schedule, which
 // also checks that the checkpoint still fits the model.
@@ -65,7 +66,8 @@
 namespace checker {
 
 inline constexpr const char* kCheckpointFormat = "interleave-checkpoint";
-inline constexpr int kCheckpointVersion = 1;
+// 2: with "checksum" (version 1 had none, and is not read).
+inline constexpr int kCheckpointVersion = 2;
 
 // One failing execution of a tree search, where it lies.
 struct TreeFailure {
@@ -147,6 +149,11 @@ std::string checkpoint_kind(const ExploreSettings& s, std::string* why);
 // The scenario document's digest (FNV-1a, 64 bits, of its compact JSON).
 std::string scenario_hash(const Scenario& s);
 
+// The checksum of a checkpoint document: FNV-1a of its compact JSON with the
+// keys sorted (as nlohmann::json keeps them, so that the reader computes it
+// on what it parsed), "checksum" left out.
+std::string checkpoint_checksum(nlohmann::json doc);
+
 nlohmann::ordered_json to_json(const Checkpoint& c);
 void write_checkpoint(const Checkpoint& c, const std::string& path);
 
@@ -154,6 +161,16 @@ void write_checkpoint(const Checkpoint& c, const std::string& path);
 // path of what is wrong. The failures' verdicts are filled in by replaying
 // their schedules on `s`'s model (a schedule that no longer fits is an error).
 Checkpoint load_checkpoint(const std::string& path, const Scenario& s);
+
+// checkpoint_consistency.cpp: InputError (exit 2, at the JSON path of what
+// is wrong) unless the checkpoint holds together: the pieces and the
+// frontier of a tree are sorted, distinct and disjoint, each failure lies in
+// its piece's subtree and no failure or piece in a subtree left to explore;
+// (DPOR's path is DporStrategy::restore's to check); counts add up and stay
+// far from overflowing; and "finished" says what the state says. A checksum
+// catches damage; this catches a file that was written wrong, or edited and
+// summed again.
+void check_consistency(const Checkpoint& c);
 
 // InputError (exit 2) when the checkpoint belongs to another scenario or
 // other search settings than `settings` for `s`.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <iterator>
 
 #include "checker/search/interrupt.hpp"
 #include "checker/strategies/replay.hpp"
@@ -59,6 +60,19 @@ std::string verdict_line(const sim::Verdict& v) {
 }
 
 }  // namespace
+
+void add_outcome(std::set<std::string>& outcomes, bool& truncated, std::string o, std::size_t max) {
+  if (outcomes.count(o)) return;
+  if (outcomes.size() < max) {
+    outcomes.insert(std::move(o));
+    return;
+  }
+  truncated = true;
+  if (max > 0 && o < *outcomes.rbegin()) {
+    outcomes.erase(std::prev(outcomes.end()));
+    outcomes.insert(std::move(o));
+  }
+}
 
 Replayed replay(models::Program& program, const sim::Schedule& schedule, sim::StackPool& stacks,
                 std::uint64_t max_steps) {
@@ -204,12 +218,8 @@ ExploreResult explore(models::Program& program, sim::Strategy& strategy, sim::St
         failed = true;
         res.failures.push_back(Failure{*verdict, ex.schedule(), res.executions,
                                        info ? info->position() : std::string()});
-      } else if (opts.collect_outcomes && !res.outcomes_truncated) {
-        std::string o = program.outcome();
-        if (res.outcomes.size() < opts.max_outcomes || res.outcomes.count(o))
-          res.outcomes.insert(std::move(o));
-        else
-          res.outcomes_truncated = true;
+      } else if (opts.collect_outcomes) {
+        add_outcome(res.outcomes, res.outcomes_truncated, program.outcome(), opts.max_outcomes);
       }
       more = strategy.end_execution(ex);
     }

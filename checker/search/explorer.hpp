@@ -57,6 +57,12 @@ struct Failure {
 };
 
 // One execution run again from a schedule, with history.
+// Adds `o` to `outcomes`, keeping the `max` smallest (in the set's order)
+// of all the outcomes added; past `max` distinct ones, `truncated`. The
+// smallest rather than the first: which outcomes are kept is then the same
+// whatever order workers, shards and resumed segments add them in.
+void add_outcome(std::set<std::string>& outcomes, bool& truncated, std::string o, std::size_t max);
+
 struct Replayed {
   sim::Verdict verdict;
   sim::Schedule schedule;  // the decisions it took (equal to the input when it fit)

@@ -15,9 +15,14 @@ namespace checker {
 std::atomic<int>& interrupt_flag();
 inline constexpr int kStopRequested = -1;
 
-// SIGINT and SIGTERM set interrupt_flag(); the first one also restores the
-// default action of both, so that a second Ctrl-C ends the process at once.
+// SIGINT and SIGTERM set interrupt_flag(). A second one within
+// kRepeatGraceNs of the first is the same request delivered twice (GNU
+// timeout, CI runners, systemd and Slurm signal the process, then its
+// process group) and is ignored; a later one, or a second Ctrl-C typed on the
+// terminal, ends the process at once by that signal, after removing the
+// temporary file of a write under way (checker/io/output_file.hpp).
 void install_interrupt_handlers();
+inline constexpr long long kRepeatGraceNs = 1'000'000'000;
 
 // Sets the flag as a signal would (tests), and clears it.
 void request_interrupt(int signal = kStopRequested);

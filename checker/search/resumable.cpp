@@ -28,7 +28,7 @@ constexpr int kPause = -2;
 using split::seconds_since;
 
 void add_outcomes(std::set<std::string>& to, bool& truncated, const std::set<std::string>& from, std::size_t max) {
-  for (const std::string& o : from) split::add_outcome(to, truncated, o, max);
+  for (const std::string& o : from) add_outcome(to, truncated, o, max);
 }
 
 // What auto's phases did, from its checkpoint's state (strategies/auto.hpp).

@@ -297,6 +297,58 @@ ExploreResult finish_tree(ExploreResult& res, Shared& shared, const ProgramFacto
 
 }  // namespace
 
+// A checkpoint's tree as small as what is left of its search allows: the
+// pieces of every segment of every process had piled up (a search resumed
+// eight times held 73 MB of them, past what --resume reads). Nothing
+// merge_tree gives from the pieces changes:
+//  - The failure-free pieces before the first subtree left to explore (the
+//    frontier is sorted) are merged before anything explored later, which
+//    lies in those subtrees: one piece with their counts and the outcomes
+//    their merge keeps, under the first one's key, is the same to the merge.
+//  - A merge keeps the max_outcomes smallest of all the outcomes added
+//    (add_outcome), so a later failure-free piece's outcomes that the first
+//    piece holds change nothing; and when the first piece holds max_outcomes
+//    already, one greater than all of them is never kept: it only truncates
+//    the merged set, as the piece's flag then says.
+void compact(TreeState& t, std::size_t max_outcomes) {
+  std::size_t n = 0;
+  while (n < t.pieces.size() && t.pieces[n].failures.empty() &&
+         (t.frontier.empty() || t.pieces[n].key < t.frontier.front()))
+    ++n;
+  if (n == 0) return;
+  if (n > 1) {
+    Piece merged;
+    merged.key = t.pieces.front().key;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Piece& p = t.pieces[i];
+      merged.executions += p.executions;
+      merged.blocked += p.blocked;
+      merged.steps += p.steps;
+      merged.depth = std::max(merged.depth, p.depth);
+      for (const std::string& o : p.outcomes) add_outcome(merged.outcomes, merged.outcomes_truncated, o, max_outcomes);
+      merged.outcomes_truncated |= p.outcomes_truncated;
+    }
+    t.pieces.erase(t.pieces.begin() + 1, t.pieces.begin() + static_cast<std::ptrdiff_t>(n));
+    t.pieces.front() = std::move(merged);
+  }
+  const Piece& first = t.pieces.front();
+  const bool full = !first.outcomes.empty() && first.outcomes.size() >= max_outcomes;
+  for (std::size_t i = 1; i < t.pieces.size(); ++i) {
+    Piece& p = t.pieces[i];
+    if (!p.failures.empty()) continue;  // merged differently (merge_tree): kept as it is
+    std::set<std::string> kept;
+    for (const std::string& o : p.outcomes) {
+      if (first.outcomes.count(o)) continue;
+      if (full && o > *first.outcomes.rbegin()) {
+        p.outcomes_truncated = true;
+        continue;
+      }
+      kept.insert(o);
+    }
+    p.outcomes = std::move(kept);
+  }
+}
+
 }  // namespace split
 
 using namespace split;
@@ -329,6 +381,7 @@ ExploreResult explore_bounded_resumable(const ProgramFactory& make, const Explor
       std::sort(st.tree.pieces.begin(), st.tree.pieces.end(),
                 [](const Piece& x, const Piece& y) { return x.key < y.key; });
       st.tree.frontier = std::move(left);
+      compact(st.tree, opts.max_outcomes);
     }
     st.tree.started = true;
     it = ExploreResult{};
@@ -413,6 +466,7 @@ ExploreResult explore_tree_resumable(const ProgramFactory& make, const ExploreSe
     if (p.executions > 0) state.pieces.push_back(std::move(p));
   std::sort(state.pieces.begin(), state.pieces.end(), [](const Piece& a, const Piece& b) { return a.key < b.key; });
   state.frontier = std::move(left);
+  compact(state, opts.max_outcomes);
   TreeRun all;
   all.pieces = state.pieces;
   ExploreResult res;

@@ -57,14 +57,6 @@ OneRun run_one(models::Program& program, sim::Execution& ex, sim::Strategy& stra
   return r;
 }
 
-void add_outcome(std::set<std::string>& outcomes, bool& truncated, std::string o, std::size_t max) {
-  if (truncated) return;
-  if (outcomes.size() < max || outcomes.count(o))
-    outcomes.insert(std::move(o));
-  else
-    truncated = true;
-}
-
 void run_workers(unsigned jobs, Shared& shared, const ExploreOptions& opts,
                  const std::function<void(unsigned)>& body,
                  const std::function<double()>& estimate) {

@@ -45,9 +45,6 @@ struct OneRun {
 OneRun run_one(models::Program& program, sim::Execution& ex, sim::Strategy& strategy,
                SearchInfo* info, const sim::ExecutionOptions& eo);
 
-// Adds `o` to `outcomes`, at most `max` of them; past that, `truncated`.
-void add_outcome(std::set<std::string>& outcomes, bool& truncated, std::string o, std::size_t max);
-
 // What one worker keeps for itself.
 struct Worker {
   std::unique_ptr<models::Program> program;

@@ -2,6 +2,7 @@
 #include "checker/trace/shrink.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -143,26 +144,40 @@ class Shrinker {
     return false;
   }
 
-  // Tries the candidates in order; keeps the first that fails the same way and
-  // is smaller. Returns whether one was kept.
-  bool try_all(const std::vector<Candidate>& cands) {
-    for (const Candidate& c : cands) {
-      if (out_of_budget()) return false;
-      Run r = run(c.scenario, c.schedule);
-      if (!r.ran || !r.verdict.failed() || !same_failure(trace_.verdict, r.verdict)) continue;
-      if (!(r.size < best_.size)) continue;
-      best_ = std::move(r);
-      if (!c.counted.empty()) {
-        auto it = std::find_if(removed_.begin(), removed_.end(),
-                               [&](const auto& x) { return x.first == c.counted; });
-        if (it == removed_.end()) removed_.emplace_back(c.counted, 1);
-        else ++it->second;
-      } else if (!c.removed.empty()) {
-        removed_.emplace_back(c.removed, 0);
-      }
-      return true;
+  // A pass's candidates are made one at a time and handed to a visitor that
+  // returns true to stop the pass (one was kept, or the budget ran out): a
+  // list of them all held a copy of the schedule each, quadratic in its
+  // length (a gigabyte for a long trace, and seconds of making them before
+  // the time limit was looked at).
+  using Visit = std::function<bool(Candidate&&)>;
+  using Gen = bool (Shrinker::*)(const Visit&) const;
+
+  // Tries a pass's candidates in order; keeps the first that fails the same
+  // way and is smaller. Returns whether one was kept.
+  bool try_all(Gen gen) {
+    bool kept = false;
+    (this->*gen)([&](Candidate&& c) {
+      if (out_of_budget()) return true;
+      kept = try_one(c);
+      return kept;
+    });
+    return kept;
+  }
+
+  bool try_one(const Candidate& c) {
+    Run r = run(c.scenario, c.schedule);
+    if (!r.ran || !r.verdict.failed() || !same_failure(trace_.verdict, r.verdict)) return false;
+    if (!(r.size < best_.size)) return false;
+    best_ = std::move(r);
+    if (!c.counted.empty()) {
+      auto it = std::find_if(removed_.begin(), removed_.end(),
+                             [&](const auto& x) { return x.first == c.counted; });
+      if (it == removed_.end()) removed_.emplace_back(c.counted, 1);
+      else ++it->second;
+    } else if (!c.removed.empty()) {
+      removed_.emplace_back(c.removed, 0);
     }
-    return false;
+    return true;
   }
 
   // ---- candidates
@@ -199,8 +214,7 @@ class Shrinker {
     return "T" + std::to_string(i);
   }
 
-  std::vector<Candidate> scenario_candidates() const {
-    std::vector<Candidate> out;
+  bool scenario_candidates(const Visit& visit) const {
     const json& sc = best_.scenario;
     const sim::Schedule& s = best_.schedule;
     if (best_.parsed.pagecache) {
@@ -209,7 +223,7 @@ class Shrinker {
       for (std::size_t i = nthreads; i-- > 0 && nthreads > 1;) {
         Candidate c{sc, without_thread(s, static_cast<sim::ThreadId>(i)), "thread " + thread_title(sc, i)};
         c.scenario["threads"].erase(i);
-        out.push_back(std::move(c));
+        if (visit(std::move(c))) return true;
       }
       // Whole agents (their thread ids follow the threads and the disk daemon).
       if (sc.contains("agents")) {
@@ -221,7 +235,7 @@ class Shrinker {
                       "agent " + std::to_string(k) + " (" + kind + ")"};
           c.scenario["agents"].erase(k);
           if (c.scenario["agents"].empty()) c.scenario.erase("agents");
-          out.push_back(std::move(c));
+          if (visit(std::move(c))) return true;
         }
         for (std::size_t k = 0; k < nagents; ++k) {
           const json& a = sc["agents"][k];
@@ -232,7 +246,7 @@ class Shrinker {
           Candidate c{sc, s, "", "agent " + std::to_string(k) + " (" +
                                      a.value("kind", std::string("agent")) + ")"};
           c.scenario["agents"][k]["budget"] = budget - 1;
-          out.push_back(std::move(c));
+          if (visit(std::move(c))) return true;
         }
       }
       // Operations, the last first.
@@ -243,7 +257,7 @@ class Shrinker {
                       "operation " + std::to_string(j) + " (" + ops[j].value("op", std::string("?")) +
                           ") of thread " + thread_title(sc, i)};
           c.scenario["threads"][i]["ops"].erase(j);
-          out.push_back(std::move(c));
+          if (visit(std::move(c))) return true;
         }
       }
       // Kinds of fault, with the choices that injected them.
@@ -255,7 +269,7 @@ class Shrinker {
           for (std::size_t i = 0; i < s.size(); ++i)
             if (!(s[i].kind == sim::Decision::Kind::value && best_.taken[i].label == f.label))
               c.schedule.push_back(s[i]);
-          out.push_back(std::move(c));
+          if (visit(std::move(c))) return true;
         }
       }
     } else if (best_.parsed.is_example() && sc.contains("params") && sc["params"].is_object()) {
@@ -267,24 +281,23 @@ class Shrinker {
           if (p.name == name && value > p.min) {
             Candidate c{sc, s, "", "parameter " + name};
             c.scenario["params"][name] = value - 1;
-            out.push_back(std::move(c));
+            if (visit(std::move(c))) return true;
           }
       }
     }
-    return out;
+    return false;
   }
 
-  std::vector<Candidate> fault_candidates() const {
-    std::vector<Candidate> out;
+  bool fault_candidates(const Visit& visit) const {
     const sim::Schedule& s = best_.schedule;
     for (std::size_t i = 0; i < s.size(); ++i)
       if (s[i].kind == sim::Decision::Kind::value && s[i].value != 0 &&
           is_fault_label(best_.taken[i].label)) {
         Candidate c{best_.scenario, s, ""};
         c.schedule[i].value = 0;
-        out.push_back(std::move(c));
+        if (visit(std::move(c))) return true;
       }
-    return out;
+    return false;
   }
 
   // Runs of decisions by one thread (with the values chosen in its steps).
@@ -308,8 +321,7 @@ class Shrinker {
     return out;
   }
 
-  std::vector<Candidate> preemption_candidates() const {
-    std::vector<Candidate> out;
+  bool preemption_candidates(const Visit& visit) const {
     const sim::Schedule& s = best_.schedule;
     const std::vector<Block> bl = blocks(s);
     for (std::size_t k = 1; k < bl.size(); ++k) {
@@ -318,35 +330,33 @@ class Shrinker {
       // The preempted thread goes on instead (one step more), the rest as it was.
       Candidate on{best_.scenario, s, ""};
       on.schedule[i] = sim::Decision::thread(best_.taken[i].previous);
-      out.push_back(std::move(on));
+      if (visit(std::move(on))) return true;
       // The preempting run of steps later: after the run that follows it.
-      if (k + 1 < bl.size()) out.push_back({best_.scenario, swapped(s, bl[k], bl[k + 1]), ""});
+      if (k + 1 < bl.size()) if (visit(Candidate{best_.scenario, swapped(s, bl[k], bl[k + 1]), ""})) return true;
       // ... or earlier: before the run it preempts.
-      out.push_back({best_.scenario, swapped(s, bl[k - 1], bl[k]), ""});
+      if (visit(Candidate{best_.scenario, swapped(s, bl[k - 1], bl[k]), ""})) return true;
       // The schedule up to the preemption, then on without preempting.
-      out.push_back({best_.scenario, sim::Schedule(s.begin(), s.begin() + i), ""});
+      if (visit(Candidate{best_.scenario, sim::Schedule(s.begin(), s.begin() + i), ""})) return true;
     }
-    return out;
+    return false;
   }
 
   // Chunks of decisions removed, halves first, then quarters, ... (ddmin).
-  std::vector<Candidate> step_candidates() const {
-    std::vector<Candidate> out;
+  bool step_candidates(const Visit& visit) const {
     const sim::Schedule& s = best_.schedule;
     for (std::size_t len = std::max<std::size_t>(s.size() / 2, 1); len >= 1; len /= 2) {
       for (std::size_t at = 0; at < s.size(); at += len) {
         Candidate c{best_.scenario, {}, ""};
         c.schedule.assign(s.begin(), s.begin() + at);
         c.schedule.insert(c.schedule.end(), s.begin() + std::min(s.size(), at + len), s.end());
-        out.push_back(std::move(c));
+        if (visit(std::move(c))) return true;
       }
       if (len == 1) break;
     }
-    return out;
+    return false;
   }
 
-  std::vector<Candidate> value_candidates() const {
-    std::vector<Candidate> out;
+  bool value_candidates(const Visit& visit) const {
     const sim::Schedule& s = best_.schedule;
     for (std::size_t i = 0; i < s.size(); ++i)
       if (s[i].kind == sim::Decision::Kind::value && s[i].value != 0 &&
@@ -354,10 +364,10 @@ class Shrinker {
         for (std::uint32_t v = 0; v < s[i].value; ++v) {
           Candidate c{best_.scenario, s, ""};
           c.schedule[i].value = v;
-          out.push_back(std::move(c));
+          if (visit(std::move(c))) return true;
         }
       }
-    return out;
+    return false;
   }
 
   ShrinkResult go() {
@@ -378,14 +388,13 @@ class Shrinker {
     }
     const Run first = best_;
     res.before = first.size;
-    using Gen = std::vector<Candidate> (Shrinker::*)() const;
     const Gen passes[] = {&Shrinker::scenario_candidates, &Shrinker::fault_candidates,
                           &Shrinker::preemption_candidates, &Shrinker::step_candidates,
                           &Shrinker::value_candidates};
     for (bool progress = true; progress && !exhausted_;) {
       progress = false;
       for (Gen g : passes) {
-        while (!exhausted_ && try_all((this->*g)())) progress = true;
+        while (!exhausted_ && try_all(g)) progress = true;
         if (exhausted_) break;
       }
     }

@@ -8,6 +8,7 @@
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
+#include "checker/scenario/model.hpp"
 
 namespace checker {
 
@@ -97,26 +98,67 @@ ExploreSettings settings_from(const json& j, const std::string& path) {
   return s;
 }
 
-// The schedule names threads by number, and a page-cache model numbers the
-// scenario's threads first, in their order. A trace whose /threads do not
-// begin with them holds the scenario of another trace (or one edited since):
-// its schedule would run other threads than those it was recorded with.
-void check_threads_of_scenario(const Trace& t, const json& threads) {
-  if (!t.scenario.pagecache) return;
-  const auto& specs = t.scenario.pagecache->threads;
-  const std::string hint =
-      "the schedule was recorded with another scenario: a trace replays only with the scenario "
-      "it was written with";
-  for (std::size_t i = 0; i < specs.size(); ++i) {
+// The threads the scenario's program starts (scenario/model.hpp); threads
+// after them are started by the end-of-run checks.
+std::vector<std::string> threads_of_program(const Scenario& s) {
+  try {
+    return program_threads(s);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    jr::fail("/scenario", std::string("the scenario's program cannot be set up: ") + e.what());
+  }
+}
+
+// The schedule names threads by number, in the order the program starts
+// them. A trace whose /threads do not begin with the threads of its
+// scenario's program holds the scenario of another trace (or one edited
+// since): its schedule would run other threads than those it was recorded
+// with. The threads after them are the end-of-run checks' own, which run
+// only once every thread of the program has ended: one the schedule picks
+// before that is a thread the program does not have (checked once the
+// schedule is read).
+const char* kAnotherScenarioHint =
+    "the schedule was recorded with another scenario: a trace replays only with the scenario it was written with";
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + jr::quote(n);
+  return list;
+}
+
+void check_threads_of_program(const Trace& t, const json& threads, const std::vector<std::string>& program) {
+  const std::string hint = kAnotherScenarioHint;
+  const std::string names = quoted_list(program);
+  for (std::size_t i = 0; i < program.size(); ++i) {
     if (i >= t.threads.size())
-      jr::bad("/threads", threads,
-              "the " + std::to_string(specs.size()) + " threads of the trace's scenario first",
-              hint);
-    if (t.threads[i] != specs[i].name)
+      jr::fail("/threads",
+               "found " + std::to_string(t.threads.size()) + (t.threads.size() == 1 ? " thread" : " threads") +
+                   ", expected the " + std::to_string(program.size()) + " threads of the trace's scenario first: " +
+                   names,
+               hint);
+    const bool scenario_thread = t.scenario.pagecache && i < t.scenario.pagecache->threads.size();
+    if (t.threads[i] != program[i])
       jr::bad(jr::child("/threads", i), threads[i],
-              jr::quote(specs[i].name) + ", the name of thread " + std::to_string(i) +
-                  " in /scenario/threads",
+              jr::quote(program[i]) + ", the name of thread " + std::to_string(i) +
+                  (scenario_thread ? " in /scenario/threads" : " of the scenario's program"),
               hint);
+  }
+}
+
+void check_schedule_of_program(const Trace& t, const json& threads, const std::vector<std::string>& program) {
+  std::size_t last_of_program = 0;  // one past the program's last thread decision
+  for (std::size_t i = 0; i < t.schedule.size(); ++i)
+    if (t.schedule[i].kind == sim::Decision::Kind::thread && t.schedule[i].value < program.size())
+      last_of_program = i + 1;
+  for (std::size_t i = 0; i < last_of_program; ++i) {
+    const sim::Decision& d = t.schedule[i];
+    if (d.kind == sim::Decision::Kind::thread && d.value >= program.size())
+      jr::bad(jr::child("/threads", d.value), threads[d.value],
+              "no thread " + std::to_string(d.value) + " while the program runs (/schedule/" + std::to_string(i) +
+                  " picks it): the scenario's program has the " + std::to_string(program.size()) + " threads " +
+                  quoted_list(program),
+              kAnotherScenarioHint);
   }
 }
 
@@ -240,9 +282,11 @@ Trace trace_from_json(const json& j, const std::string& file) {
                                        "/threads", "thread names");
     for (std::size_t i = 0; i < threads.size(); ++i)
       t.threads.push_back(jr::as_string(threads[i], jr::child("/threads", i)));
-    check_threads_of_scenario(t, threads);
+    const std::vector<std::string> program = threads_of_program(t.scenario);
+    check_threads_of_program(t, threads, program);
     t.schedule = schedule_from(o.require("schedule", "an array of decisions"), "/schedule",
                                t.threads.empty() ? 0 : t.threads.size() - 1);
+    check_schedule_of_program(t, threads, program);
     t.verdict = verdict_from(o.require("verdict", "an object"), "/verdict", t.threads.size());
     if (const json* h = o.find("history")) {
       jr::as_array(*h, "/history", "events");
@@ -288,7 +332,7 @@ Trace make_trace(const Scenario& s, const ExploreSettings& settings, const Explo
 }
 
 void write_trace(const Trace& t, const std::string& path) {
-  write_file_atomically(path, trace_text(t));
+  write_output_file(path, trace_text(t));
 }
 
 Trace load_trace(const std::string& path) { return trace_from_json(read_json_file(path), path); }

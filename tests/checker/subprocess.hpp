@@ -1,9 +1,12 @@
 // The `interleave` binary in a child process that a test can signal: started
 // in a working directory with its output in files, stopped with kill(), and
-// waited for with the time it took to end.
+// waited for with the time it took to end. Job runners (GNU timeout, CI,
+// systemd, Slurm) signal a whole process group, so a child can be started as
+// the leader of a group of its own, or under another program (`timeout`).
 #pragma once
 
 #include <fcntl.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,9 +31,19 @@ inline std::string slurp_file(const std::filesystem::path& p) {
 class Child {
  public:
   // Runs INTERLEAVE_BIN_PATH with `args` in `dir`; stdout to out.txt, stderr to err.txt.
-  Child(const std::filesystem::path& dir, const std::vector<std::string>& args) : dir_(dir) {
-    pid_ = ::fork();
+  Child(const std::filesystem::path& dir, const std::vector<std::string>& args) : Child(dir, {}, args, false) {}
+  // Runs `wrapper` (a program and its arguments, e.g. {"timeout", "2"}) with
+  // INTERLEAVE_BIN_PATH and `args` after it; with `own_group`, the child
+  // leads a new process group, which signal_group() signals. With
+  // `terminal`, it leads a new session whose controlling terminal is a new
+  // pseudo-terminal (its output still goes to the files), and type() sends
+  // it keys as a person would: a Ctrl-C there is the kernel's SIGINT.
+  Child(const std::filesystem::path& dir, const std::vector<std::string>& wrapper,
+        const std::vector<std::string>& args, bool own_group, bool terminal = false)
+      : dir_(dir), own_group_(own_group || terminal) {
+    pid_ = terminal ? ::forkpty(&terminal_, nullptr, nullptr, nullptr) : ::fork();
     if (pid_ == 0) {
+      if (own_group && !terminal) ::setpgid(0, 0);
       if (::chdir(dir.c_str()) != 0) ::_exit(127);
       const int out = ::open("out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
       const int err = ::open("err.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -38,27 +51,42 @@ class Child {
       ::dup2(out, 1);
       ::dup2(err, 2);
       ::dup2(in, 0);
+      std::vector<std::string> copy = wrapper;
+      copy.push_back(INTERLEAVE_BIN_PATH);
+      copy.insert(copy.end(), args.begin(), args.end());
       std::vector<char*> argv;
-      std::string bin = INTERLEAVE_BIN_PATH;
-      argv.push_back(bin.data());
-      std::vector<std::string> copy = args;
       for (std::string& a : copy) argv.push_back(a.data());
       argv.push_back(nullptr);
-      ::execv(bin.c_str(), argv.data());
+      ::execvp(argv[0], argv.data());
       ::_exit(127);
     }
+    // Set in both processes, so that a signal to the group cannot come before it exists.
+    if (own_group && !terminal && pid_ > 0) ::setpgid(pid_, pid_);
   }
   ~Child() {
     if (pid_ > 0 && !waited_) {
       ::kill(pid_, SIGKILL);
+      if (own_group_) ::kill(-pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
+    if (terminal_ >= 0) ::close(terminal_);
+  }
+  // Writes `keys` to the child's terminal ("\x03" is Ctrl-C).
+  void type(const std::string& keys) {
+    signalled_at_ = std::chrono::steady_clock::now();
+    if (::write(terminal_, keys.data(), keys.size()) < 0) return;
   }
   bool started() const { return pid_ > 0; }
   void signal(int sig) {
     signalled_at_ = std::chrono::steady_clock::now();
     ::kill(pid_, sig);
   }
+  // The whole process group the child leads (started with `own_group`).
+  void signal_group(int sig) {
+    signalled_at_ = std::chrono::steady_clock::now();
+    ::kill(-pid_, sig);
+  }
+  pid_t pid() const { return pid_; }
   // Waits at most `limit_s` seconds; true when it ended by then (then code()
   // and seconds_after_signal() tell how).
   bool wait(double limit_s) {
@@ -84,6 +112,8 @@ class Child {
  private:
   std::filesystem::path dir_;
   pid_t pid_ = -1;
+  bool own_group_ = false;
+  int terminal_ = -1;  // the pseudo-terminal's master side
   bool waited_ = false;
   int code_ = -1000;
   std::chrono::steady_clock::time_point signalled_at_{}, ended_at_{};

@@ -42,7 +42,7 @@ inline Cli run(const fs::path& dir, const std::string& args) {
 inline std::vector<std::string> listing(const fs::path& dir) {
   std::vector<std::string> names;
   for (const auto& e : fs::recursive_directory_iterator(dir))
-    names.push_back(fs::relative(e.path(), dir).string());
+    names.push_back(e.path().lexically_relative(dir).string());  // a link by its own name
   std::sort(names.begin(), names.end());
   return names;
 }

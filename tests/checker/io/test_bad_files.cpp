@@ -127,22 +127,23 @@ TEST_CASE("files of megabytes: bad near the end, cut short, and past the size li
 
 TEST_CASE("outputs are written to a temporary name and renamed: a failed write leaves nothing") {
   const fs::path dir = workdir("atomic");
-  checker::write_file_atomically((dir / "a.json").string(), "first");
-  checker::write_file_atomically((dir / "a.json").string(), "second, longer");
+  checker::write_output_file((dir / "a.json").string(), "first");
+  checker::write_output_file((dir / "a.json").string(), "second, longer");
   CHECK(slurp(dir / "a.json") == "second, longer");
   CHECK(listing(dir) == std::vector<std::string>{"a.json"});
   // The rename onto a directory that is not empty fails: the temporary file
   // is removed again, and what was there is untouched.
   fs::create_directories(dir / "busy" / "inside");
-  CHECK_THROWS_AS(checker::write_file_atomically((dir / "busy").string(), "text"), std::runtime_error);
+  CHECK_THROWS_AS(checker::write_output_file((dir / "busy").string(), "text"), std::runtime_error);
   CHECK(listing(dir) == std::vector<std::string>{"a.json", "busy", "busy/inside"});
 
-  // Through the CLI: show --html onto such a directory says so, exit 3, and
-  // leaves no temporary file; run's trace the same.
+  // Through the CLI: show --html onto such a directory is refused before
+  // anything is written, exit 2 (tests/checker/io/test_output_paths.cpp has
+  // the rest of what output paths may be).
   write(dir / "abba.json", R"({"model": "example:abba"})");
   REQUIRE(run(dir, "run --no-progress --trace-out t.json abba.json").code == 1);
   const Cli r = run(dir, "show t.json --html busy");
-  CHECK(r.code == 3);
-  CHECK(r.err.starts_with("interleave: could not write the page: cannot rename "));
+  CHECK(r.code == 2);
+  CHECK(r.err == "interleave: --html busy: is a directory, expected a file\n");
   CHECK(listing(dir) == std::vector<std::string>{"a.json", "abba.json", "busy", "busy/inside", "t.json"});
 }

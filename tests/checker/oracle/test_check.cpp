@@ -119,6 +119,7 @@ TEST_CASE("check: --junit writes XML that a JUnit parser accepts, --json a repor
   write(dir / "s" / "odd.json", R"({"name": "odd <&> \"name\" 'x' \u0001", "model": "example:locked-counter",
       "expect": {"verdict": "violation", "invariant": "deadlock"}})");
   write(dir / "s" / "bad.json", R"({"model": "example:abba", "explore": {"max_steps": 0}})");
+  fs::create_directory(dir / "out");  // outputs do not create their directories
   Cli r = run(dir, "check s --junit out/junit.xml --json out/check.json --trace-out traces");
   CHECK(r.code == 2);
   const std::string xml = slurp(dir / "out" / "junit.xml");

@@ -88,6 +88,7 @@ TEST_CASE("show: the terminal swimlanes have a column per thread, the broken ste
 TEST_CASE("show --html: one self-contained page with the swimlanes, the page states and the broken step") {
   fs::path dir = workdir("html");
   torn_trace(dir);
+  fs::create_directory(dir / "out");  // outputs do not create their directories
   Cli r = run(dir, "show torn.trace.json --html out/torn.html");
   CHECK(r.code == 0);
   CHECK(has(r.out, "page: out/torn.html"));

@@ -131,6 +131,41 @@ TEST_CASE("checkpoint: a search resumed slice by slice from its file is the unin
   }
 }
 
+TEST_CASE("checkpoint: its size is bounded by what is left of the search, not by how often it was resumed") {
+  // Every execution has an outcome of its own (the order of 12 steps):
+  // 369600 of them, past the 100000 a search keeps. Each resume used to add
+  // its pieces with their outcomes, about 10 MB a cycle for such a search.
+  const fs::path dir = scratch("size");
+  const Scenario s = example_scenario(dir, "steps", "example:steps", R"({"threads": 4, "steps": 3})");
+  ExploreSettings settings = settings_for("dfs", 2);
+  const ExploreResult whole = run_scenario(s, settings);
+  REQUIRE(whole.outcomes_truncated);
+  settings.max_executions = 25000;
+  CheckpointOptions c;
+  c.save = (dir / "c.json").string();
+  ResumeInfo info;
+  ExploreResult r = run_resumable(s, settings, c, {}, &info);
+  c.save.clear();
+  c.resume = (dir / "c.json").string();
+  std::vector<std::uintmax_t> sizes = {fs::file_size(dir / "c.json")};
+  while (!info.finished && sizes.size() < 100) {
+    r = run_resumable(s, settings, c, {}, &info);
+    sizes.push_back(fs::file_size(dir / "c.json"));
+  }
+  std::string sizes_text;
+  for (std::uintmax_t n : sizes) sizes_text += std::to_string(n) + " ";
+  CAPTURE(sizes_text);
+  REQUIRE(sizes.size() > 10);
+  // Past the first 100000 outcomes (four slices) it grows no more.
+  for (std::size_t i = 5; i < sizes.size(); ++i) CHECK(sizes[i] < sizes[4] * 5 / 4);
+  CHECK(r.executions == whole.executions);
+  CHECK(r.steps == whole.steps);
+  CHECK(r.depth == whole.depth);
+  CHECK(r.complete == whole.complete);
+  CHECK(r.outcomes_truncated);
+  CHECK(r.outcomes.size() == whole.outcomes.size());
+}
+
 TEST_CASE("checkpoint: saving every few milliseconds (a stop and resume in the process each time) changes nothing") {
   const fs::path dir = scratch("pauses");
   const Scenario s = load_scenario(source("scenarios/seed/torn-read-half-copied-page.json"));
@@ -277,7 +312,7 @@ TEST_CASE("checkpoint: a resume with another scenario, other settings, a bad fil
   steps.max_steps = 77;
   CHECK(refused_at(s, steps) == "/settings/max_steps");
 
-  std::ofstream(dir / "bad.json") << R"({"format": "interleave-checkpoint", "version": 1, "scenario_hash": "x",
+  std::ofstream(dir / "bad.json") << R"({"format": "interleave-checkpoint", "version": 2, "scenario_hash": "x",
     "settings": {"strategy": "dfs"}, "kind": "tree", "tree": {"pieces": [], "frontier": [[0, "one"]]}})";
   resume.resume = (dir / "bad.json").string();
   CHECK(refused_at(s, settings) == "/tree/frontier/0/1");

@@ -53,7 +53,7 @@ MergedRun shards_merged(const Scenario& s, unsigned n, const fs::path& dir) {
     std::optional<Trace> trace;
     if (!r.result.failures.empty()) trace = make_trace(s, settings, r.result);
     const fs::path file = dir / ("shard-" + std::to_string(k) + ".json");
-    write_file_atomically(file.string(), run_report({run_entry(s, settings, r, trace)}).dump(2));
+    write_output_file(file.string(), run_report({run_entry(s, settings, r, trace)}).dump(2));
     files.push_back(file.string());
   }
   std::vector<MergedRun> merged = merge_reports(files);
@@ -133,7 +133,7 @@ TEST_CASE("merge: reports that do not belong together are bad input") {
   ExploreSettings settings = effective_settings(s.explore);
   auto write_shard = [&](unsigned k, unsigned n, const Scenario& sc, const std::string& name) {
     ShardResult r = run_scenario_shard(sc, settings, ShardSpec{k, n});
-    write_file_atomically((dir / name).string(), run_report({run_entry(sc, settings, r, {})}).dump());
+    write_output_file((dir / name).string(), run_report({run_entry(sc, settings, r, {})}).dump());
     return (dir / name).string();
   };
   const std::string a = write_shard(1, 2, s, "a.json"), b = write_shard(2, 2, s, "b.json");
@@ -194,7 +194,7 @@ TEST_CASE("merge: the report of a search that was not split is its own result") 
     std::optional<Trace> trace;
     if (!r.failures.empty()) trace = make_trace(s, settings, r);
     const std::string file = (dir / "whole.json").string();
-    write_file_atomically(file, run_report({run_entry(s, settings, whole(r), trace)}).dump());
+    write_output_file(file, run_report({run_entry(s, settings, whole(r), trace)}).dump());
     const MergedRun m = merge_reports({file}).front();
     CHECK(m.result.status == r.status);
     CHECK(m.result.executions == r.executions);

@@ -11,6 +11,10 @@
 // runs alone (interference only adds steps: a wait, a retry).
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
+#include <chrono>
+#include <functional>
 #include <memory>
 
 #include "checker/scenario/load.hpp"
@@ -295,4 +299,58 @@ TEST_CASE("shrink: the CLI writes a smaller trace that replays, and run shrinks 
   Cli missing = run(dir, "shrink nothing.json");
   CHECK(missing.code == 2);
   CHECK(has(missing.err, "nothing.json: cannot open the file"));
+}
+
+namespace {
+
+// 8 threads of 64 operations each: a random execution breaks the step bound
+// at 10000 steps, and shrinking it has hundreds of operations to remove.
+std::string heavy_scenario() {
+  json sc = json::parse(R"({"name": "heavy", "model": "linux-2.4.0", "filesystem": "ext2",
+    "geometry": {"page_size": 4, "block_size": 2, "pages": 2, "copy_chunk": 4},
+    "file": {"content": "AAAAAAAA", "cached": [0, 1]},
+    "memory": [{"name": "src", "kind": "anonymous", "content": "BBBBBBBB"},
+               {"name": "dst", "kind": "anonymous", "length": 8}],
+    "invariants": ["torn-read"]})");
+  for (int i = 0; i < 4; ++i)
+    for (const char* op : {"pwrite", "pread"}) {
+      json t = {{"name", std::string(op) + std::to_string(i)}, {"ops", json::array()}};
+      for (int k = 0; k < 64; ++k) t["ops"].push_back({{"op", op}, {"buf", op[1] == 'w' ? "src" : "dst"}, {"offset", 0}});
+      sc["threads"].push_back(t);
+    }
+  return sc.dump();
+}
+
+// Seconds a command took, and the largest resident set of any child so far.
+double seconds_of(const std::function<void()>& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+long peak_child_kib() {
+  rusage u{};
+  ::getrusage(RUSAGE_CHILDREN, &u);
+  return u.ru_maxrss;
+}
+
+}  // namespace
+
+TEST_CASE("shrink: a run's --time-limit bounds its shrinking too, and shrinking a long trace holds little memory") {
+  // It took 26 s and 4 GB: shrinking ran after the search with its own 10 s,
+  // and each pass made all its candidates first, a copy of the scenario and
+  // the schedule each, before it looked at the clock.
+  const fs::path dir = workdir("heavy", "shrink");
+  write(dir / "heavy.json", heavy_scenario());
+  Cli r;
+  const double run_s = seconds_of([&] {
+    r = run(dir, "run --no-progress --strategy random --seed 1 --time-limit 2 --trace-out t.json heavy.json");
+  });
+  CHECK(r.code == 1);
+  CHECK(has(r.out, "stopped by its budget"));
+  CHECK(run_s < 5);
+  const double shrink_s = seconds_of([&] { r = run(dir, "shrink --time-limit 1 t.json -o small.json"); });
+  CHECK(r.code == 1);
+  CHECK(shrink_s < 4);
+  CHECK(peak_child_kib() < 512 * 1024);
 }

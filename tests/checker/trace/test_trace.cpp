@@ -53,6 +53,10 @@ TEST_CASE("a trace holds the scenario, settings, schedule, verdict and history, 
 
   auto dir = checker::testing::scratch_dir("trace", "write");
   std::string path = (dir / "sub" / "abba.trace.json").string();
+  // No directory is created on the way: a missing one is a typo.
+  CHECK_THROWS_AS(write_trace(t, path), std::runtime_error);
+  CHECK_FALSE(std::filesystem::exists(dir / "sub"));
+  std::filesystem::create_directory(dir / "sub");
   write_trace(t, path);
   // Written whole under its name, no temporary left behind.
   int files = 0;
