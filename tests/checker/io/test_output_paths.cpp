@@ -116,7 +116,7 @@ TEST_CASE("output paths: every unwritable output is exit 2, --trace-out too") {
   cli_test::write(dir / "abba.json", kAbba);
   cli_test::write(dir / "file", "a file, not a directory");
   fs::create_directories(dir / "adir");
-  for (const std::string& command :
+  for (const char* command :
        {"run --no-progress --trace-out file/t.json abba.json", "run --no-progress --json adir abba.json",
         "check --no-progress --json file/c.json abba.json", "check --no-progress --trace-out file/traces abba.json",
         "matrix --output adir abba.json"}) {
