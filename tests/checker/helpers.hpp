@@ -42,6 +42,19 @@ inline std::vector<std::filesystem::path> scenario_files_under(const std::filesy
   return files;
 }
 
+// The shipped scenarios, and the small programs the strategy tests compare
+// with DFS (tests/checker/strategies/agents and refcount: paths such as a put
+// that frees a page reclaim removed, which the shipped ones reach rarely).
+// The suites that check every scenario (stateful against dpor, the audit)
+// walk these.
+inline std::vector<std::string> scenarios_and_strategy_programs() {
+  std::vector<std::string> files;
+  for (const char* dir : {"/scenarios", "/tests/checker/strategies/agents", "/tests/checker/strategies/refcount"})
+    for (const std::filesystem::path& f : scenario_files_under(std::string(INTERLEAVE_SOURCE_DIR) + dir))
+      files.push_back(f.string());
+  return files;
+}
+
 // The whole search of a program: past every failure, without re-running a
 // failing execution, so that outcome sets can be compared across strategies.
 inline ExploreResult explore_everything(models::Program& program, sim::Strategy& strategy) {

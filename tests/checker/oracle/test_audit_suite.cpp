@@ -28,24 +28,13 @@ namespace {
 
 constexpr std::uint64_t kExecutionsPerCell = 20000;
 
-std::vector<std::string> scenario_files() {
-  std::vector<std::string> files;
-  // The shipped scenarios, and the small programs the strategy tests compare
-  // with DFS (agents, page references: paths such as a put that frees a page
-  // reclaim removed, which the shipped ones reach rarely).
-  for (const char* dir : {"/scenarios", "/tests/checker/strategies/agents", "/tests/checker/strategies/refcount"})
-    for (const fs::path& f : checker::testing::scenario_files_under(std::string(INTERLEAVE_SOURCE_DIR) + dir))
-      files.push_back(f.string());
-  return files;
-}
-
 }  // namespace
 
 TEST_CASE("audit: no step of any scenario, on any variant, touches an object outside its footprint") {
   sim::audit::set_default(true);
   sim::StackPool stacks;
   std::size_t cells = 0;
-  for (const std::string& file : scenario_files()) {
+  for (const std::string& file : checker::testing::scenarios_and_strategy_programs()) {
     for (const Scenario& s : expectation_cells(load_scenario(file))) {
       INFO(file << " [" << s.model << "]");
       auto program = make_program(s);

@@ -70,14 +70,6 @@ std::set<std::string> invariants(const ExploreResult& r) {
   return s;
 }
 
-std::vector<std::string> scenario_files() {
-  std::vector<std::string> files;
-  for (const char* dir : {"/scenarios", "/tests/checker/strategies/agents", "/tests/checker/strategies/refcount"})
-    for (const fs::path& f : checker::testing::scenario_files_under(std::string(INTERLEAVE_SOURCE_DIR) + dir))
-      files.push_back(f.string());
-  return files;
-}
-
 }  // namespace
 
 TEST_CASE("stateful: schedules that reach the same state are merged") {
@@ -130,7 +122,7 @@ TEST_CASE("stateful: the same verdicts and outcome sets as dpor on every scenari
   constexpr std::uint64_t kDporExecutions = 20000, kStatefulExecutions = 100000;
   sim::StackPool stacks;
   std::size_t compared = 0, skipped_dpor = 0, skipped_stateful = 0, plain = 0;
-  for (const std::string& file : scenario_files()) {
+  for (const std::string& file : checker::testing::scenarios_and_strategy_programs()) {
     for (const Scenario& s : expectation_cells(load_scenario(file))) {
       INFO(file << " [" << s.model << "]");
       ExploreOptions opts;
