@@ -1,4 +1,5 @@
 #include "sim/execution.hpp"
+#include "sim/asan.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -7,7 +8,7 @@
 #include <utility>
 
 #include <boost/context/fiber.hpp>
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(INTERLEAVE_ASAN)
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -35,14 +36,14 @@ namespace {
 // the fibers' frames for overflows of the stack it believes is current.
 // Without ASan these cost nothing.
 void asan_start_switch(void** fake_stack, const void* bottom, std::size_t size) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(INTERLEAVE_ASAN)
   __sanitizer_start_switch_fiber(fake_stack, bottom, size);
 #else
   (void)fake_stack, (void)bottom, (void)size;
 #endif
 }
 void asan_finish_switch(void* fake_stack, const void** old_bottom, std::size_t* old_size) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(INTERLEAVE_ASAN)
   __sanitizer_finish_switch_fiber(fake_stack, old_bottom, old_size);
 #else
   (void)fake_stack, (void)old_bottom, (void)old_size;

@@ -1,4 +1,5 @@
 #include "sim/stack_pool.hpp"
+#include "sim/asan.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -9,7 +10,7 @@
 #if defined(INTERLEAVE_HAVE_VALGRIND_H)
 #include <valgrind/valgrind.h>
 #endif
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(INTERLEAVE_ASAN)
 #include <sanitizer/asan_interface.h>
 #endif
 
@@ -28,7 +29,7 @@ std::atomic<std::size_t> default_size{256 * 1024};
 // ASan's own checks when an exception unwinds them (__asan_handle_no_return:
 // "CHECK failed ... kCurrentStackFrameMagic"): clear them in both cases.
 void unpoison([[maybe_unused]] const boost::context::stack_context& sc) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(INTERLEAVE_ASAN)
   __asan_unpoison_memory_region(static_cast<char*>(sc.sp) - sc.size, sc.size);
 #endif
 }

@@ -26,10 +26,6 @@ std::string esc(const std::string& s) {
   return o;
 }
 
-std::string plural(std::uint64_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
-
 const char* kStyle = R"CSS(
 :root { --bad: #b3261e; --bad-bg: #fde7e5; --ink: #1d1d1f; --muted: #6b6b70; --line: #dedee3;
         --chg: #fff4c2; --lane0: #e3efff; --lane1: #e6f6e6; --lane2: #f6e9ff; --lane3: #fff0dc;

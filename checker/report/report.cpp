@@ -5,6 +5,10 @@
 
 namespace checker {
 
+std::string plural(std::uint64_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
 namespace {
 
 std::string fmt_seconds(double s) {
@@ -24,10 +28,6 @@ std::string rate(double count, double seconds) {
 }
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-std::string plural(std::uint64_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
 
 // The verdict's message, indented; the wait-for cycle in the report's own
 // form (with the object on each edge) instead of the message's line.

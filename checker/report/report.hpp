@@ -3,6 +3,7 @@
 // deadlock's wait-for cycle, and where the trace was written.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ std::string wait_cycle(const sim::Verdict& v);
 // The verdict's message as reports print it: its wait-for cycle line, if
 // any, in the form of wait_cycle() (with the object on each edge).
 std::string verdict_message(const sim::Verdict& v);
+
+// "1 thread", "3 threads": a count and its noun, for the reports' sentences.
+std::string plural(std::uint64_t n, const char* word);
 
 // The report of `interleave run` for one scenario. `shrink_note` says what
 // shrinking did to the failure shown (checker/trace/shrink.hpp), "" when it did not run.

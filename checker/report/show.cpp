@@ -8,10 +8,6 @@ namespace checker {
 
 namespace {
 
-std::string plural(std::uint64_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
-
 bool is_flags(const std::string& f) {
   if (f.size() != 4) return false;
   const char* on = "LUDE";

@@ -26,6 +26,8 @@ using split::Clock;
 constexpr int kPause = -2;
 
 using split::seconds_since;
+using split::execution_budget_text;
+using split::time_budget_text;
 
 void add_outcomes(std::set<std::string>& to, bool& truncated, const std::set<std::string>& from, std::size_t max) {
   for (const std::string& o : from) add_outcome(to, truncated, o, max);
@@ -140,16 +142,6 @@ bool finished(const Checkpoint& c, const ExploreResult& r) {
     return !c.indexed.failures.empty() ||
            (c.settings.max_executions != 0 && c.indexed.next >= c.settings.max_executions);
   return c.dpor.strategy.done || !c.dpor.failures.empty();
-}
-
-std::string execution_budget_text(std::uint64_t n) {
-  return "the execution budget (" + std::to_string(n) + " executions, --max-executions) ran out";
-}
-
-std::string time_budget_text(double s) {
-  char secs[32];
-  std::snprintf(secs, sizeof secs, "%g", s);
-  return std::string("the time budget (") + secs + " s, --time-limit) ran out";
 }
 
 }  // namespace

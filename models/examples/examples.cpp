@@ -6,7 +6,6 @@
 #include "sim/primitives.hpp"
 
 namespace models::examples {
-namespace {
 
 std::int64_t param(const ExampleInfo& info, const Params& given, std::string_view name) {
   for (const ParamSpec& p : info.params) {
@@ -16,6 +15,8 @@ std::int64_t param(const ExampleInfo& info, const Params& given, std::string_vie
   }
   throw std::logic_error("example " + info.name + " has no parameter " + std::string(name));
 }
+
+namespace {
 
 // Two (or more) threads increment a shared counter without a lock: each loads
 // it, then stores the value plus one. It asserts nothing; its outcome is the

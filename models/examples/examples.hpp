@@ -32,6 +32,11 @@ struct ExampleInfo {
   std::vector<ParamSpec> params;
 };
 
+// The value of parameter `name` for an example built with `given`: the given
+// one, or the parameter's default; a name the example does not declare is a
+// bug in the example (std::logic_error).
+std::int64_t param(const ExampleInfo& info, const Params& given, std::string_view name);
+
 // Every example, in the order `interleave models` lists them.
 const std::vector<ExampleInfo>& examples();
 const ExampleInfo* find_example(std::string_view name);

@@ -357,14 +357,6 @@ class Carter01 final : public Program {
   std::unique_ptr<Word> a_, b_;
 };
 
-std::int64_t param(const ExampleInfo& info, const Params& given, std::string_view name) {
-  auto it = given.find(name);
-  if (it != given.end()) return it->second;
-  for (const ParamSpec& p : info.params)
-    if (p.name == name) return p.def;
-  return 0;
-}
-
 }  // namespace
 
 const std::vector<ExampleInfo>& sctbench_examples() {

@@ -60,7 +60,7 @@ inline std::string last_line(const std::string& s) {
   return t.substr(t.rfind('\n') == std::string::npos ? 0 : t.rfind('\n') + 1);
 }
 
-inline std::string source(const std::string& rel) { return std::string(INTERLEAVE_SOURCE_DIR) + "/" + rel; }
+using checker::testing::source;
 
 inline bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -10,6 +10,7 @@
 #include "checker/search/explorer.hpp"
 #include "checker/strategies/dfs.hpp"
 #include "models/examples/examples.hpp"
+#include "sim/op.hpp"
 #include "sim/stack_pool.hpp"
 
 namespace checker::testing {
@@ -54,6 +55,18 @@ inline std::vector<std::string> scenarios_and_strategy_programs() {
       files.push_back(f.string());
   return files;
 }
+
+// A search of a program as explore() runs it, without re-running a failing
+// execution to verify it (the tests count executions).
+inline ExploreResult run(models::Program& p, sim::Strategy& s, ExploreOptions o = {}) {
+  sim::StackPool stacks;
+  o.verify_failure = false;
+  return explore(p, s, stacks, o);
+}
+
+// The access kinds of footprints, as the strategy tests' small programs write them.
+inline constexpr auto R = sim::Access::read;
+inline constexpr auto W = sim::Access::write;
 
 // The whole search of a program: past every failure, without re-running a
 // failing execution, so that outcome sets can be compared across strategies.

@@ -33,4 +33,7 @@ inline std::filesystem::path scratch_dir(const std::string& group, const std::st
   return dir;
 }
 
+// A file of the source tree, by its path relative to the top.
+inline std::string source(const std::string& rel) { return std::string(INTERLEAVE_SOURCE_DIR) + "/" + rel; }
+
 }  // namespace checker::testing

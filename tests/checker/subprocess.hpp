@@ -28,6 +28,14 @@ inline std::string slurp_file(const std::filesystem::path& p) {
   return ss.str();
 }
 
+// A scenario file at `file` whose DFS search (a mutex program) takes far
+// longer than any test waits: for the tests that interrupt a search.
+inline void write_big(const std::filesystem::path& file) {
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file) << R"({"name": "big-counter", "model": "example:locked-counter",
+    "params": {"threads": 5, "increments": 3}, "expect": {"verdict": "pass"}})";
+}
+
 class Child {
  public:
   // Runs INTERLEAVE_BIN_PATH with `args` in `dir`; stdout to out.txt, stderr to err.txt.

@@ -7,10 +7,12 @@
 #include <memory>
 #include <set>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "models/pagecache/config.hpp"
+#include "models/pagecache/observation.hpp"
 #include "models/pagecache/program.hpp"
 #include "sim/execution.hpp"
 #include "sim/schedule.hpp"
@@ -22,6 +24,28 @@ namespace models_test {
 using models::pagecache::Bytes;
 
 inline Bytes bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+
+// A system call of a thread's list: `kind` on one buffer at `address`.
+inline models::pagecache::Operation op(models::pagecache::Operation::Kind kind, std::uint64_t address,
+                                       std::uint32_t length, std::uint64_t offset = 0) {
+  models::pagecache::Operation o;
+  o.kind = kind;
+  o.iov = {models::pagecache::IoVec{address, length}};
+  o.offset = offset;
+  return o;
+}
+
+inline models::pagecache::ThreadSpec thread(std::string name, std::vector<models::pagecache::Operation> ops) {
+  return models::pagecache::ThreadSpec{std::move(name), std::move(ops)};
+}
+
+// What thread `t`'s k-th call did, as the observation recorded it.
+inline const models::pagecache::SyscallRecord& call(const models::pagecache::Observation& o, sim::ThreadId t,
+                                                     std::size_t k) {
+  for (const models::pagecache::SyscallRecord& c : o.calls)
+    if (c.thread == t && c.op_index == k) return c;
+  throw std::runtime_error("no such call");
+}
 
 // Always the lowest enabled thread; fault values from a list, then 0.
 class Lowest : public sim::Strategy {

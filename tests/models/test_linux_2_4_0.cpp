@@ -18,14 +18,6 @@ using models::pagecache::ThreadSpec;
 
 namespace {
 
-Operation op(Operation::Kind kind, std::uint64_t address, std::uint32_t length, std::uint64_t offset = 0) {
-  Operation o;
-  o.kind = kind;
-  o.iov = {IoVec{address, length}};
-  o.offset = offset;
-  return o;
-}
-
 Operation touch(std::uint64_t address, bool store, char value = 0) {
   Operation o = op(Operation::Kind::touch, address, 1);
   o.store = store;
@@ -37,14 +29,6 @@ Operation fsync_op() {
   Operation o;
   o.kind = Operation::Kind::fsync;
   return o;
-}
-
-ThreadSpec thread(std::string name, std::vector<Operation> ops) { return ThreadSpec{std::move(name), std::move(ops)}; }
-
-const SyscallRecord& call(const Observation& o, sim::ThreadId t, std::size_t k) {
-  for (const SyscallRecord& c : o.calls)
-    if (c.thread == t && c.op_index == k) return c;
-  throw std::runtime_error("no such call");
 }
 
 // Problem 1 of the mail: write() whose source is a MAP_SHARED mapping of the

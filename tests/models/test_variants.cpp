@@ -28,22 +28,6 @@ using models::pagecache::ThreadSpec;
 
 namespace {
 
-Operation op(Operation::Kind kind, std::uint64_t address, std::uint32_t length, std::uint64_t offset = 0) {
-  Operation o;
-  o.kind = kind;
-  o.iov = {IoVec{address, length}};
-  o.offset = offset;
-  return o;
-}
-
-ThreadSpec thread(std::string name, std::vector<Operation> ops) { return ThreadSpec{std::move(name), std::move(ops)}; }
-
-const SyscallRecord& call(const Observation& o, sim::ThreadId t, std::size_t k) {
-  for (const SyscallRecord& c : o.calls)
-    if (c.thread == t && c.op_index == k) return c;
-  throw std::runtime_error("no such call");
-}
-
 Config with_variant(Config c, const std::string& v) {
   c.variant = v;
   return c;

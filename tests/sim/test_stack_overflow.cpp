@@ -3,6 +3,7 @@
 // the program chose; any other fault is left to the handler that was there
 // before. Each case runs tests/sim/stack_overflow_probe.cpp as a child.
 #include <doctest/doctest.h>
+#include "sim/asan.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -34,11 +35,14 @@ Ended run_probe(const char* mode) {
     const rlimit no_core{0, 0};
     ::setrlimit(RLIMIT_CORE, &no_core);  // a crash of the probe leaves no core file behind
     ::dup2(fd, STDERR_FILENO);
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(INTERLEAVE_ASAN)
     // The report this test expects from AddressSanitizer goes to stderr, where
     // the test reads it, not to the log folder that scripts/sanitize checks.
-    const char* asan = std::getenv("ASAN_OPTIONS");
-    ::setenv("ASAN_OPTIONS", (std::string(asan ? asan : "") + ":log_path=stderr").c_str(), 1);
+    // clang's runtime takes log_path from UBSAN_OPTIONS too, after ASan's.
+    for (const char* var : {"ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
+      const char* options = std::getenv(var);
+      ::setenv(var, (std::string(options ? options : "") + ":log_path=stderr").c_str(), 1);
+    }
 #endif
     ::execl(STACK_OVERFLOW_PROBE, STACK_OVERFLOW_PROBE, mode, static_cast<char*>(nullptr));
     ::_exit(127);
@@ -76,7 +80,7 @@ TEST_CASE("a fault that is not a stack overflow goes to the handler that was the
   const Ended e = run_probe("wild-write");
   INFO(e.err);
   CHECK_FALSE(has(e.err, "stack overflow"));
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(INTERLEAVE_ASAN)
   // AddressSanitizer's own handler reports it.
   CHECK(has(e.err, "AddressSanitizer: SEGV on unknown address"));
   CHECK(e.exit_code != 0);

@@ -2,13 +2,14 @@
 // build) a stack is handed out with no poison left in its shadow, whether it
 // was used before or is freshly mapped where another pool's stack was.
 #include <doctest/doctest.h>
+#include "sim/asan.hpp"
 
 #include <cstddef>
 #include <string>
 
 #include "sim/stack_pool.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(INTERLEAVE_ASAN)
 #include <sanitizer/asan_interface.h>
 #endif
 
@@ -31,7 +32,7 @@ TEST_CASE("stack pool: a stack given back is handed out again, and only new ones
   pool.give_back(c);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(INTERLEAVE_ASAN)
 namespace {
 
 char* stack_low(const boost::context::stack_context& sc) { return static_cast<char*>(sc.sp) - sc.size; }

@@ -59,7 +59,10 @@ TEST_CASE("output paths: an empty path is refused, exit 2, naming the option") {
       {"replay t.json --trace-out ''", "--trace-out"},
       {"matrix --output '' abba.json", "--output"},
   };
-  for (const auto& [command, option] : cases) {
+  for (const auto& one_case : cases) {
+    // Not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+    const std::string& command = one_case.first;
+    const std::string& option = one_case.second;
     CAPTURE(command);
     const Cli r = run(dir, command);
     CHECK(r.code == 2);
@@ -81,7 +84,9 @@ TEST_CASE("output paths: a missing directory is exit 2 and is not created; nor i
       {"replay t.json --trace-out nowhere/dir/t.json", "--trace-out nowhere/dir/t.json"},
       {"shrink t.json -o nowhere/dir/t.json", "--trace-out nowhere/dir/t.json"},
   };
-  for (const auto& [command, shown] : cases) {
+  for (const auto& one_case : cases) {
+    const std::string& command = one_case.first;
+    const std::string& shown = one_case.second;
     CAPTURE(command);
     const Cli r = run(dir, command);
     CHECK(r.code == 2);

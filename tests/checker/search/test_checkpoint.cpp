@@ -34,8 +34,6 @@ fs::path scratch(const std::string& name) {
   return checker::testing::scratch_dir("checkpoint", name);
 }
 
-std::string source(const std::string& rel) { return std::string(INTERLEAVE_SOURCE_DIR) + "/" + rel; }
-
 Scenario example_scenario(const fs::path& dir, const std::string& name, const std::string& model,
                           const std::string& params) {
   const fs::path file = dir / (name + ".json");
@@ -91,14 +89,14 @@ ExploreResult in_slices(const Scenario& s, ExploreSettings settings, std::uint64
   return r;
 }
 
-struct Case {
+struct ResumeCase {
   const char* what;
   const char* file;  // a scenario file, or "" for the example below
   const char* model;
   const char* params;
 };
 
-const std::vector<Case> kCases = {
+const std::vector<ResumeCase> kResumeCases = {
     {"a late torn read (seed)", "scenarios/seed/torn-read-half-copied-page.json", "", ""},
     {"a passing page-cache scenario", "scenarios/seed/control-write-then-read.json", "", ""},
     {"a variant", "scenarios/variants/reader-vs-growing-write.json", "", ""},
@@ -110,8 +108,8 @@ const std::vector<Case> kCases = {
 
 TEST_CASE("checkpoint: a search resumed slice by slice from its file is the uninterrupted search") {
   const fs::path dir = scratch("slices");
-  for (const Case& k : kCases) {
-    const Scenario s = *k.file ? load_scenario(source(k.file)) : example_scenario(dir, "example", k.model, k.params);
+  for (const ResumeCase& k : kResumeCases) {
+    const Scenario s = *k.file ? load_scenario(checker::testing::source(k.file)) : example_scenario(dir, "example", k.model, k.params);
     for (const char* strategy : {"dfs", "dpor", "pb", "db"}) {
       for (unsigned jobs : {1u, 2u}) {
         CAPTURE(k.what);
@@ -168,7 +166,7 @@ TEST_CASE("checkpoint: its size is bounded by what is left of the search, not by
 
 TEST_CASE("checkpoint: saving every few milliseconds (a stop and resume in the process each time) changes nothing") {
   const fs::path dir = scratch("pauses");
-  const Scenario s = load_scenario(source("scenarios/seed/torn-read-half-copied-page.json"));
+  const Scenario s = load_scenario(checker::testing::source("scenarios/seed/torn-read-half-copied-page.json"));
   for (const char* strategy : {"dfs", "dpor", "auto", "pb"}) {
     for (unsigned jobs : {1u, 2u}) {
       CAPTURE(strategy);
@@ -192,7 +190,7 @@ TEST_CASE("checkpoint: saving every few milliseconds (a stop and resume in the p
 TEST_CASE("checkpoint: random and PCT searches cut by a time limit and resumed until done are the uninterrupted search") {
   const fs::path dir = scratch("indexed");
   for (const char* file : {"scenarios/seed/control-write-then-read.json", "scenarios/examples/abba.json"}) {
-    const Scenario s = load_scenario(source(file));
+    const Scenario s = load_scenario(checker::testing::source(file));
     for (const char* strategy : {"random", "pct"}) {
       for (unsigned jobs : {1u, 2u}) {
         CAPTURE(file);
@@ -226,7 +224,7 @@ TEST_CASE("checkpoint: random and PCT searches cut by a time limit and resumed u
 
 TEST_CASE("checkpoint: the stop flag ends a search at once, interrupted, and the checkpoint resumes it") {
   const fs::path dir = scratch("flag");
-  const Scenario s = load_scenario(source("scenarios/seed/torn-read-half-copied-page.json"));
+  const Scenario s = load_scenario(checker::testing::source("scenarios/seed/torn-read-half-copied-page.json"));
   const ExploreSettings settings = settings_for("dfs", 2);
   CheckpointOptions c;
   c.save = (dir / "c.json").string();
@@ -242,7 +240,7 @@ TEST_CASE("checkpoint: the stop flag ends a search at once, interrupted, and the
 }
 
 TEST_CASE("checkpoint: run_scenario stops at the stop flag too, for every strategy") {
-  const Scenario s = load_scenario(source("scenarios/seed/torn-read-half-copied-page.json"));
+  const Scenario s = load_scenario(checker::testing::source("scenarios/seed/torn-read-half-copied-page.json"));
   for (const char* strategy : {"dfs", "dpor", "auto", "pb", "db", "pct", "random"}) {
     for (unsigned jobs : {1u, 2u}) {
       CAPTURE(strategy);
@@ -288,8 +286,8 @@ TEST_CASE("checkpoint: DfsStrategy::remaining lists the subtrees left, and they 
 TEST_CASE("checkpoint: a resume with another scenario, other settings, a bad file or a strategy that cannot be "
           "checkpointed is refused, naming what differs") {
   const fs::path dir = scratch("refused");
-  const Scenario s = load_scenario(source("scenarios/seed/torn-read-half-copied-page.json"));
-  const Scenario other = load_scenario(source("scenarios/seed/torn-read-across-pages.json"));
+  const Scenario s = load_scenario(checker::testing::source("scenarios/seed/torn-read-half-copied-page.json"));
+  const Scenario other = load_scenario(checker::testing::source("scenarios/seed/torn-read-across-pages.json"));
   ExploreSettings settings = settings_for("dfs", 1);
   settings.max_executions = 10;
   CheckpointOptions save;

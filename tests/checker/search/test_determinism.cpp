@@ -30,12 +30,6 @@ using nlohmann::json;
 
 namespace {
 
-fs::path workdir(const std::string& name) {
-  return checker::testing::scratch_dir("determinism", name);
-}
-
-std::string source(const std::string& rel) { return std::string(INTERLEAVE_SOURCE_DIR) + "/" + rel; }
-
 struct Output {
   int code = -1;
   std::string report;  // without "timing"
@@ -61,13 +55,13 @@ Output run_once(const fs::path& dir, const std::string& scenario, const std::vec
   return o;
 }
 
-struct Case {
+struct DeterminismCase {
   const char* scenario;
   bool violation;
   std::vector<const char*> strategies;  // dfs only where its search is small
 };
 
-const std::vector<Case> kCases = {
+const std::vector<DeterminismCase> kDeterminismCases = {
     {"scenarios/seed/torn-read-across-pages.json", true, {"dpor", "auto"}},
     {"scenarios/seed/torn-read-half-copied-page.json", true, {"dfs", "dpor", "auto"}},
     {"scenarios/seed/self-deadlock-reclaim.json", true, {"dpor"}},
@@ -82,12 +76,12 @@ const std::vector<Case> kCases = {
 }  // namespace
 
 TEST_CASE("determinism: two processes, and 1 or 2 workers, give byte-identical traces and reports (exhaustive)") {
-  const fs::path dir = workdir("exhaustive");
-  for (const Case& k : kCases) {
+  const fs::path dir = checker::testing::scratch_dir("determinism", "exhaustive");
+  for (const DeterminismCase& k : kDeterminismCases) {
     for (const char* strategy : k.strategies) {
       CAPTURE(k.scenario);
       CAPTURE(strategy);
-      const std::string file = source(k.scenario);
+      const std::string file = checker::testing::source(k.scenario);
       const Output a = run_once(dir, file, {"--strategy", strategy, "--jobs", "1"}, "a");
       const Output b = run_once(dir, file, {"--strategy", strategy, "--jobs", "1"}, "b");
       const Output c = run_once(dir, file, {"--strategy", strategy, "--jobs", "2"}, "c");
@@ -107,7 +101,7 @@ TEST_CASE("determinism: a complete search with more distinct outcomes than it ke
           "workers: the smallest") {
   // 369600 executions, each with an outcome of its own (the order of 12
   // steps); a search keeps 100000. It used to keep whichever a worker reached first.
-  const fs::path dir = workdir("outcomes");
+  const fs::path dir = checker::testing::scratch_dir("determinism", "outcomes");
   const std::string file = (dir / "steps.json").string();
   std::ofstream(file) << R"({"name": "steps", "model": "example:steps", "params": {"threads": 4, "steps": 3}})";
   const std::vector<std::string> dfs = {"--strategy", "dfs"};
@@ -127,7 +121,7 @@ TEST_CASE("determinism: a complete search with more distinct outcomes than it ke
 }
 
 TEST_CASE("determinism: a seeded random or PCT search gives the same bytes in two processes") {
-  const fs::path dir = workdir("seeded");
+  const fs::path dir = checker::testing::scratch_dir("determinism", "seeded");
   for (const char* strategy : {"random", "pct"}) {
     for (const char* scenario : {"scenarios/seed/torn-read-half-copied-page.json", "scenarios/examples/abba.json"}) {
       CAPTURE(strategy);
@@ -136,9 +130,9 @@ TEST_CASE("determinism: a seeded random or PCT search gives the same bytes in tw
       std::vector<std::string> one = settings, two = settings;
       one.insert(one.end(), {"--jobs", "1"});
       two.insert(two.end(), {"--jobs", "2"});
-      const Output a = run_once(dir, source(scenario), one, "a");
-      const Output b = run_once(dir, source(scenario), one, "b");
-      const Output c = run_once(dir, source(scenario), two, "c");
+      const Output a = run_once(dir, checker::testing::source(scenario), one, "a");
+      const Output b = run_once(dir, checker::testing::source(scenario), one, "b");
+      const Output c = run_once(dir, checker::testing::source(scenario), two, "c");
       CHECK(a.code == b.code);
       CHECK(a.report == b.report);
       CHECK(a.trace == b.trace);
@@ -151,7 +145,7 @@ TEST_CASE("determinism: a seeded random or PCT search gives the same bytes in tw
 }
 
 TEST_CASE("determinism: every trace of the corpus replays to its recorded verdict and event history") {
-  const fs::path corpus = source("tests/data/traces");
+  const fs::path corpus = checker::testing::source("tests/data/traces");
   std::vector<fs::path> traces;
   for (const auto& e : fs::directory_iterator(corpus))
     if (e.path().string().ends_with(".trace.json")) traces.push_back(e.path());
@@ -179,10 +173,10 @@ TEST_CASE("determinism: every trace of the corpus replays to its recorded verdic
 }
 
 TEST_CASE("determinism: the corpus holds a trace of every seed scenario that expects a violation") {
-  for (const auto& e : fs::directory_iterator(source("scenarios/seed"))) {
+  for (const auto& e : fs::directory_iterator(checker::testing::source("scenarios/seed"))) {
     const checker::Scenario s = checker::load_scenario(e.path().string());
     if (!s.expect || s.expect->verdict != "violation") continue;
     CAPTURE(s.name);
-    CHECK(fs::exists(source("tests/data/traces/" + s.name + ".trace.json")));
+    CHECK(fs::exists(checker::testing::source("tests/data/traces/" + s.name + ".trace.json")));
   }
 }

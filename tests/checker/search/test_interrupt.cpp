@@ -20,23 +20,13 @@
 
 namespace fs = std::filesystem;
 using checker::testing::Child;
+using checker::testing::write_big;
 using checker::testing::run_to_end;
 using checker::testing::slurp_file;
 using checker::testing::temp_files;
 using nlohmann::json;
 
 namespace {
-
-fs::path workdir(const std::string& name) {
-  return checker::testing::scratch_dir("interrupt", name);
-}
-
-// A mutex program whose DFS search takes far longer than any test waits.
-void write_big(const fs::path& file) {
-  fs::create_directories(file.parent_path());
-  std::ofstream(file) << R"({"name": "big-counter", "model": "example:locked-counter",
-    "params": {"threads": 5, "increments": 3}, "expect": {"verdict": "pass"}})";
-}
 
 // The report without its timing section: the part that must be the same.
 json untimed(json report) {
@@ -51,7 +41,7 @@ void let_it_start() { std::this_thread::sleep_for(std::chrono::milliseconds(700)
 TEST_CASE("interrupt: SIGINT stops a long run within a second: exit 4, the summary, a whole report, no temp file") {
   for (const char* jobs : {"1", "2"}) {
     CAPTURE(jobs);
-    const fs::path dir = workdir(std::string("sigint-") + jobs);
+    const fs::path dir = checker::testing::scratch_dir("interrupt", std::string("sigint-") + jobs);
     write_big(dir / "big.json");
     Child c(dir, {"run", "--strategy", "dfs", "--jobs", jobs, "--no-progress", "--json", "report.json",
                   "--checkpoint", "big.ckpt.json", "big.json"});
@@ -78,7 +68,7 @@ TEST_CASE("interrupt: SIGINT stops a long run within a second: exit 4, the summa
 }
 
 TEST_CASE("interrupt: SIGTERM stops a split dpor run the same way") {
-  const fs::path dir = workdir("sigterm");
+  const fs::path dir = checker::testing::scratch_dir("interrupt", "sigterm");
   write_big(dir / "big.json");
   Child c(dir, {"run", "--strategy", "dpor", "--jobs", "2", "--no-progress", "--json", "report.json", "big.json"});
   REQUIRE(c.started());
@@ -93,7 +83,7 @@ TEST_CASE("interrupt: SIGTERM stops a split dpor run the same way") {
 }
 
 TEST_CASE("interrupt: an interrupted check writes whole JUnit and JSON reports with the unfinished scenarios marked") {
-  const fs::path dir = workdir("check");
+  const fs::path dir = checker::testing::scratch_dir("interrupt", "check");
   write_big(dir / "scenarios" / "a-big.json");
   write_big(dir / "scenarios" / "b-big.json");
   Child c(dir, {"check", "--strategy", "dfs", "--no-progress", "--junit", "junit.xml", "--json", "check.json",
@@ -124,7 +114,7 @@ TEST_CASE("interrupt: a run interrupted by SIGINT with --checkpoint, then resume
     for (const char* jobs : {"1", "2"}) {
       CAPTURE(strategy);
       CAPTURE(jobs);
-      const fs::path dir = workdir(std::string("resume-") + strategy + jobs);
+      const fs::path dir = checker::testing::scratch_dir("interrupt", std::string("resume-") + strategy + jobs);
       // Long enough to be interrupted, short enough to finish: 369600 executions, a few seconds.
       std::ofstream(dir / "mid.json") << R"({"name": "mid-counter", "model": "example:locked-counter",
         "params": {"threads": 4, "increments": 3}, "expect": {"verdict": "pass"}})";
@@ -163,7 +153,7 @@ TEST_CASE("interrupt: a run interrupted by SIGINT with --checkpoint, then resume
 
 TEST_CASE("interrupt: a run that stops at its budget with --checkpoint and is resumed finds the same violation and "
           "writes the same trace") {
-  const fs::path dir = workdir("budget");
+  const fs::path dir = checker::testing::scratch_dir("interrupt", "budget");
   const std::string scenario = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/seed/torn-read-half-copied-page.json";
   REQUIRE(run_to_end(dir, {"run", "--strategy", "dfs", "--no-progress", "--json", "whole.json", "--trace-out",
                            "whole.trace.json", scenario}) == 1);

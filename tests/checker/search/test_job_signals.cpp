@@ -23,19 +23,12 @@
 
 namespace fs = std::filesystem;
 using checker::testing::Child;
+using checker::testing::write_big;
 using checker::testing::slurp_file;
 using checker::testing::temp_files;
 using nlohmann::json;
 
 namespace {
-
-fs::path workdir(const std::string& name) { return checker::testing::scratch_dir("job-signals", name); }
-
-// A search far longer than any test waits (as test_interrupt.cpp's).
-void write_big(const fs::path& file) {
-  std::ofstream(file) << R"({"name": "big-counter", "model": "example:locked-counter",
-    "params": {"threads": 5, "increments": 3}, "expect": {"verdict": "pass"}})";
-}
 
 const std::vector<std::string> kRun = {"run",         "--strategy", "dfs",        "--jobs",        "2",
                                        "--no-progress", "--json",   "report.json", "--checkpoint", "big.ckpt.json",
@@ -58,7 +51,7 @@ void check_stopped_whole(const Child& c, const fs::path& dir, const std::string&
 }  // namespace
 
 TEST_CASE("job signals: a SIGTERM to the process and then one to its group, 5 ms later, are one request to stop") {
-  const fs::path dir = workdir("term-then-group");
+  const fs::path dir = checker::testing::scratch_dir("job-signals", "term-then-group");
   write_big(dir / "big.json");
   Child c(dir, {}, kRun, /*own_group=*/true);
   REQUIRE(c.started());
@@ -77,7 +70,7 @@ TEST_CASE("job signals: a SIGTERM to the process and then one to its group, 5 ms
 TEST_CASE("job signals: GNU timeout ends a dfs run with 2 workers: its summary, report and checkpoint, every time") {
   for (int attempt = 0; attempt < 3; ++attempt) {
     CAPTURE(attempt);
-    const fs::path dir = workdir("timeout-" + std::to_string(attempt));
+    const fs::path dir = checker::testing::scratch_dir("job-signals", "timeout-" + std::to_string(attempt));
     write_big(dir / "big.json");
     // --preserve-status: timeout exits with the run's own code.
     Child c(dir, {"timeout", "--preserve-status", "1"}, kRun, /*own_group=*/true);
@@ -114,7 +107,7 @@ void check_cut_short_whole(const Child& c, const fs::path& dir) {
 
 TEST_CASE("job signals: a second SIGTERM after the first had its time ends the run at once; what it wrote stays "
           "whole") {
-  const fs::path dir = workdir("second-term");
+  const fs::path dir = checker::testing::scratch_dir("job-signals", "second-term");
   Child c(dir, {}, run_blocked_in_report(dir), /*own_group=*/true);
   REQUIRE(c.started());
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
@@ -131,7 +124,7 @@ TEST_CASE("job signals: a second SIGTERM after the first had its time ends the r
 TEST_CASE("job signals: a Ctrl-C typed twice on the terminal ends the run at once; a SIGINT sent again at once "
           "by kill() does not") {
   SUBCASE("typed twice") {
-    const fs::path dir = workdir("typed-twice");
+    const fs::path dir = checker::testing::scratch_dir("job-signals", "typed-twice");
     Child c(dir, {}, run_blocked_in_report(dir), /*own_group=*/false, /*terminal=*/true);
     REQUIRE(c.started());
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
@@ -145,7 +138,7 @@ TEST_CASE("job signals: a Ctrl-C typed twice on the terminal ends the run at onc
     check_cut_short_whole(c, dir);
   }
   SUBCASE("sent twice") {
-    const fs::path dir = workdir("sent-twice");
+    const fs::path dir = checker::testing::scratch_dir("job-signals", "sent-twice");
     Child c(dir, {}, run_blocked_in_report(dir), /*own_group=*/true);
     REQUIRE(c.started());
     std::this_thread::sleep_for(std::chrono::milliseconds(700));

@@ -24,15 +24,12 @@
 #include "checker/report/merge.hpp"
 #include "checker/trace/trace.hpp"
 #include "tests/checker/scratch.hpp"
+#include "tests/checker/subprocess.hpp"
 
 using namespace checker;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path workdir(const std::string& name) {
-  return checker::testing::scratch_dir("shard", name);
-}
 
 Scenario scenario(const std::string& model, const std::string& strategy, const std::string& params = "{}",
                   std::uint64_t max_executions = 0) {
@@ -66,13 +63,6 @@ int sh(const std::string& cmd) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 TEST_CASE("shard: K/N is read, and a bad one named") {
@@ -95,7 +85,7 @@ TEST_CASE("shard: N shards merged give what one machine gives") {
     const char* params;
     std::uint64_t max_executions;
   };
-  const fs::path dir = workdir("merge");
+  const fs::path dir = checker::testing::scratch_dir("shard", "merge");
   for (Case c : {Case{"example:reorder_5", "dfs", "{}", 0}, Case{"example:lock-mix", "dfs", R"({"threads": 2})", 0},
                  Case{"example:lost-update", "dfs", R"({"threads": 3})", 0},
                  Case{"example:stack", "dfs", R"({"size": 3})", 0},
@@ -128,7 +118,7 @@ TEST_CASE("shard: N shards merged give what one machine gives") {
 }
 
 TEST_CASE("merge: reports that do not belong together are bad input") {
-  const fs::path dir = workdir("refuse");
+  const fs::path dir = checker::testing::scratch_dir("shard", "refuse");
   Scenario s = scenario("example:lost-update", "dfs", R"({"threads": 2})");
   ExploreSettings settings = effective_settings(s.explore);
   auto write_shard = [&](unsigned k, unsigned n, const Scenario& sc, const std::string& name) {
@@ -162,7 +152,7 @@ TEST_CASE("shard: the GNU parallel example of docs/sharding.md") {
     MESSAGE("skipped: GNU parallel is not installed (Debian: apt-get install parallel)");
     return;
   }
-  const fs::path dir = workdir("parallel");
+  const fs::path dir = checker::testing::scratch_dir("shard", "parallel");
   const std::string bin = INTERLEAVE_BIN_PATH;
   std::ofstream(dir / "reorder.json") << R"({"model": "example:reorder_5"})";
   // As docs/sharding.md writes it, with this build's binary.
@@ -178,14 +168,14 @@ TEST_CASE("shard: the GNU parallel example of docs/sharding.md") {
   const int whole = sh("cd '" + dir.string() + "' && '" + bin +
                        "' run --strategy dfs --jobs 1 --no-trace reorder.json > whole.out");
   CHECK(whole == 1);
-  const std::string a = slurp(dir / "merge.out"), b = slurp(dir / "whole.out");
+  const std::string a = checker::testing::slurp_file(dir / "merge.out"), b = checker::testing::slurp_file(dir / "whole.out");
   CHECK(a.substr(0, a.find('\n')) == b.substr(0, b.find('\n')));
   CHECK(a.find("merged from 4 shards") != std::string::npos);
   CHECK(sh("cd '" + dir.string() + "' && '" + bin + "' replay merged.trace.json > /dev/null") == 1);
 }
 
 TEST_CASE("merge: the report of a search that was not split is its own result") {
-  const fs::path dir = workdir("whole");
+  const fs::path dir = checker::testing::scratch_dir("shard", "whole");
   for (const char* model : {"example:abba", "example:lost-update"}) {
     CAPTURE(model);
     Scenario s = scenario(model, "dfs");

@@ -29,17 +29,12 @@
 #include "tests/checker/helpers.hpp"
 
 using namespace checker;
+using checker::testing::run;
 using checker::testing::multinomial;
 using checker::testing::scenario_files_under;
 namespace fs = std::filesystem;
 
 namespace {
-
-ExploreResult run(models::Program& p, sim::Strategy& s, ExploreOptions o = {}) {
-  sim::StackPool stacks;
-  o.verify_failure = false;
-  return explore(p, s, stacks, o);
-}
 
 // `threads` threads each write one shared word k times; the outcome is the
 // order of the writes (all of them write the word, so it is the trace).
@@ -230,7 +225,9 @@ TEST_CASE("dpor: one complete execution per order of the critical sections") {
 TEST_CASE("dpor: two locks taken in opposite orders: every consistent pair of orders") {
   // t0 and t2 take A then B, t1 takes B then A (never nested): 22 of the
   // 36 pairs of orders can happen; with 2 threads, 3 of 4.
-  for (auto [threads, want] : {std::pair{2, 3}, std::pair{3, 22}}) {
+  for (const auto& threads_want : {std::pair{2, 3}, std::pair{3, 22}}) {
+    // Not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+    const int threads = threads_want.first, want = threads_want.second;
     CAPTURE(threads);
     Sections p(threads, 1, true);
     DfsStrategy dfs;

@@ -17,12 +17,12 @@
 #include "tests/checker/helpers.hpp"
 
 using namespace checker;
+using checker::testing::R;
+using checker::testing::W;
 using checker::testing::explore_everything;
 
 namespace {
 
-constexpr auto R = sim::Access::read;
-constexpr auto W = sim::Access::write;
 constexpr auto A = sim::Access::add;
 
 // `threads` threads each add 1 to a counter `k` times; one reader reads it
@@ -104,7 +104,9 @@ std::uint64_t power(std::uint64_t b, int e) {
 }  // namespace
 
 TEST_CASE("dpor with adds: increments that commute are not reordered, with DFS's outcomes") {
-  for (const auto& [threads, k] : {std::pair{1, 3}, std::pair{2, 2}, std::pair{3, 2}}) {
+  for (const auto& threads_k : {std::pair{1, 3}, std::pair{2, 2}, std::pair{3, 2}}) {
+    // Not a structured binding: clang 14 cannot capture one in INFO's lambda.
+    const int threads = threads_k.first, k = threads_k.second;
     INFO(threads << " adders, " << k << " adds each");
     Counter as_add(threads, k, true), as_write(threads, k, false), for_dfs(threads, k, true);
     DfsStrategy dfs;

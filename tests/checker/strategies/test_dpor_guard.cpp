@@ -17,12 +17,12 @@
 #include "tests/checker/helpers.hpp"
 
 using namespace checker;
+using checker::testing::R;
+using checker::testing::W;
 using checker::testing::explore_everything;
 
 namespace {
 
-constexpr auto R = sim::Access::read;
-constexpr auto W = sim::Access::write;
 
 // A worker marks its work (m = 1) and takes a flag in one step, then drops
 // the flag. A guarded thread runs only while the flag is down and records

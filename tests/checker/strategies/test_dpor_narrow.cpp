@@ -17,6 +17,8 @@
 #include "tests/checker/helpers.hpp"
 
 using namespace checker;
+using checker::testing::R;
+using checker::testing::W;
 using checker::testing::explore_everything;
 
 namespace {
@@ -24,8 +26,6 @@ namespace {
 sim::Op op(const char* label, std::initializer_list<sim::Touch> ts) {
   return sim::Op::make(sim::OpKind::plain, label, ts);
 }
-constexpr auto R = sim::Access::read;
-constexpr auto W = sim::Access::write;
 
 // A writer commits `k` times; each commit announces a write of i_size (it may
 // grow the file) but grows it only on the last one, and otherwise, with

@@ -18,16 +18,12 @@
 #include "sim/execution.hpp"
 #include "sim/primitives.hpp"
 #include "sim/stack_pool.hpp"
+#include "tests/checker/helpers.hpp"
 
 using namespace checker;
+using checker::testing::run;
 
 namespace {
-
-ExploreResult run(models::Program& p, sim::Strategy& s, ExploreOptions o = {}) {
-  sim::StackPool stacks;
-  o.verify_failure = false;
-  return explore(p, s, stacks, o);
-}
 
 // The schedules of the first `n` executions of a strategy.
 std::vector<sim::Schedule> schedules(models::Program& p, sim::Strategy& s, int n) {

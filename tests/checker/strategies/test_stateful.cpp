@@ -25,15 +25,10 @@
 #include "tests/checker/helpers.hpp"
 
 using namespace checker;
+using checker::testing::run;
 namespace fs = std::filesystem;
 
 namespace {
-
-ExploreResult run(models::Program& p, sim::Strategy& s, ExploreOptions o = {}) {
-  sim::StackPool stacks;
-  o.verify_failure = false;
-  return explore(p, s, stacks, o);
-}
 
 std::uint64_t no_global_state(const void*) { return 0; }
 
