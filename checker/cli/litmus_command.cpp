@@ -121,7 +121,8 @@ int litmus_command(const LitmusArgs& a) {
       info.variant_from = from;
       Comparison c;
       if (recorded) {
-        info.kernel = recorded->info.kernel + " (recorded)";
+        info.kernel = recorded->info.kernel;
+        info.recorded = true;
         info.iterations = recorded->info.iterations;
         c = compare(model.outcomes, recorded->outcomes);
       } else {

@@ -71,11 +71,14 @@ std::string comparison_text(const RunInfo& info, const Comparison& c) {
   else
     t += "the kernel showed " + std::to_string(bad.size()) + " outcome" + (bad.size() == 1 ? "" : "s") +
          " the model does not allow\n";
-  std::snprintf(buf, sizeof buf, "  %llu iterations in %.2f s%s; variant from %s; kernel %s\n",
-                static_cast<unsigned long long>(info.iterations), info.seconds,
-                info.interrupted ? (" (interrupted by " + interrupt_name(info.interrupted) + ")").c_str() : "",
-                info.variant_from.c_str(), info.kernel.c_str());
-  t += buf;
+  const std::string when = info.recorded ? std::string("recorded") : [&] {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "in %.2f s", info.seconds);
+    return std::string(secs);
+  }();
+  t += "  " + std::to_string(info.iterations) + " iterations " + when +
+       (info.interrupted ? " (interrupted by " + interrupt_name(info.interrupted) + ")" : "") + "; variant from " +
+       info.variant_from + "; kernel " + info.kernel + "\n";
   if (info.slice != 0) {
     std::snprintf(buf, sizeof buf, "  one model page = one real page of %llu bytes; one model byte = %llu bytes\n",
                   static_cast<unsigned long long>(info.real_page), static_cast<unsigned long long>(info.slice));

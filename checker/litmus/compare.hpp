@@ -56,6 +56,7 @@ struct RunInfo {
   double seconds = 0;
   std::uint64_t real_page = 0, slice = 0;
   int interrupted = 0;
+  bool recorded = false;  // compared from a recorded file (--observed), not run here
 };
 std::string comparison_text(const RunInfo& info, const Comparison& c);
 
