@@ -94,7 +94,7 @@ std::set<std::string> expected_outcomes(const std::string& file, const std::stri
 // Runs litmus on `scenario` in `dir` with a short budget; returns the exit
 // code and its single result from --json.
 std::pair<int, nlohmann::json> litmus_in(const fs::path& work, const std::string& scenario, const fs::path& dir,
-                                          const std::string& budget = "--iterations 300 --seconds 5") {
+                                          const std::string& budget = "--iterations 300 --seconds 20") {
   const cli_test::Cli c =
       cli_test::run(work, "litmus " + source(scenario) + " --dir '" + dir.string() + "' " + budget + " --json out.json");
   INFO(c.out << c.err);
