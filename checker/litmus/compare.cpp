@@ -97,7 +97,7 @@ std::string comparison_text(const RunInfo& info, const Comparison& c) {
     if (r->torn_slices > 0)
       t += "; " + std::to_string(r->torn_slices) + " of its model bytes (" + kTornMarker +
            ") came back torn inside one byte's slice: a real torn read finer than the model's bytes, which the model "
-           "cannot show";
+           "cannot show (or, in a write's bytes, a source that changed while the write ran: bytes not known)";
     t += "\n";
   }
   return t;

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 namespace checker::litmus {
 
@@ -45,6 +47,35 @@ RealMemory::~RealMemory() {
 }
 
 std::uint8_t* RealMemory::at(std::uint64_t model_address) const { return base_ + abs_.real(model_address - low_); }
+
+std::vector<std::uint8_t> RealMemory::peek(const std::vector<models::pagecache::IoVec>& iov, std::size_t n,
+                                           int fd) const {
+  std::vector<std::uint8_t> out;
+  for (const models::pagecache::IoVec& v : iov) {
+    for (std::uint64_t a = v.address, end = v.address + v.length; a < end && out.size() < n;) {
+      const Region* r = nullptr;
+      for (const Region& candidate : regions_)
+        if (a >= candidate.start && a < candidate.start + candidate.length) r = &candidate;
+      if (!r || r->kind == Region::Kind::invalid) return out;
+      const std::uint64_t run_end = std::min(end, r->start + r->length);
+      const std::size_t want = std::min<std::size_t>(abs_.real(run_end - a), n - out.size());
+      const std::size_t old = out.size();
+      out.resize(old + want);
+      ssize_t got = 0;
+      if (r->kind == Region::Kind::shared_file) {
+        got = ::pread(fd, out.data() + old, want, static_cast<off_t>(abs_.real(r->file_offset + (a - r->start))));
+      } else {
+        const struct iovec local {out.data() + old, want}, remote{at(a), want};
+        got = ::process_vm_readv(::getpid(), &local, 1, &remote, 1, 0);
+      }
+      out.resize(old + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+      if (out.size() < old + want) return out;
+      a = run_end;
+    }
+    if (out.size() >= n) break;
+  }
+  return out;
+}
 
 void RealMemory::unmap_all() {
   if (!base_) return;

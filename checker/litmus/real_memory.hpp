@@ -31,6 +31,15 @@ class RealMemory {
   // unmaps every MAP_SHARED pte before its sync and eviction.
   void unmap_all();
 
+  // Up to `n` real bytes of the buffers `iov` (model addresses), read without
+  // touching the mappings: an anonymous region through process_vm_readv
+  // (which fails where a thread unmapped it, instead of faulting), a
+  // shared_file region from the file `fd` itself (the same page cache pages,
+  // without faulting them into the mapping, which would change what a
+  // non-present region does). Stops at the first byte it cannot read (an
+  // invalid region, a page past the file's end).
+  std::vector<std::uint8_t> peek(const std::vector<models::pagecache::IoVec>& iov, std::size_t n, int fd) const;
+
   // The real address of model user address `model_address`.
   std::uint8_t* at(std::uint64_t model_address) const;
   // Every shared_file region's real start and length (for reclaim's madvise).

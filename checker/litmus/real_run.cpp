@@ -76,18 +76,51 @@ struct CallRecord {
   std::vector<AbstractByte> data;
 };
 
-// The first `n` real bytes of the buffers `iov` names, as model bytes; a
-// trailing part of a slice as a torn slice (it is no whole model byte).
-std::vector<AbstractByte> collapse_iov(const std::vector<struct iovec>& iov, std::size_t n, const Abstraction& abs) {
-  std::vector<std::uint8_t> raw;
-  for (const struct iovec& v : iov) {
-    const std::size_t take = std::min(n - raw.size(), v.iov_len);
-    const auto* p = static_cast<const std::uint8_t*>(v.iov_base);
-    raw.insert(raw.end(), p, p + take);
-    if (raw.size() == n) break;
+bool overlaps(std::uint64_t a, std::uint64_t alen, std::uint64_t b, std::uint64_t blen) {
+  return a < b + blen && b < a + alen;
+}
+
+// Whether the source of thread t's operation i may change while it runs:
+// it lies in a MAP_SHARED mapping of the file (which every write changes),
+// or another thread reads into it or stores to it. Only then is the source
+// read before the call too (see written_bytes): that read is a system call
+// of its own, which would widen the race windows of every other write.
+bool source_may_change(const Config& c, std::size_t t, std::size_t i) {
+  for (const models::pagecache::IoVec& v : c.threads[t].ops[i].iov) {
+    for (const Region& r : c.regions)
+      if (r.kind == Region::Kind::shared_file && overlaps(v.address, v.length, r.start, r.length)) return true;
+    for (std::size_t u = 0; u < c.threads.size(); ++u)
+      for (const Operation& op : c.threads[u].ops) {
+        const bool stores = op.kind == Operation::Kind::read || op.kind == Operation::Kind::pread ||
+                            (op.kind == Operation::Kind::touch && op.store);
+        if (u != t && stores && overlaps(v.address, v.length, op.iov[0].address, op.iov[0].length)) return true;
+      }
   }
-  std::vector<AbstractByte> out = abs.collapse(raw.data(), raw.size());
-  if (raw.size() % abs.slice() != 0) out.push_back(kTornSlice);
+  return false;
+}
+
+// What a write wrote, as model bytes: the first `n` real bytes of its
+// source `after` it returned, each slice kept only when it is the same as
+// `before` the call (when that was taken): a slice that changed while the
+// write ran, or that could not be read, is not known, and is a torn slice,
+// which matches no model outcome.
+std::vector<AbstractByte> written_bytes(const std::vector<std::uint8_t>* before, const std::vector<std::uint8_t>& after,
+                                        std::size_t n, const Abstraction& abs) {
+  const std::size_t S = abs.slice();
+  std::vector<AbstractByte> out = abs.collapse(after.data(), std::min(after.size(), n));
+  if (before)
+    for (std::size_t i = 0; i < out.size(); ++i)
+      if (before->size() < (i + 1) * S || std::memcmp(before->data() + i * S, after.data() + i * S, S) != 0)
+        out[i] = kTornSlice;
+  out.resize((n + S - 1) / S, kTornSlice);
+  return out;
+}
+
+// A read's bytes, as model bytes: the first `n` real bytes of its buffer,
+// which the kernel has just filled (so they are mapped).
+std::vector<AbstractByte> read_bytes(const struct iovec& buf, std::size_t n, const Abstraction& abs) {
+  std::vector<AbstractByte> out = abs.collapse(static_cast<const std::uint8_t*>(buf.iov_base), n);
+  if (n % abs.slice() != 0) out.push_back(kTornSlice);
   return out;
 }
 
@@ -106,7 +139,12 @@ class Runner {
       throw;
     }
     records_.resize(c_.threads.size());
-    for (std::size_t t = 0; t < c_.threads.size(); ++t) records_[t].resize(c_.threads[t].ops.size());
+    source_may_change_.resize(c_.threads.size());
+    for (std::size_t t = 0; t < c_.threads.size(); ++t) {
+      records_[t].resize(c_.threads[t].ops.size());
+      for (std::size_t i = 0; i < c_.threads[t].ops.size(); ++i)
+        source_may_change_[t].push_back(source_may_change(c_, t, i));
+    }
     const unsigned parties = static_cast<unsigned>(c_.threads.size() + c_.agents.size() + 1);
     start_ = std::make_unique<SpinBarrier>(parties);
     end_ = std::make_unique<SpinBarrier>(parties);
@@ -218,6 +256,10 @@ class Runner {
       long long r = 0;
       CallRecord& rec = records_[t][i];
       rec.data.clear();
+      const bool writes = op.kind == Operation::Kind::write || op.kind == Operation::Kind::pwrite ||
+                          op.kind == Operation::Kind::writev;
+      std::vector<std::uint8_t> before;
+      if (writes && source_may_change_[t][i]) before = memory_->peek(op.iov, SIZE_MAX, fd_);
       switch (op.kind) {
         case Operation::Kind::write: r = ::write(fd, p, n); break;
         case Operation::Kind::read: r = ::read(fd, p, n); break;
@@ -229,7 +271,7 @@ class Runner {
           auto* at = static_cast<std::uint8_t*>(p);
           if (op.store) std::memset(at, op.value, abs_.slice());
           rec.data = abs_.collapse(at, abs_.slice());
-          r = 1;
+          r = static_cast<long long>(abs_.slice());  // one model byte, as the model counts a touch
           break;
         }
         case Operation::Kind::munmap: r = ::munmap(p, n); break;
@@ -238,12 +280,11 @@ class Runner {
       }
       if (r < 0) r = -errno;
       rec.result = r;
-      const bool moves_bytes = op.kind == Operation::Kind::write || op.kind == Operation::Kind::read ||
-                               op.kind == Operation::Kind::pwrite || op.kind == Operation::Kind::pread ||
-                               op.kind == Operation::Kind::writev;
-      // A write's bytes: the first `r` of its buffers, which the kernel just
-      // copied (so they are mapped); a read's: what arrived there.
-      if (moves_bytes && r > 0) rec.data = collapse_iov(iov, static_cast<std::size_t>(r), abs_);
+      if (writes && r > 0)
+        rec.data = written_bytes(source_may_change_[t][i] ? &before : nullptr,
+                                 memory_->peek(op.iov, static_cast<std::size_t>(r), fd_), static_cast<std::size_t>(r), abs_);
+      if ((op.kind == Operation::Kind::read || op.kind == Operation::Kind::pread) && r > 0)
+        rec.data = read_bytes(iov[0], static_cast<std::size_t>(r), abs_);
     }
   }
 
@@ -313,14 +354,11 @@ class Runner {
   std::vector<int> thread_fds_;
   std::unique_ptr<RealMemory> memory_;
   std::vector<std::vector<CallRecord>> records_;
+  std::vector<std::vector<bool>> source_may_change_;  // by thread and operation
   std::unique_ptr<SpinBarrier> start_, end_;
   std::atomic<bool> quit_{false};
   std::vector<std::thread> workers_;
 };
-
-bool overlaps(std::uint64_t a, std::uint64_t alen, std::uint64_t b, std::uint64_t blen) {
-  return a < b + blen && b < a + alen;
-}
 
 }  // namespace
 
@@ -333,8 +371,21 @@ std::string why_not_real(const Config& c, std::uint64_t real_page) {
            "at a chosen byte (an \"invalid\" region makes a real fault instead)";
   if (c.faults.read_io_error || c.faults.write_io_error)
     return "it injects block I/O errors, which the kernel cannot be made to return on a file in a directory";
+  bool file_written = false;  // by some thread's write, or a store into a mapping of it
+  for (const auto& th : c.threads)
+    for (const Operation& op : th.ops)
+      if (op.kind == Operation::Kind::write || op.kind == Operation::Kind::pwrite ||
+          op.kind == Operation::Kind::writev || (op.kind == Operation::Kind::touch && op.store))
+        file_written = true;
   for (const auto& th : c.threads)
     for (const Operation& op : th.ops) {
+      const bool reads = op.kind == Operation::Kind::read || op.kind == Operation::Kind::pread;
+      if (reads && file_written && c.threads.size() > 1)
+        for (const Region& r : c.regions)
+          if (r.kind == Region::Kind::shared_file && overlaps(op.iov[0].address, op.iov[0].length, r.start, r.length))
+            return "thread \"" + th.name + "\" reads into region \"" + r.name +
+                   "\", a mapping of the file that other threads write: what the read returned could be overwritten "
+                   "before it could be looked at";
       if (op.kind != Operation::Kind::touch) continue;
       const std::uint64_t a = op.iov[0].address;
       for (const Region& r : c.regions) {
@@ -343,11 +394,15 @@ std::string why_not_real(const Config& c, std::uint64_t real_page) {
             (r.file_offset + (a - r.start)) / c.geometry.page_size * c.geometry.page_size >= c.file.content.size())
           return "thread \"" + th.name + "\" touches a page of region \"" + r.name +
                  "\" past the file's end at the start, a SIGBUS in a real thread";
+        // An unmap by another thread may come first; by this one, only when
+        // it is an earlier operation.
         for (const auto& other : c.threads)
-          for (const Operation& u : other.ops)
+          for (std::size_t k = 0; k < other.ops.size() && (&other != &th || &other.ops[k] != &op); ++k) {
+            const Operation& u = other.ops[k];
             if (u.kind == Operation::Kind::munmap && overlaps(u.iov[0].address, u.iov[0].length, r.start, r.length))
               return "thread \"" + th.name + "\" touches region \"" + r.name +
-                     "\", which a thread unmaps: a SIGSEGV in a real thread";
+                     "\", which a thread may have unmapped by then: a SIGSEGV in a real thread";
+          }
       }
     }
   return "";

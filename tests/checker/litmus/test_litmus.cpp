@@ -236,6 +236,9 @@ TEST_CASE("litmus: bad input exits 2 with one line that says why") {
   c = cli_test::run(work, "litmus " + source("tests/checker/litmus/copy-fault.json") + " --dir .");
   CHECK(c.code == 2);
   CHECK(has(c.err, "cannot run for real: it injects copy_from_user failures"));
+  c = cli_test::run(work, "litmus " + source("tests/checker/litmus/read-into-mapping.json") + " --dir .");
+  CHECK(c.code == 2);
+  CHECK(has(c.err, "cannot run for real: thread \"reader\" reads into region \"map\", a mapping of the file"));
   c = cli_test::run(work, "litmus " + writev + " --dir /proc");
   CHECK(c.code == 2);
   CHECK(has(c.err, "--dir /proc is on a filesystem litmus has no variant for"));
@@ -260,6 +263,12 @@ TEST_CASE("litmus: real threads on a tmpfs") {
   }
   if (dir == "/dev/shm") MESSAGE("not root (or mount refused): litmus runs in /dev/shm instead of a tmpfs of its own");
   check_deterministic(work, dir, "linux-6-ext4");
+  // A store through a mapping, msync, pread, a load, munmap and fsync: the
+  // model's one outcome, every iteration.
+  const std::string store = "tests/checker/litmus/store-then-read.json";
+  const auto [code, result] = litmus_in(work, store, dir);
+  CHECK(code == 0);
+  CHECK(seen(result) == model_outcomes(checker::load_scenario(source(store)), "linux-6-ext4").outcomes);
   check_racing(work, dir, "scenarios/litmus/torn-read-across-pages.json", "linux-6-ext4");
 }
 
