@@ -38,7 +38,12 @@ std::pair<std::string, std::string> pick_variant(const LitmusArgs& a, const Reco
   } else if (recorded) {
     variant = recorded->info.variant, from = "the recorded file " + a.observed;
   } else {
-    const DirFilesystem fs = filesystem_of(a.dir);
+    DirFilesystem fs;
+    try {
+      fs = filesystem_of(a.dir);
+    } catch (const std::runtime_error& e) {
+      throw Refused(std::string("--dir: ") + e.what());
+    }
     if (fs.variant.empty()) {
       char magic[32];
       std::snprintf(magic, sizeof magic, "0x%lx", fs.magic);
@@ -58,17 +63,22 @@ std::pair<std::string, std::string> pick_variant(const LitmusArgs& a, const Reco
 }  // namespace
 
 void add_litmus_command(CLI::App& app, LitmusArgs& a) {
+  // A path given as "" is refused, as every command's output paths are.
+  const CLI::Validator not_empty([](const std::string& v) { return v.empty() ? std::string("an empty path") : std::string(); },
+                                 "PATH");
   CLI::App* cmd = app.add_subcommand(
       "litmus", "run scenarios as real threads on a real filesystem and compare with the model's outcomes");
   cmd->add_option("SCENARIO", a.files, "page-cache scenario files (JSON)")->required();
-  cmd->add_option("--dir", a.dir, "the directory to run in (its filesystem picks the variant)");
+  cmd->add_option("--dir", a.dir, "the directory to run in (its filesystem picks the variant)")->check(not_empty);
   cmd->add_option("--seconds", a.seconds, "stop after this many seconds (default 2; 0: no limit)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--iterations", a.iterations, "stop after this many iterations (default: no limit)");
   cmd->add_option("--variant", a.variant, "compare with this variant, not the one the filesystem picks");
   cmd->add_option("--observed", a.observed,
-                  "compare the outcomes recorded in this file (a litmus --json report) instead of running");
-  cmd->add_option("--json", a.json, "also write the results as JSON to this file (- for standard output)");
+                  "compare the outcomes recorded in this file (a litmus --json report) instead of running")
+      ->check(not_empty);
+  cmd->add_option("--json", a.json, "also write the results as JSON to this file (- for standard output)")
+      ->check(not_empty);
   cmd->footer(
       "Each iteration restores the scenario's file, cache and memory, releases all threads\n"
       "together from a barrier, and turns what the calls returned into an outcome line in the\n"

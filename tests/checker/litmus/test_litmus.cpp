@@ -242,6 +242,9 @@ TEST_CASE("litmus: bad input exits 2 with one line that says why") {
   c = cli_test::run(work, "litmus " + writev + " --dir /proc");
   CHECK(c.code == 2);
   CHECK(has(c.err, "--dir /proc is on a filesystem litmus has no variant for"));
+  c = cli_test::run(work, "litmus " + writev + " --dir no-such-dir");
+  CHECK(c.code == 2);
+  CHECK(has(c.err, "--dir: cannot examine no-such-dir: No such file or directory"));
   c = cli_test::run(work, "litmus " + writev + " --dir . --variant linux-6-xf");
   CHECK(c.code == 2);
   CHECK(has(c.err, "did you mean \"linux-6-xfs\""));
