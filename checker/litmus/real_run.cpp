@@ -8,6 +8,7 @@
 #include <memory>
 #include <sched.h>
 #include <stdexcept>
+#include <system_error>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -37,6 +38,9 @@ using models::pagecache::Region;
 class SpinBarrier {
  public:
   explicit SpinBarrier(unsigned n) : n_(n) {}
+  // Fewer parties (before anyone arrives): for a runner whose threads could
+  // not all be started.
+  void set_parties(unsigned n) { n_ = n; }
   void arrive_and_wait() {
     const unsigned gen = gen_.load(std::memory_order_acquire);
     if (count_.fetch_add(1, std::memory_order_acq_rel) + 1 == n_) {
@@ -49,7 +53,7 @@ class SpinBarrier {
   }
 
  private:
-  const unsigned n_;
+  unsigned n_;
   std::atomic<unsigned> count_{0};
   std::atomic<unsigned> gen_{0};
 };
@@ -148,17 +152,23 @@ class Runner {
     const unsigned parties = static_cast<unsigned>(c_.threads.size() + c_.agents.size() + 1);
     start_ = std::make_unique<SpinBarrier>(parties);
     end_ = std::make_unique<SpinBarrier>(parties);
-    for (std::size_t t = 0; t < c_.threads.size(); ++t)
-      workers_.emplace_back([this, t] { loop([this, t] { run_thread(t); }); });
-    for (const AgentSpec& a : c_.agents) workers_.emplace_back([this, a] { loop([this, a] { run_agent(a); }); });
+    try {
+      for (std::size_t t = 0; t < c_.threads.size(); ++t)
+        workers_.emplace_back([this, t] { loop([this, t] { run_thread(t); }); });
+      for (const AgentSpec& a : c_.agents) workers_.emplace_back([this, a] { loop([this, a] { run_agent(a); }); });
+    } catch (const std::system_error& e) {
+      // The threads that did start wait at the start barrier: release them
+      // to end, then clean up as the destructor would.
+      start_->set_parties(static_cast<unsigned>(workers_.size() + 1));
+      stop_workers();
+      memory_.reset();
+      close_files();
+      throw std::runtime_error(std::string("cannot start the scenario's threads: ") + e.what());
+    }
   }
 
   ~Runner() {
-    if (!workers_.empty()) {
-      quit_.store(true, std::memory_order_release);
-      start_->arrive_and_wait();
-      for (std::thread& w : workers_) w.join();
-    }
+    stop_workers();
     memory_.reset();
     close_files();
   }
@@ -195,6 +205,15 @@ class Runner {
       ::unlink(path_.c_str());
       fd_ = -1;
     }
+  }
+
+  // Called between iterations only (every worker waits at the start barrier).
+  void stop_workers() noexcept {
+    if (workers_.empty()) return;
+    quit_.store(true, std::memory_order_release);
+    start_->arrive_and_wait();
+    for (std::thread& w : workers_) w.join();
+    workers_.clear();
   }
 
   template <class Body>
