@@ -20,8 +20,8 @@ using AbstractByte = int;
 inline constexpr AbstractByte kTornSlice = -1;
 
 // How a torn slice is printed inside an outcome's bytes. The model's byte
-// notation (models/pagecache/state.cpp, show_bytes) only ever writes a
-// backslash before "x" or another backslash, so this never reads as a byte.
+// notation (models/pagecache/state.cpp, show_bytes) writes a backslash only
+// before "x" (a backslash byte is "\x5c"), so this never reads as a byte.
 inline constexpr const char* kTornMarker = "\\?";
 
 class Abstraction {
