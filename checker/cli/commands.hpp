@@ -82,7 +82,7 @@ struct LitmusArgs {
   std::uint64_t iterations = 0;  // 0: no limit
   std::string variant;          // "" the one the filesystem of dir picks
   std::string observed;         // compare this recorded --json report instead of running
-  std::string json;
+  std::optional<std::string> json;  // also write the results as JSON (observed_json.hpp)
 };
 int litmus_command(const LitmusArgs& a);
 void add_litmus_command(CLI::App& app, LitmusArgs& a);  // its options and --help

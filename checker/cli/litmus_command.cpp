@@ -63,22 +63,17 @@ std::pair<std::string, std::string> pick_variant(const LitmusArgs& a, const Reco
 }  // namespace
 
 void add_litmus_command(CLI::App& app, LitmusArgs& a) {
-  // A path given as "" is refused, as every command's output paths are.
-  const CLI::Validator not_empty([](const std::string& v) { return v.empty() ? std::string("an empty path") : std::string(); },
-                                 "PATH");
   CLI::App* cmd = app.add_subcommand(
       "litmus", "run scenarios as real threads on a real filesystem and compare with the model's outcomes");
   cmd->add_option("SCENARIO", a.files, "page-cache scenario files (JSON)")->required();
-  cmd->add_option("--dir", a.dir, "the directory to run in (its filesystem picks the variant)")->check(not_empty);
+  cmd->add_option("--dir", a.dir, "the directory to run in (its filesystem picks the variant)");
   cmd->add_option("--seconds", a.seconds, "stop after this many seconds (default 2; 0: no limit)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--iterations", a.iterations, "stop after this many iterations (default: no limit)");
   cmd->add_option("--variant", a.variant, "compare with this variant, not the one the filesystem picks");
   cmd->add_option("--observed", a.observed,
-                  "compare the outcomes recorded in this file (a litmus --json report) instead of running")
-      ->check(not_empty);
-  cmd->add_option("--json", a.json, "also write the results as JSON to this file (- for standard output)")
-      ->check(not_empty);
+                  "compare the outcomes recorded in this file (a litmus --json report) instead of running");
+  cmd->add_option("--json", a.json, "also write the results as JSON to this file (- for standard output)");
   cmd->footer(
       "Each iteration restores the scenario's file, cache and memory, releases all threads\n"
       "together from a barrier, and turns what the calls returned into an outcome line in the\n"
@@ -102,7 +97,9 @@ int litmus_command(const LitmusArgs& a) {
     std::cerr << "interleave: litmus: --seconds 0 needs --iterations N, so that the run ends by itself\n";
     return kExitBadInput;
   }
-  const bool json_to_stdout = check_output_paths({{"--json", a.json}});
+  // Given as "", the path is refused as every command's output paths are.
+  if (a.json && a.json->empty()) check_output_path("--json", *a.json);
+  const bool json_to_stdout = check_output_paths({{"--json", a.json.value_or("")}});
   std::ostream& out = json_to_stdout ? std::cerr : std::cout;
   bool bad = false, not_allowed = false;
   int interrupted = 0;
@@ -166,12 +163,12 @@ int litmus_command(const LitmusArgs& a) {
     }
   }
   if (interrupted) out << "interrupted by " << interrupt_name(interrupted) << "\n";
-  if (!a.json.empty()) {
+  if (a.json) {
     try {
-      write_output_file(a.json, results_json(results).dump(2) + "\n");
+      write_output_file(*a.json, results_json(results).dump(2) + "\n");
     } catch (const std::runtime_error& e) {
-      std::cerr << "interleave: --json: " << e.what() << "\n";
-      return kExitInternal;
+      std::cerr << "interleave: could not write the JSON report: " << e.what() << "\n";
+      return kExitBadInput;
     }
   }
   if (bad) return kExitBadInput;

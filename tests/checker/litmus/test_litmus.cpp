@@ -242,6 +242,13 @@ TEST_CASE("litmus: bad input exits 2 with one line that says why") {
   c = cli_test::run(work, "litmus " + writev + " --dir /proc");
   CHECK(c.code == 2);
   CHECK(has(c.err, "--dir /proc is on a filesystem litmus has no variant for"));
+  c = cli_test::run(work, "litmus " + writev + " --dir . --json ''");
+  CHECK(c.code == 2);
+  CHECK(c.err == "interleave: --json: found an empty path, expected a file name (or - for standard output)\n");
+  c = cli_test::run(work, "litmus " + writev + " --dir . --json nowhere/x.json");
+  CHECK(c.code == 2);
+  CHECK(has(c.err, "the directory nowhere does not exist"));
+  CHECK(litmus_files(work).empty());
   c = cli_test::run(work, "litmus " + writev + " --dir no-such-dir");
   CHECK(c.code == 2);
   CHECK(has(c.err, "--dir: cannot examine no-such-dir: No such file or directory"));
