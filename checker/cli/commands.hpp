@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace checker::cli {
 
 enum ExitCode : int {
@@ -69,6 +73,19 @@ struct MatrixArgs {
   std::string output;              // write the table here ("" standard output)
 };
 int matrix_command(const MatrixArgs& a, const Overrides& o);
+
+// checker/cli/litmus_command.cpp
+struct LitmusArgs {
+  std::vector<std::string> files;
+  std::string dir;              // where to run ("" with --observed)
+  double seconds = 2;           // 0: no time limit
+  std::uint64_t iterations = 0;  // 0: no limit
+  std::string variant;          // "" the one the filesystem of dir picks
+  std::string observed;         // compare this recorded --json report instead of running
+  std::optional<std::string> json;  // also write the results as JSON (observed_json.hpp)
+};
+int litmus_command(const LitmusArgs& a);
+void add_litmus_command(CLI::App& app, LitmusArgs& a);  // its options and --help
 
 // checker/cli/trace_commands.cpp
 struct ShrinkArgs {

@@ -278,6 +278,9 @@ int real_main(int argc, char** argv) {
       "  parallel interleave run --strategy dfs --shard {}/4 --json shard-{}.json s.json ::: 1 2 3 4\n"
       "  interleave merge shard-*.json");
 
+  LitmusArgs litmus_args;
+  add_litmus_command(app, litmus_args);
+
   CLI::App* models = app.add_subcommand("models", "list the models a scenario can name");
   models->footer("Example:\n  interleave models");
 
@@ -291,7 +294,8 @@ int real_main(int argc, char** argv) {
 
   // The searching commands stop cleanly on SIGINT or SIGTERM: they report
   // what they explored, write their files whole, and exit 4.
-  if (run->parsed() || check->parsed() || matrix->parsed()) checker::install_interrupt_handlers();
+  CLI::App* litmus = app.get_subcommand("litmus");
+  if (run->parsed() || check->parsed() || matrix->parsed() || litmus->parsed()) checker::install_interrupt_handlers();
   if (run->parsed()) return run_command(run_files, run_opts);
   if (rep->parsed()) return replay_command(replay_file, replay_out);
   if (check->parsed()) return check_command(check_paths, check_opts, check_out);
@@ -300,6 +304,7 @@ int real_main(int argc, char** argv) {
   if (models->parsed()) return models_command();
   if (merge->parsed()) return merge_command(merge_args);
   if (matrix->parsed()) return matrix_command(matrix_args, matrix_opts);
+  if (litmus->parsed()) return litmus_command(litmus_args);
   std::cerr << app.help();
   return kExitBadInput;
 }
