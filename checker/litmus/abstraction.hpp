@@ -3,25 +3,35 @@
 // each model byte stands for an equal slice of it (real page size / model
 // page size bytes), written with the byte repeated. Reading back, a slice
 // whose bytes are all equal is that model byte; a slice whose bytes disagree
-// is a torn slice, a marker that equals no model byte, so an outcome that
-// holds one matches no outcome of the model (which cannot tear inside a
-// byte): the comparison can only say "not allowed" of it, never "allowed".
+// is a torn slice: a marker that equals no model byte. A slice torn between
+// exactly two values keeps them (the refinement rule of compare.hpp can
+// then match it); one torn among more values, or not known, keeps none, and
+// an outcome that holds it matches no outcome of the model.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace checker::litmus {
 
-// One model byte as read back: 0..255, or kTornSlice.
+// One model byte as read back: 0..255; kTornSlice, a slice torn among values
+// not kept; or torn_between(a, b), a slice whose real bytes are all a or b.
 using AbstractByte = int;
 inline constexpr AbstractByte kTornSlice = -1;
+AbstractByte torn_between(std::uint8_t a, std::uint8_t b);  // a != b, in either order
+inline bool is_torn(AbstractByte b) { return b < 0; }
+// The two values of a slice torn between two, smaller first; none otherwise.
+std::optional<std::pair<std::uint8_t, std::uint8_t>> torn_values(AbstractByte b);
 
-// How a torn slice is printed inside an outcome's bytes. The model's byte
-// notation (models/pagecache/state.cpp, show_bytes) writes a backslash only
-// before "x" (a backslash byte is "\x5c"), so this never reads as a byte.
+// How a torn slice is printed inside an outcome's bytes: "\?" alone when its
+// values are not kept, "\?{61,62}" (the two values in hex) when they are.
+// The model's byte notation (models/pagecache/state.cpp, show_bytes) writes
+// a backslash only before "x" (a backslash byte is "\x5c"), so this never
+// reads as a byte.
 inline constexpr const char* kTornMarker = "\\?";
 
 class Abstraction {
@@ -52,10 +62,20 @@ class Abstraction {
   std::uint64_t slice_;
 };
 
-// Bytes in the model's notation ("\"AB\\x00\""), a torn slice as kTornMarker.
+// Bytes in the model's notation ("\"AB\\x00\""), a torn slice as kTornMarker
+// (with its two values when it has them).
 std::string show_abstract(const std::vector<AbstractByte>& bytes);
 
-// How many torn slices an outcome line holds.
+// The torn slices of an outcome line, in order: where each marker is in the
+// line, its length, and its two values when it has them.
+struct TornMarker {
+  std::size_t at = 0, length = 0;
+  std::optional<std::pair<std::uint8_t, std::uint8_t>> values;
+};
+std::vector<TornMarker> torn_markers_in(const std::string& outcome);
 std::size_t torn_slices_in(const std::string& outcome);
+
+// One byte in the model's notation, without quotes: "a", "\\x00".
+std::string model_byte(std::uint8_t b);
 
 }  // namespace checker::litmus

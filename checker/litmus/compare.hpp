@@ -34,7 +34,24 @@ struct Row {
   std::uint64_t count = 0;             // iterations that showed it (0: the model's, never seen)
   std::uint64_t first_iteration = 0;   // the first of them
   std::size_t torn_slices = 0;         // slices torn inside one model byte
+  bool refined = false;                // allowed by the refinement rule below
 };
+
+// The refinement rule (docs/litmus.md): an outcome with slices torn inside
+// one model byte, each between two values a and b (abstraction.hpp), is
+// allowed when for every torn slice and each of its two values, the model
+// allows the outcome with that value at that slice (and some value of their
+// two at the other torn slices). The argument: the model copies a byte
+// at a time, the kernel a real byte at a time; a read of slice j that saw a
+// mix of a and b ran while a write changed slice j from one to the other,
+// and if the model lets the read take slice j both before and after that
+// write with everything else the same, a model whose bytes were the real
+// bytes (the same code, finer data) lets the read take each real byte of the
+// slice before or after its write: the mix. A slice torn among more values,
+// or not known (a write's source that could not be read), is never allowed,
+// nor is an outcome with more than kMaxRefinedSlices torn slices.
+inline constexpr std::size_t kMaxRefinedSlices = 12;
+bool allowed_by_refinement(const std::set<std::string>& model, const std::string& outcome);
 
 struct Comparison {
   std::vector<Row> rows;  // what the kernel showed, most often first; then what it never showed

@@ -19,11 +19,9 @@ using models::pagecache::Region;
 // stretch (the model allows addresses up to 3 GiB, scaled by the slice).
 constexpr std::size_t kMaxReserved = std::size_t(1) << 32;
 
-[[noreturn]] void fail(const std::string& what) {
-  throw std::runtime_error(what + ": " + std::strerror(errno));
-}
-
 }  // namespace
+
+void fail(const std::string& what) { throw std::runtime_error(what + ": " + std::strerror(errno)); }
 
 RealMemory::RealMemory(const std::vector<Region>& regions, const Abstraction& abs)
     : regions_(regions), abs_(abs) {

@@ -9,12 +9,17 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "checker/litmus/abstraction.hpp"
 #include "models/pagecache/config.hpp"
 
 namespace checker::litmus {
+
+// A system call of the runner failed: std::runtime_error with `what` and
+// errno's text.
+[[noreturn]] void fail(const std::string& what);
 
 class RealMemory {
  public:

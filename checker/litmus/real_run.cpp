@@ -28,7 +28,6 @@ using models::pagecache::Config;
 using models::pagecache::Operation;
 using models::pagecache::Region;
 
-[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what + ": " + std::strerror(errno)); }
 
 // All participants released together: the last to arrive bumps the
 // generation, the others spin on it (then yield, so that on a machine with
@@ -105,17 +104,27 @@ bool source_may_change(const Config& c, std::size_t t, std::size_t i) {
 
 // What a write wrote, as model bytes: the first `n` real bytes of its
 // source `after` it returned, each slice kept only when it is the same as
-// `before` the call (when that was taken): a slice that changed while the
-// write ran, or that could not be read, is not known, and is a torn slice,
-// which matches no model outcome.
+// `before` the call (when that was taken). A slice that changed while the
+// write ran from one whole model byte to another is torn between the two
+// (the kernel copied the old bytes, the new or a mix); one that changed in
+// any other way, or could not be read, is not known (kTornSlice), and
+// matches no model outcome.
 std::vector<AbstractByte> written_bytes(const std::vector<std::uint8_t>* before, const std::vector<std::uint8_t>& after,
                                         std::size_t n, const Abstraction& abs) {
   const std::size_t S = abs.slice();
   std::vector<AbstractByte> out = abs.collapse(after.data(), std::min(after.size(), n));
   if (before)
-    for (std::size_t i = 0; i < out.size(); ++i)
-      if (before->size() < (i + 1) * S || std::memcmp(before->data() + i * S, after.data() + i * S, S) != 0)
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (before->size() < (i + 1) * S) {
         out[i] = kTornSlice;
+        continue;
+      }
+      if (std::memcmp(before->data() + i * S, after.data() + i * S, S) == 0) continue;
+      const AbstractByte old_byte = abs.collapse(before->data() + i * S, S).front();
+      out[i] = is_torn(old_byte) || is_torn(out[i]) ? kTornSlice
+                                                     : torn_between(static_cast<std::uint8_t>(old_byte),
+                                                                    static_cast<std::uint8_t>(out[i]));
+    }
   out.resize((n + S - 1) / S, kTornSlice);
   return out;
 }
