@@ -10,6 +10,7 @@
 #include "models/linux-2.4.0/kernel.hpp"
 #include "models/pagecache/disk.hpp"
 #include "models/pagecache/step.hpp"
+#include "sim/audit.hpp"
 
 namespace models::linux_2_4_0 {
 
@@ -146,10 +147,15 @@ int Kernel::__block_commit_write(Page& page, unsigned from, unsigned to) {
     } else {
       // set_bit(BH_Uptodate); if (!atomic_set_buffer_dirty(bh)) { __mark_dirty(bh); buffer_insert_inode_queue(bh, inode); }
       step(ex(), "__block_commit_write: mark dirty", {W(page.buffers_obj()), W(s_.inode.dirty_buffers_obj)});
-      bh.uptodate = true;
-      const bool was_dirty = bh.dirty;
-      bh.dirty = true;
-      if (!was_dirty) insert_inode_queue(bh, s_.inode.i_dirty_buffers);
+      const bool was_uptodate = bh.uptodate, was_dirty = bh.dirty;
+      if (!was_uptodate) bh.uptodate = true;
+      if (!was_dirty) {
+        bh.dirty = true;
+        sim::audit::write(s_.inode.dirty_buffers_obj);  // the list is no Audited field: its insert says so
+        insert_inode_queue(bh, s_.inode.i_dirty_buffers);
+      } else {  // it was dirty: no insert, the list is left alone (and the bits only read when both were set)
+        narrow(ex(), {was_uptodate ? R(page.buffers_obj()) : W(page.buffers_obj())});
+      }
     }
   }
   // balance_dirty(bh->b_dev): no dirty-memory threshold in the model.

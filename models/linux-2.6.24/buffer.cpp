@@ -13,6 +13,7 @@
 #include "models/linux-2.6.24/kernel.hpp"
 #include "models/pagecache/disk.hpp"
 #include "models/pagecache/step.hpp"
+#include "sim/audit.hpp"
 
 namespace models::linux_2_6_24 {
 
@@ -42,8 +43,9 @@ void Kernel::vmtruncate_not_modelled(const char* where) {
 // buffer_insert_inode_queue) the inode's list of dirty buffers.
 void Kernel::mark_buffer_dirty(BufferHead& bh) {
   step(ex(), "mark_buffer_dirty", {W(bh.b_page->buffers_obj()), W(s_.inode.dirty_buffers_obj)});
-  if (bh.dirty) return;
+  if (bh.dirty) return narrow(ex(), {R(bh.b_page->buffers_obj())});  // no insert: it only read the bit
   bh.dirty = true;
+  sim::audit::write(s_.inode.dirty_buffers_obj);  // the list is no Audited field: its insert says so
   auto& l = s_.inode.i_dirty_buffers;
   if (bh.b_inode) bh.b_inode->erase(std::remove(bh.b_inode->begin(), bh.b_inode->end(), &bh), bh.b_inode->end());
   bh.b_inode = &l;

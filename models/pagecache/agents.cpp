@@ -11,15 +11,6 @@ namespace models::pagecache {
 
 namespace {
 
-// The objects a guard reads, named as reads of the wake step; past
-// sim::kMaxTouches the step touches all (Touches::r_or_all).
-void add_read(Touches& t, std::vector<sim::ObjectId>& named, sim::ObjectId o) {
-  for (sim::ObjectId n : named)
-    if (n == o) return;
-  named.push_back(o);
-  t.r_or_all(o);
-}
-
 // What reclaim can act on now. try_to_swap_out unmaps a present pte whose
 // page it can lock (TryLockPage); page_launder (then reclaim_page) acts on a
 // cached page that is not locked and not in use by others (with buffers, it
@@ -76,49 +67,112 @@ struct WritebackWork {
   }
 };
 
+// The footprint of a step built object by object: an object named twice
+// keeps the access that covers both (a write covers a read and an add);
+// past sim::kMaxTouches the step touches all.
+void add_touch(sim::Op& op, sim::Touch t) {
+  for (std::uint8_t i = 0; i < op.touch_count; ++i)
+    if (op.touches[i].object == t.object) {
+      if (op.touches[i].access != t.access) op.touches[i].access = sim::Access::write;
+      return;
+    }
+  if (op.touch_count == sim::kMaxTouches) {
+    op.touches_all = true;
+    return;
+  }
+  op.touches[op.touch_count++] = t;
+}
+
+template <class List>
+void add_touches(sim::Op& op, const List& ts) {
+  for (const sim::Touch& t : ts) add_touch(op, t);
+}
+
 }  // namespace
 
-// The agent wakes only when it has something to act on (a guarded step, as
+// The agent acts only when it has something to act on (a guarded step, as
 // SPIN gives a process a guard): a wake-up that would find nothing to do
 // changes nothing, and leaving it out keeps the search from ordering it
-// against every step that it would have looked at. Why nothing is lost: a
-// target is "actionable" exactly when the action's own checks would let it
-// change something (the complement of their do-nothing exits, see
-// ReclaimWork), so every execution of an agent that may also wake idly is
-// an execution of this one with the idle wake-ups left out, and those
-// changed nothing. The budget counts actions: each wake-up acts on a target
-// it can act on then (by the action's next step another thread may have
-// changed that, and the action's own checks find out). The wake step reads
-// what the guard and the choice read.
-void reclaim_agent(State& s, std::uint32_t budget) {
+// against every step that it would have looked at. A target is
+// "actionable" exactly when the action's own checks would let it change
+// something (the complement of their do-nothing exits, see ReclaimWork).
+// The budget counts actions, each one unmap (try_to_swap_out) or one
+// eviction attempt (page_launder, then reclaim_page): evicting a mapped page
+// takes two, its unmap and its eviction.
+//
+// One step wakes the agent, chooses a target it can act on, and makes the
+// first step of the action on it (try_to_swap_out, or page_launder up to
+// its TryLockPage), as the kernel makes the choice and the action's checks
+// under one lock: swap_out_mm (mm/vmscan.c) walks the ptes to the one it
+// unmaps, and try_to_swap_out checks, locks and clears it, under
+// mm->page_table_lock; page_launder (L485) walks the inactive_dirty list to
+// the page it launders, and checks and TryLockPages it, under
+// pagemap_lru_lock.
+//
+// Why nothing is lost against a wake-up and an action as two steps (as the
+// model had them before): the wake-up only read (the choice is the agent's
+// own), so moving it right, next to its action, changes no step of another
+// thread. There, either the target it chose is still one the agent can act
+// on, and the one step can choose it, or it is not, and the action would
+// have taken one of its "do nothing" exits: the pair changed nothing, and
+// the same execution with the pair left out is one of this model's (whose
+// budget then has an action to spare, which it need not use: the execution
+// may end before an agent acts). Every execution of this model is one of
+// the two-step model's, so both reach the same outcomes and verdicts;
+// tests/checker/strategies/test_dpor.cpp compares them.
+void reclaim_agent(State& s, std::uint32_t budget, bool wake_apart) {
   ReclaimWork work;
   work.s = &s;
   for (auto& [vpn, pte] : s.mm.ptes)
     if (pte.shared) work.ptes.push_back(&pte);
-  Touches wake;
-  std::vector<sim::ObjectId> named;
+  // What the guard and the choice read.
+  sim::Op reads;
+  reads.kind = sim::OpKind::guarded;
+  reads.label = "kswapd wakes";  // AgentSpec::wake_apart
+  reads.guard = {&ReclaimWork::any, &work};
   for (const Pte* pte : work.ptes) {
-    add_read(wake, named, pte->obj);
-    add_read(wake, named, s.slots[pte->file_index]->PG_locked.id());
+    add_touch(reads, R(pte->obj));
+    add_touch(reads, R(s.slots[pte->file_index]->PG_locked.id()));
   }
-  add_read(wake, named, s.mapping.obj);
+  add_touch(reads, R(s.mapping.obj));
   for (std::uint32_t i = 0; i < s.geo.pages; ++i) {
-    add_read(wake, named, s.slots[i]->obj);
-    add_read(wake, named, s.slots[i]->count_obj);
-    add_read(wake, named, s.slots[i]->PG_locked.id());
+    add_touch(reads, R(s.slots[i]->obj));
+    add_touch(reads, R(s.slots[i]->count_obj));
+    add_touch(reads, R(s.slots[i]->PG_locked.id()));
   }
-  wake.guard({&ReclaimWork::any, &work});
+  // The step as announced: those reads and the first step of an action on
+  // any target (it may run in any state where the guard holds).
+  sim::Op announced = reads;
+  announced.label = "kswapd: try_to_swap_out or page_launder";
+  for (const Pte* pte : work.ptes) add_touches(announced, try_to_swap_out_touches(s, *pte));
+  for (std::uint32_t i = 0; i < s.geo.pages; ++i) add_touches(announced, page_launder_touches(s, i));
   for (std::uint32_t k = 0; k < budget; ++k) {
-    wake.step(s.ex, "kswapd wakes");
+    s.ex.step(wake_apart ? reads : announced);
     if (s.epilogue) return;
     work.collect();
     const std::uint32_t c = work.can_act[s.ex.choose(static_cast<std::uint32_t>(work.can_act.size()),
                                                      "reclaim: which pte (swap_out) or page (evict) it can act on")];
+    // The action; what the step did is the reads and the first step of the
+    // action on the target (narrowed, unless the wake-up is apart).
+    sim::Op did = reads;
     if (c < work.ptes.size()) {
-      try_to_swap_out(s, *work.ptes[c]);
+      Pte& pte = *work.ptes[c];
+      if (wake_apart) {
+        try_to_swap_out(s, pte);
+        continue;
+      }
+      add_touches(did, try_to_swap_out_touches(s, pte));
+      s.ex.narrow(did);
+      try_to_swap_out_unmap(s, pte);
     } else {
       const auto index = static_cast<std::uint32_t>(c - work.ptes.size());
-      page_launder(s, index);
+      if (wake_apart) {
+        page_launder(s, index);
+      } else {
+        add_touches(did, page_launder_touches(s, index));
+        s.ex.narrow(did);
+        page_launder_locked(s, *s.mapping.__find_page_nolock(index));
+      }
       reclaim_page(s, index);
     }
   }
@@ -128,17 +182,19 @@ void writeback_agent(State& s, std::uint32_t budget) {
   if (s.cfg.filesystem == Filesystem::ramfs) return;  // no buffers, no backing store
   WritebackWork work;
   work.s = &s;
-  Touches wake;
-  std::vector<sim::ObjectId> named;
-  add_read(wake, named, s.mapping.obj);
+  // What the guard and the choice read.
+  sim::Op wake;
+  wake.kind = sim::OpKind::guarded;
+  wake.label = "bdflush wakes";
+  wake.guard = {&WritebackWork::any, &work};
+  add_touch(wake, R(s.mapping.obj));
   for (std::uint32_t i = 0; i < s.geo.pages; ++i) {
-    add_read(wake, named, s.slots[i]->obj);
-    add_read(wake, named, s.slots[i]->buffers_obj);
-    for (std::uint32_t b = 0; b < s.blocks_per_page; ++b) add_read(wake, named, s.slots[i]->bh_lock[b]->id());
+    add_touch(wake, R(s.slots[i]->obj));
+    add_touch(wake, R(s.slots[i]->buffers_obj));
+    for (std::uint32_t b = 0; b < s.blocks_per_page; ++b) add_touch(wake, R(s.slots[i]->bh_lock[b]->id()));
   }
-  wake.guard({&WritebackWork::any, &work});
   for (std::uint32_t k = 0; k < budget; ++k) {
-    wake.step(s.ex, "bdflush wakes");
+    s.ex.step(wake);
     if (s.epilogue) return;
     work.collect();
     const std::uint32_t c =

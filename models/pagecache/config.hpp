@@ -75,6 +75,11 @@ struct AgentSpec {
   enum class Kind { reclaim, writeback };
   Kind kind = Kind::reclaim;
   std::uint32_t budget = 1;
+  // Tests only (no scenario key): reclaim's wake-up as a step of its own,
+  // before its action's first step, as the model had it before they were
+  // folded into one (models/pagecache/agents.cpp says why that loses
+  // nothing; tests/checker/strategies/test_dpor.cpp checks it).
+  bool wake_apart = false;
 };
 
 // Which faults the explorer may inject.

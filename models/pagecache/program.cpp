@@ -48,7 +48,7 @@ void PageCacheProgram::setup(sim::Execution& ex) {
   for (const AgentSpec& a : cfg_.agents) {
     if (a.kind == AgentSpec::Kind::reclaim) {
       const std::string name = ++reclaimers == 1 ? "kswapd" : "kswapd" + std::to_string(reclaimers);
-      ex.spawn(name, [&s, b = a.budget] { reclaim_agent(s, b); }, true);
+      ex.spawn(name, [&s, b = a.budget, apart = a.wake_apart] { reclaim_agent(s, b, apart); }, true);
     } else {
       const std::string name = ++flushers == 1 ? "bdflush" : "bdflush" + std::to_string(flushers);
       ex.spawn(name, [&s, b = a.budget] { writeback_agent(s, b); }, true);

@@ -4,6 +4,8 @@
 // dependence from partial-order reduction; here that is a model bug.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
@@ -23,6 +25,17 @@ inline void step(sim::Execution& ex, const char* label, std::initializer_list<si
   if (ts.size() > sim::kMaxTouches)
     throw std::logic_error(std::string("model bug: step ") + label + " touches more objects than sim::kMaxTouches");
   ex.step(sim::Op::make(sim::OpKind::plain, label, ts));
+}
+
+// The same, for a footprint kept in an array (one home for a step's list
+// that another step also names, e.g. reclaim's in models/pagecache/agents.cpp).
+template <std::size_t N>
+inline void step(sim::Execution& ex, const char* label, const std::array<sim::Touch, N>& ts) {
+  static_assert(N <= sim::kMaxTouches, "a step touches at most sim::kMaxTouches objects");
+  sim::Op op;
+  op.label = label;
+  for (const sim::Touch& t : ts) op.touches[op.touch_count++] = t;
+  ex.step(op);
 }
 
 // Says what the step now running did, once its branches are decided: `ts`

@@ -33,21 +33,31 @@ void UnlockPage_and_release(Page& page) {
 
 // mm/vmscan.c L37 try_to_swap_out (the page-cache case: not PageSwapCache,
 // page->mapping set). Runs under mm->page_table_lock.
+std::array<sim::Touch, 3> try_to_swap_out_touches(const State& s, const Pte& pte) {
+  const PageSlot& slot = *s.slots[pte.file_index];
+  return {W(pte.obj), W(slot.obj), W(slot.PG_locked.id())};
+}
+
 bool try_to_swap_out(State& s, Pte& pte) {
   if (!pte.shared) throw std::logic_error("model bug: try_to_swap_out of an anonymous pte");
   PageSlot& slot = *s.slots[pte.file_index];
-  step(s.ex, "try_to_swap_out", {W(pte.obj), W(slot.obj), W(slot.PG_locked.id())});
+  step(s.ex, "try_to_swap_out", try_to_swap_out_touches(s, pte));
   if (!pte.present) {  // out_failed: it looked at the pte
     narrow(s.ex, {R(pte.obj)});
     return false;
   }
-  Page& page = *pte.page;
   // (ptep_test_and_clear_young / page->age: ageing is not modelled)
-  if (page.locked()) {  // TryLockPage failed: out_failed
+  if (pte.page->locked()) {  // TryLockPage failed: out_failed
     narrow(s.ex, {R(pte.obj), R(slot.PG_locked.id())});
     return false;
   }
-  page.lock().set_locked_in_step();
+  try_to_swap_out_unmap(s, pte);
+  return true;
+}
+
+void try_to_swap_out_unmap(State& s, Pte& pte) {
+  Page& page = *pte.page;
+  page.lock().set_locked_in_step();  // TryLockPage
   // pte = ptep_get_and_clear(page_table);
   const bool dirty = pte.dirty;
   pte.present = false;
@@ -60,13 +70,17 @@ bool try_to_swap_out(State& s, Pte& pte) {
   }
   // drop_pte: UnlockPage(page); mm->rss--; deactivate_page(page); page_cache_release(page);
   UnlockPage_and_release(page);
-  return true;
 }
 
 // mm/vmscan.c L485 page_launder: the loop body, for one page.
+std::array<sim::Touch, 4> page_launder_touches(const State& s, std::uint32_t index) {
+  const PageSlot& slot = *s.slots[index];
+  return {R(s.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())};
+}
+
 void page_launder(State& s, std::uint32_t index) {
   PageSlot& slot = *s.slots[index];
-  step(s.ex, "page_launder", {R(s.mapping.obj), W(slot.obj), W(slot.count_obj), W(slot.PG_locked.id())});
+  step(s.ex, "page_launder", page_launder_touches(s, index));
   // What it looked at when it leaves the page alone (narrow): the page
   // cache, the page's state, its lock.
   Page* pg = s.mapping.__find_page_nolock(index);
@@ -77,6 +91,11 @@ void page_launder(State& s, std::uint32_t index) {
   // The page is locked. IO in progress? Move it to the back of the list.
   if (page.locked())
     return narrow(s.ex, {R(s.mapping.obj), R(slot.obj), R(slot.count_obj), R(slot.PG_locked.id())});
+  page_launder_locked(s, page);
+}
+
+void page_launder_locked(State& s, Page& page) {
+  PageSlot& slot = page.slot;
   page.lock().set_locked_in_step();  // TryLockPage
   if (page.dirty) {
     // Dirty page: (launder_loop) ClearPageDirty; page_cache_get; writepage.

@@ -205,7 +205,11 @@ TEST_CASE("problem 1: the self-deadlock is reachable when reclaim strikes betwee
     const RunResult r = run_once(*p, replay, pool, true);
     REQUIRE(r.verdict.kind == sim::Verdict::Kind::deadlock);
     const std::size_t prefault = index_of(r, "W", "__get_user", true);
-    const std::size_t swap_out = index_of(r, "kswapd", "try_to_swap_out");
+    // reclaim's first action: its choice 0 is the pte (ptes come first among
+    // its targets, and W's prefault made it present).
+    const std::size_t swap_out = index_of(r, "kswapd", "kswapd: try_to_swap_out or page_launder");
+    REQUIRE(swap_out < r.history.size());
+    CHECK(r.history[swap_out].note.ends_with("= 0"));
     const std::size_t evict = index_of(r, "kswapd", "reclaim_page", true);
     const std::size_t grab = index_of(r, "W", "add_to_page_cache_unique", true);
     const std::size_t fault = index_of(r, "W", "filemap_nopage: i_size", true);
