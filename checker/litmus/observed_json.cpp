@@ -12,7 +12,8 @@ json result_json(const RunInfo& info, const Comparison& c) {
   json outcomes = json::array();
   for (const Row& r : c.rows)
     outcomes.push_back(
-        {{"outcome", r.outcome}, {"allowed", r.allowed}, {"count", r.count}, {"first_iteration", r.first_iteration}});
+        {{"outcome", r.outcome}, {"allowed", r.allowed}, {"refined", r.refined}, {"count", r.count},
+         {"first_iteration", r.first_iteration}});
   return {{"scenario", info.scenario},
           {"file", info.file},
           {"variant", info.variant},

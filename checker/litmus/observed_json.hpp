@@ -7,7 +7,8 @@
 //     "results": [ { "scenario", "file", "variant", "variant_from", "kernel",
 //                    "iterations", "seconds", "real_page", "slice", "interrupted",
 //                    "verdict": "allowed" | "not-allowed" | "interrupted",
-//                    "outcomes": [ { "outcome", "allowed", "count", "first_iteration" } ] } ] }
+//                    "outcomes": [ { "outcome", "allowed", "refined", "count", "first_iteration" } ] } ] }
+// ("refined": allowed by the refinement rule of compare.hpp, not by an equal outcome)
 //
 // An entry with count 0 is an outcome the model allows that the kernel never
 // showed; reading back, only counts above 0 are observations.
