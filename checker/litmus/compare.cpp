@@ -116,7 +116,7 @@ std::string comparison_text(const RunInfo& info, const Comparison& c) {
   t += "\n  model    kernel  outcome\n";
   bool refined = false;
   for (const Row& r : c.rows) {
-    std::snprintf(buf, sizeof buf, "  %-7s %7llu  ", r.allowed ? (r.refined ? "allowed~" : "allowed") : "NO",
+    std::snprintf(buf, sizeof buf, "  %-8s %6llu  ", r.allowed ? (r.refined ? "allowed~" : "allowed") : "NO",
                   static_cast<unsigned long long>(r.count));
     t += buf + r.outcome;
     if (r.count == 0) t += "   (never seen)";
