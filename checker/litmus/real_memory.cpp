@@ -99,7 +99,8 @@ void RealMemory::reset(int fd) {
         if (::mmap(addr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
           fail("cannot map region \"" + r.name + "\"");
         const std::vector<std::uint8_t> content = abs_.expand(r.content);
-        std::memcpy(addr, content.data(), std::min(content.size(), len));
+        // memcpy's source must not be null, even for 0 bytes (UBSan).
+        if (!content.empty()) std::memcpy(addr, content.data(), std::min(content.size(), len));
         break;
       }
       case Region::Kind::shared_file: {

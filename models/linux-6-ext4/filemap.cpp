@@ -222,6 +222,13 @@ std::int64_t Kernel::filemap_read(File& filp, std::uint64_t buf, std::uint64_t c
 void Kernel::filemap_get_read_batch(std::uint64_t index, std::uint64_t max, std::vector<Page*>& batch) {
   for (std::uint64_t idx = index; idx <= max; ++idx) {
     const auto i = static_cast<std::uint32_t>(idx);
+    if (idx >= s_.geo.pages) {
+      // A read may ask for pages past the last the model has (last_index is
+      // the end of the read, not of the file): no file reaches them, so no
+      // page is cached there, and xas_load finds nothing.
+      step(ex(), "filemap_get_read_batch", {R(s_.mapping.obj)});
+      break;
+    }
     // xas_load + folio_try_get + xas_reload under rcu_read_lock, with the
     // flags the loop tests.
     step(ex(), "filemap_get_read_batch",
