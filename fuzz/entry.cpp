@@ -1,5 +1,6 @@
 #include "fuzz/entry.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -13,6 +14,7 @@
 #include "checker/scenario/load.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/scenario/scenario.hpp"
+#include "checker/search/run.hpp"
 #include "checker/report/show.hpp"
 #include "checker/trace/trace.hpp"
 
@@ -63,6 +65,27 @@ void scenario_input(const std::uint8_t* data, std::size_t size) {
         checker::parse_scenario(checker::parse_json_text(text_of(data, size), kInputName), kInputName);
     for (const checker::Scenario& cell : checker::expectation_cells(s))
       (void)checker::make_program(cell);
+  });
+}
+
+void search_input(const std::uint8_t* data, std::size_t size) {
+  guarded("the scenario loader or a short search", [&] {
+    const checker::Scenario s =
+        checker::parse_scenario(checker::parse_json_text(text_of(data, size), kInputName), kInputName);
+    for (const checker::Scenario& cell : checker::expectation_cells(s))
+      for (const checker::StrategyInfo& strategy : checker::known_strategies()) {
+        checker::ExploreSettings settings = cell.explore;
+        settings.strategy = strategy.name;
+        settings.max_executions = kSearchExecutions;
+        settings.time_limit_s = 0;  // bounded by executions and steps: the same work every run
+        settings.max_steps = std::min<std::uint64_t>(settings.max_steps, kSearchMaxSteps);
+        settings.max_states = 1 << 16;
+        settings.jobs = 1;
+        const checker::ExploreResult r = checker::run_scenario(cell, settings);
+        using Status = checker::ExploreResult::Status;
+        if (r.status == Status::internal_error || r.status == Status::nondeterminism)
+          finding(strategy.name + " on " + cell.model + ": " + checker::to_string(r.status) + ": " + r.error);
+      }
   });
 }
 

@@ -4,7 +4,7 @@
 // fuzz/corpus/KIND and fuzz/regressions/KIND, so an input that once crashed
 // fails plain CI even without clang.
 //
-//   interleave-fuzz-regress scenario|trace DIR|FILE...
+//   interleave-fuzz-regress scenario|search|trace DIR|FILE...
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -18,11 +18,11 @@
 namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  if (argc < 3 || (std::string(argv[1]) != "scenario" && std::string(argv[1]) != "trace")) {
-    std::fprintf(stderr, "usage: interleave-fuzz-regress scenario|trace DIR|FILE...\n");
+  const std::string kind = argc >= 2 ? argv[1] : "";
+  if (argc < 3 || (kind != "scenario" && kind != "search" && kind != "trace")) {
+    std::fprintf(stderr, "usage: interleave-fuzz-regress scenario|search|trace DIR|FILE...\n");
     return 2;
   }
-  const bool scenario = std::string(argv[1]) == "scenario";
   std::vector<fs::path> files;
   for (int i = 2; i < argc; ++i) {
     if (fs::is_directory(argv[i])) {
@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
     // A finding aborts: say which file it was first.
     std::fprintf(stderr, "%s\n", f.c_str());
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
-    if (scenario) fuzz::scenario_input(data, bytes.size());
+    if (kind == "scenario") fuzz::scenario_input(data, bytes.size());
+    else if (kind == "search") fuzz::search_input(data, bytes.size());
     else fuzz::trace_input(data, bytes.size());
   }
   std::printf("%zu %s inputs, no finding\n", files.size(), argv[1]);
