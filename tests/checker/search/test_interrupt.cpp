@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/asan.hpp"
 #include "tests/checker/subprocess.hpp"
 #include "tests/checker/scratch.hpp"
 
@@ -108,6 +109,14 @@ TEST_CASE("interrupt: an interrupted check writes whole JUnit and JSON reports w
   CHECK(temp_files(dir).empty());
 }
 
+#if defined(INTERLEAVE_ASAN)
+constexpr const char* kMidParams = R"({"threads": 5, "increments": 2})";  // 113,400 executions
+constexpr const char* kMidRandom = "120000";
+#else
+constexpr const char* kMidParams = R"({"threads": 4, "increments": 3})";  // 369,600 executions
+constexpr const char* kMidRandom = "400000";
+#endif
+
 TEST_CASE("interrupt: a run interrupted by SIGINT with --checkpoint, then resumed, reports what an uninterrupted run "
           "does, byte for byte") {
   for (const char* strategy : {"dfs", "dpor", "random"}) {
@@ -115,12 +124,13 @@ TEST_CASE("interrupt: a run interrupted by SIGINT with --checkpoint, then resume
       CAPTURE(strategy);
       CAPTURE(jobs);
       const fs::path dir = checker::testing::scratch_dir("interrupt", std::string("resume-") + strategy + jobs);
-      // Long enough to be interrupted, short enough to finish: 369600 executions, a few seconds.
+      // Long enough to be interrupted, short enough to finish: about a second
+      // of DFS in either build (the sanitized one runs about 10x slower).
       std::ofstream(dir / "mid.json") << R"({"name": "mid-counter", "model": "example:locked-counter",
-        "params": {"threads": 4, "increments": 3}, "expect": {"verdict": "pass"}})";
+        "params": )" << kMidParams << R"(, "expect": {"verdict": "pass"}})";
       std::vector<std::string> common = {"--strategy", strategy, "--jobs", jobs, "--no-progress"};
       // A random search is its executions 0 .. N - 1, seeded.
-      if (std::string(strategy) == "random") common.insert(common.end(), {"--seed", "9", "--max-executions", "400000"});
+      if (std::string(strategy) == "random") common.insert(common.end(), {"--seed", "9", "--max-executions", kMidRandom});
       auto args = [&](std::vector<std::string> extra) {
         std::vector<std::string> a = {"run"};
         a.insert(a.end(), common.begin(), common.end());
