@@ -369,7 +369,7 @@ class RecordsCountAccess : public sim::Strategy {
 };
 }  // namespace
 
-TEST_CASE("page references: gets and puts of a cached page are adds; a put of a removed page is a write") {
+TEST_CASE("page references: gets and puts of a cached page are adds, a put of a removed page is a write") {
   // include/linux/mm.h get_page/put_page: while page->mapping is set, the
   // page cache's own reference keeps every other put from freeing the page
   // (models/pagecache/page.cpp says why they commute).

@@ -195,7 +195,7 @@ TEST_CASE("lock coupling: a write holds at least one page lock from its first pa
   }
 }
 
-TEST_CASE("the atomic copy never sleeps: no fault, no mmap_sem, no page lock; it stops short and leaves the rest") {
+TEST_CASE("the atomic copy never sleeps: no fault, no mmap_sem, no page lock, it stops short and leaves the rest") {
   Config c = small_config(Filesystem::ext2, "abcd", 1);
   c.file.cached_pages = {0};
   c.regions = {shared_region("map", 8, 4, 0, false), anon_region("src", 12, 4, "WXYZ", true)};
@@ -248,7 +248,7 @@ TEST_CASE("problem 1 is gone from linux-2.6.24 on, and from the zippel variants 
   }
 }
 
-TEST_CASE("a short copy: 2.4.0 clears PG_uptodate and commits nothing; 2.4.17 commits the zero fill; "
+TEST_CASE("a short copy: 2.4.0 clears PG_uptodate and commits nothing, 2.4.17 commits the zero fill, "
           "zippel-combined and 2.6.24 keep the page and commit what was copied") {
   // pwrite of 2 bytes into a cached page; copy_from_user fails after 1 byte.
   Config c = small_config(Filesystem::ext2, "abcd", 1);
@@ -300,7 +300,7 @@ TEST_CASE("mmap_sem is a semaphore in 2.4.0 and an rw_semaphore from linux-2.4.1
   }
 }
 
-TEST_CASE("linux-6-xfs: a buffered read takes i_rwsem shared and waits for a writer; linux-6-ext4's takes none") {
+TEST_CASE("linux-6-xfs: a buffered read takes i_rwsem shared and waits for a writer, linux-6-ext4's takes none") {
   // One page: a writer replaces "aaaa" with "bbbb" while a reader reads it.
   // A step check watches the reader's buffer: does it change while the
   // writer holds the page's lock (that is, in the middle of its write)?
@@ -330,7 +330,7 @@ TEST_CASE("linux-6-xfs: a buffered read takes i_rwsem shared and waits for a wri
   }
 }
 
-TEST_CASE("linux-2.6.24's simple_write_end zeroes the rest of a short copy even in an uptodate page; today's does not") {
+TEST_CASE("linux-2.6.24's simple_write_end zeroes the rest of a short copy even in an uptodate page, today's does not") {
   // ramfs: pwrite of 4 bytes whose copy fails after 2 (an injected fault, so
   // that the prefault has passed). The page is uptodate, so write_end commits
   // the 2 bytes copied -- but 2.6.24's first zeroes bytes [2, 4) of the page,

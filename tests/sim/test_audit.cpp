@@ -106,7 +106,7 @@ TEST_CASE("audit: the executed footprint counts, after narrow()") {
   CHECK(v.message == "model bug: step commit of thread T wrote b outside its footprint {R a}");
 }
 
-TEST_CASE("audit: touches_all covers every access; an honest model passes") {
+TEST_CASE("audit: touches_all covers every access, an honest model passes") {
   StackPool pool;
   Execution ex(pool);
   Fields f(ex);

@@ -355,7 +355,7 @@ TEST_CASE("narrow: the step taken last is seen with the footprint it executed, n
   CHECK(ex.pending(0).touches[0].access == Access::write);
 }
 
-TEST_CASE("narrow: a step may only narrow; naming an object it did not announce is a model bug") {
+TEST_CASE("narrow: a step may only narrow, naming an object it did not announce is a model bug") {
   auto run_with = [](auto body) {
     StackPool pool;
     Execution ex(pool);
@@ -414,7 +414,7 @@ TEST_CASE("narrow: a step may only narrow; naming an object it did not announce 
   CHECK(v4.kind == Verdict::Kind::ok);
 }
 
-TEST_CASE("a guarded step is enabled only while its guard holds; a guarded step without a guard is a model bug") {
+TEST_CASE("a guarded step is enabled only while its guard holds, a guarded step without a guard is a model bug") {
   StackPool pool;
   Execution ex(pool);
   SharedWord flag(ex, "flag", 1);

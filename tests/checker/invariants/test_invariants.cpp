@@ -119,7 +119,7 @@ TEST_CASE("torn-read: a write that began after the read returned must not be see
   CHECK_FALSE(torn(history("AAAA", {read_call(1, 0, 0, 4, "AAAA", 1, 3), write_call(0, 0, 0, "BBBB", 4, 6)})));
 }
 
-TEST_CASE("torn-read: steps that touch count as overlapping; a thread's own order counts") {
+TEST_CASE("torn-read: steps that touch count as overlapping, a thread's own order counts") {
   // Different threads, end_step == begin_step: in flight, either is fine.
   CHECK_FALSE(torn(history("AAAA", {write_call(0, 0, 0, "BBBB", 1, 4), read_call(1, 0, 0, 4, "AAAA", 4, 6)})));
   // One thread: its write comes first in its program, so its read sees it.
@@ -127,7 +127,7 @@ TEST_CASE("torn-read: steps that touch count as overlapping; a thread's own orde
   CHECK_FALSE(torn(history("AAAA", {write_call(0, 0, 0, "BBBB", 1, 4), read_call(0, 1, 0, 4, "BBBB", 4, 6)})));
 }
 
-TEST_CASE("torn-read: a failed write counts as no write; a short one as its count") {
+TEST_CASE("torn-read: a failed write counts as no write, a short one as its count") {
   // The write faulted (EFAULT): the zero fill of its copy must not be seen.
   auto failed = [](std::string_view seen) {
     return history("AAAA", {write_call(0, 0, 0, "BBBB", 1, 9, -14), read_call(1, 0, 0, 4, seen, 3, 12)});
@@ -198,7 +198,7 @@ TEST_CASE("torn-read: a write past EOF leaves a hole of zeros") {
   CHECK(torn(hole("AA")));
 }
 
-TEST_CASE("torn-read: writev is one write; read() at the file position is checked too") {
+TEST_CASE("torn-read: writev is one write, read() at the file position is checked too") {
   auto o = history("AAAAAAAA", {write_call(0, 0, 0, "BBBBCCCC", 1, 20, -1000, Operation::Kind::writev),
                                 read_call(1, 0, 0, 8, "BBBBAAAA", 5, 12, Operation::Kind::read)});
   CHECK(torn(o));

@@ -71,7 +71,7 @@ TEST_CASE("output paths: an empty path is refused, exit 2, naming the option") {
   }
 }
 
-TEST_CASE("output paths: a missing directory is exit 2 and is not created; nor is anything else written") {
+TEST_CASE("output paths: a missing directory is exit 2 and is not created, nor is anything else written") {
   const fs::path dir = workdir("out-missing");
   cli_test::write(dir / "abba.json", kAbba);
   REQUIRE(run(dir, "run --no-progress --trace-out t.json abba.json").code == 1);

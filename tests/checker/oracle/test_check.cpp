@@ -78,7 +78,7 @@ TEST_CASE("check: every expectation met exits 0 with one line per scenario") {
   CHECK(fs::exists(dir / "traces" / "abba.trace.json"));
 }
 
-TEST_CASE("check: a mismatch says what was expected, what was found and where the trace is; exit 1") {
+TEST_CASE("check: a mismatch says what was expected, what was found and where the trace is, exit 1") {
   fs::path dir = workdir("check-fail");
   write(dir / "s" / "wrong-invariant.json", R"({"name": "wrong-invariant", "model": "example:abba",
       "expect": {"verdict": "violation", "invariant": "torn-read"}})");
@@ -217,7 +217,7 @@ TEST_CASE("check --update: rewrites only the outcomes, atomically, and the next 
   CHECK(inode_of(dir / "s" / "lost.json") == inode_now);
 }
 
-TEST_CASE("check --update: an empty outcome list asks for the outcomes; nested and escaped pointers") {
+TEST_CASE("check --update: an empty outcome list asks for the outcomes, nested and escaped pointers") {
   fs::path dir = workdir("check-update-empty");
   write(dir / "lost.json", R"({"model": "example:lost-update", "expect": {"verdict": "pass", "outcomes": []}})");
   Cli up = run(dir, "check lost.json --update");

@@ -105,7 +105,7 @@ void check_cut_short_whole(const Child& c, const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("job signals: a second SIGTERM after the first had its time ends the run at once; what it wrote stays "
+TEST_CASE("job signals: a second SIGTERM after the first had its time ends the run at once, what it wrote stays "
           "whole") {
   const fs::path dir = checker::testing::scratch_dir("job-signals", "second-term");
   Child c(dir, {}, run_blocked_in_report(dir), /*own_group=*/true);
@@ -121,7 +121,7 @@ TEST_CASE("job signals: a second SIGTERM after the first had its time ends the r
   check_cut_short_whole(c, dir);
 }
 
-TEST_CASE("job signals: a Ctrl-C typed twice on the terminal ends the run at once; a SIGINT sent again at once "
+TEST_CASE("job signals: a Ctrl-C typed twice on the terminal ends the run at once, a SIGINT sent again at once "
           "by kill() does not") {
   SUBCASE("typed twice") {
     const fs::path dir = checker::testing::scratch_dir("job-signals", "typed-twice");

@@ -87,7 +87,7 @@ TEST_CASE("preemption bounding: each iteration runs exactly the schedules within
   }
 }
 
-TEST_CASE("delay bounding: bound 0 is the one round-robin schedule; the last bound covers all") {
+TEST_CASE("delay bounding: bound 0 is the one round-robin schedule, the last bound covers all") {
   for (unsigned k : {1u, 2u, 3u}) {
     CAPTURE(k);
     DelayBounding db;

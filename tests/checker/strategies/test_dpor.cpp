@@ -239,7 +239,7 @@ TEST_CASE("dpor: two locks taken in opposite orders: every consistent pair of or
   }
 }
 
-TEST_CASE("dpor: deadlocks are found; a lock's release enables its waiter") {
+TEST_CASE("dpor: deadlocks are found, a lock's release enables its waiter") {
   auto abba = models::examples::make_example("abba");
   DporStrategy dpor;
   ExploreResult r = run(*abba, dpor);

@@ -64,7 +64,7 @@ class Late final : public models::Program {
 
 }  // namespace
 
-TEST_CASE("pct: k comes from the first run; the same seed gives the same executions") {
+TEST_CASE("pct: k comes from the first run, the same seed gives the same executions") {
   auto p = models::examples::make_example("lock-mix", {{"threads", 3}, {"rounds", 1}});
   PctStrategy a(7, 3), b(7, 3), c(8, 3);
   auto sa = schedules(*p, a, 40), sb = schedules(*p, b, 40), sc = schedules(*p, c, 40);
@@ -96,7 +96,7 @@ TEST_CASE("pct: execution i is the same however many executions ran before it") 
   CHECK(schedules(*p, one, 1)[0] == seq[3]);
 }
 
-TEST_CASE("pct: finds the ABBA deadlock and a late flag; never a complete search") {
+TEST_CASE("pct: finds the ABBA deadlock and a late flag, never a complete search") {
   auto abba = models::examples::make_example("abba");
   PctStrategy pct(1, 3);
   ExploreOptions o;
@@ -121,7 +121,7 @@ TEST_CASE("pct: finds the ABBA deadlock and a late flag; never a complete search
   CHECK(r.search.find("probability >= 1/(n k^(d-1)) = 0.125") != std::string::npos);
 }
 
-TEST_CASE("auto: a bug hunt, then DPOR to the end without a budget; with one, PCT after half of what is left") {
+TEST_CASE("auto: a bug hunt, then DPOR to the end without a budget, with one, PCT after half of what is left") {
   auto lm = models::examples::make_example("lock-mix", {{"threads", 3}, {"rounds", 1}});
   AutoStrategy unbounded(0, 0, 0, 3);
   ExploreResult r = run(*lm, unbounded);

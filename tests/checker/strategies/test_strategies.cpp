@@ -265,7 +265,7 @@ std::vector<sim::Schedule> walk(std::uint64_t seed, int executions) {
 }
 }  // namespace
 
-TEST_CASE("random: the same seed gives the same walk; another seed another") {
+TEST_CASE("random: the same seed gives the same walk, another seed another") {
   auto a = walk(1234, 40);
   auto b = walk(1234, 40);
   auto c = walk(1235, 40);

@@ -218,7 +218,7 @@ TEST_CASE("shrink: the seed's short copy keeps the one operation that loses PG_u
   replays_to_same_failure(t, r.trace);
 }
 
-TEST_CASE("shrink: the examples' deadlocks are already minimal; the livelock's parameter comes down") {
+TEST_CASE("shrink: the examples' deadlocks are already minimal, the livelock's parameter comes down") {
   // ABBA: each thread must take its first lock before either takes its
   // second: two steps, and the switch between them preempts the first thread.
   Scenario abba = parse_scenario(json::parse(R"({"model": "example:abba"})"), "abba.json");
