@@ -1,5 +1,6 @@
 // interleave: the command line. Subcommands like git's, each with --help that
 // ends in an example; exit codes as DESIGN.md section 7.
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -10,6 +11,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/search/fiber_stacks.hpp"
 #include "checker/io/input_error.hpp"
+#include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/scenario/scenario.hpp"
@@ -283,6 +285,26 @@ int real_main(int argc, char** argv) {
 
   CLI::App* models = app.add_subcommand("models", "list the models a scenario can name");
   models->footer("Example:\n  interleave models");
+
+  // A bare `interleave` prints the command list (and is a usage error); a
+  // first word that is neither an option nor a command is refused with the
+  // closest command's name, where CLI11 would only say that one is required.
+  if (argc == 1) {
+    std::cout << app.help();
+    return kExitBadInput;
+  }
+  if (const std::string first = argv[1]; !first.empty() && first[0] != '-') {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), first) == names.end()) {
+      const std::string near = checker::json_read::closest(first, names);
+      std::cerr << "interleave: no command named \"" << first << "\""
+                << (near.empty() ? "" : "; did you mean \"" + near + "\"?") << "\n"
+                << "hint: interleave --help lists the commands\n";
+      return kExitBadInput;
+    }
+  }
 
   try {
     app.parse(argc, argv);

@@ -241,6 +241,22 @@ TEST_CASE("cli: --help ends with an example, --version, models") {
     CHECK(m.out.find(name) != std::string::npos);
 }
 
+TEST_CASE("cli: a bare interleave prints the command list, a mistyped command names the closest") {
+  fs::path dir = workdir("commands");
+  Cli bare = run(dir, "");
+  CHECK(bare.code == 2);
+  for (std::string name : {"run", "check", "replay", "shrink", "show", "matrix", "merge", "models", "litmus"})
+    CHECK(bare.out.find("  " + name) != std::string::npos);
+  Cli typo = run(dir, "chek scenarios/seed");
+  CHECK(typo.code == 2);
+  CHECK(typo.err == "interleave: no command named \"chek\"; did you mean \"check\"?\n"
+                    "hint: interleave --help lists the commands\n");
+  Cli far = run(dir, "frobnicate");
+  CHECK(far.code == 2);
+  CHECK(far.err.starts_with("interleave: no command named \"frobnicate\"\n"));
+  CHECK(run(dir, "models").code == 0);  // a real command still runs
+}
+
 TEST_CASE("cli: the shipped example scenarios all meet their expectations") {
   std::string dir = std::string(INTERLEAVE_SOURCE_DIR) + "/scenarios/examples";
   fs::path work = workdir("shipped");
