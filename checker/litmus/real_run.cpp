@@ -18,6 +18,7 @@
 
 #include "checker/litmus/abstraction.hpp"
 #include "checker/litmus/real_memory.hpp"
+#include "models/pagecache/state.hpp"
 
 namespace checker::litmus {
 
@@ -56,21 +57,6 @@ class SpinBarrier {
   std::atomic<unsigned> count_{0};
   std::atomic<unsigned> gen_{0};
 };
-
-const char* kind_name(Operation::Kind k) {
-  switch (k) {
-    case Operation::Kind::write: return "write";
-    case Operation::Kind::read: return "read";
-    case Operation::Kind::pwrite: return "pwrite";
-    case Operation::Kind::pread: return "pread";
-    case Operation::Kind::writev: return "writev";
-    case Operation::Kind::touch: return "touch";
-    case Operation::Kind::munmap: return "munmap";
-    case Operation::Kind::msync: return "msync";
-    case Operation::Kind::fsync: return "fsync";
-  }
-  return "?";
-}
 
 // What one call returned: its result in real bytes (or -errno), and the
 // bytes the model would record for it, as model bytes.
@@ -358,7 +344,7 @@ class Runner {
       for (std::size_t i = 0; i < records_[t].size(); ++i) {
         const CallRecord& r = records_[t][i];
         if (!out.empty()) out += "; ";
-        out += "T" + std::to_string(t) + "." + std::to_string(i) + " " + kind_name(c_.threads[t].ops[i].kind) + "=" +
+        out += "T" + std::to_string(t) + "." + std::to_string(i) + " " + models::pagecache::operation_name(c_.threads[t].ops[i].kind) + "=" +
                abs_.show_count(r.result);
         if (!r.data.empty()) out += " " + show_abstract(r.data);
       }

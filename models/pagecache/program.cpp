@@ -11,25 +11,6 @@
 
 namespace models::pagecache {
 
-namespace {
-
-const char* kind_name(Operation::Kind k) {
-  switch (k) {
-    case Operation::Kind::write: return "write";
-    case Operation::Kind::read: return "read";
-    case Operation::Kind::pwrite: return "pwrite";
-    case Operation::Kind::pread: return "pread";
-    case Operation::Kind::writev: return "writev";
-    case Operation::Kind::touch: return "touch";
-    case Operation::Kind::munmap: return "munmap";
-    case Operation::Kind::msync: return "msync";
-    case Operation::Kind::fsync: return "fsync";
-  }
-  return "?";
-}
-
-}  // namespace
-
 PageCacheProgram::PageCacheProgram(Config cfg, KernelFactory make_kernel)
     : cfg_(std::move(cfg)), make_kernel_(std::move(make_kernel)) {
   validate(cfg_);
@@ -144,7 +125,7 @@ std::string PageCacheProgram::outcome() const {
   std::string out;
   for (const SyscallRecord* c : calls) {
     if (!out.empty()) out += "; ";
-    out += "T" + std::to_string(c->thread) + "." + std::to_string(c->op_index) + " " + kind_name(c->kind) + "=" +
+    out += "T" + std::to_string(c->thread) + "." + std::to_string(c->op_index) + " " + operation_name(c->kind) + "=" +
            (c->completed ? std::to_string(c->result) : std::string("?"));
     if (!c->data.empty()) out += " " + show_bytes(c->data);
   }

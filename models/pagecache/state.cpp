@@ -10,21 +10,6 @@ namespace models::pagecache {
 
 namespace {
 
-std::string op_name(Operation::Kind k) {
-  switch (k) {
-    case Operation::Kind::write: return "write";
-    case Operation::Kind::read: return "read";
-    case Operation::Kind::pwrite: return "pwrite";
-    case Operation::Kind::pread: return "pread";
-    case Operation::Kind::writev: return "writev";
-    case Operation::Kind::touch: return "touch";
-    case Operation::Kind::munmap: return "munmap";
-    case Operation::Kind::msync: return "msync";
-    case Operation::Kind::fsync: return "fsync";
-  }
-  return "?";
-}
-
 [[noreturn]] void bad(const std::string& what) { throw std::invalid_argument(what); }
 
 }  // namespace
@@ -67,7 +52,7 @@ void validate(const Config& cfg) {
     std::uint64_t max_pos = 0;  // f_pos can be at most this far (reads and writes may be short)
     for (std::size_t k = 0; k < cfg.threads[t].ops.size(); ++k) {
       const Operation& op = cfg.threads[t].ops[k];
-      const std::string where = "thread " + std::to_string(t) + " op " + std::to_string(k) + " (" + op_name(op.kind) + "): ";
+      const std::string where = "thread " + std::to_string(t) + " op " + std::to_string(k) + " (" + operation_name(op.kind) + "): ";
       std::uint64_t len = 0;
       for (const IoVec& v : op.iov) len += v.length;
       switch (op.kind) {
@@ -212,6 +197,21 @@ Page& State::install_cached_page(std::uint32_t index) {
     }
   }
   return page;
+}
+
+const char* operation_name(Operation::Kind k) {
+  switch (k) {
+    case Operation::Kind::write: return "write";
+    case Operation::Kind::read: return "read";
+    case Operation::Kind::pwrite: return "pwrite";
+    case Operation::Kind::pread: return "pread";
+    case Operation::Kind::writev: return "writev";
+    case Operation::Kind::touch: return "touch";
+    case Operation::Kind::munmap: return "munmap";
+    case Operation::Kind::msync: return "msync";
+    case Operation::Kind::fsync: return "fsync";
+  }
+  return "?";
 }
 
 std::string show_bytes(const Bytes& b) {

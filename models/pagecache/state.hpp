@@ -72,6 +72,9 @@ class State {
   Page& install_cached_page(std::uint32_t index);  // a page in the cache at the start
 };
 
+// A system call's name as outcomes and messages print it: "pwrite".
+const char* operation_name(Operation::Kind k);
+
 // Bytes as a person reads them: printable ASCII as is, others as \xNN.
 std::string show_bytes(const Bytes& b);
 
