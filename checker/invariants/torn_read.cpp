@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "models/pagecache/state.hpp"
+
 namespace checker::invariants {
 
 using models::pagecache::Bytes;
@@ -34,19 +36,10 @@ bool is_read(Operation::Kind k) {
   return k == Operation::Kind::read || k == Operation::Kind::pread;
 }
 
+// The call as the messages name it: operation_name, but a touch that this
+// invariant reports is always a store into a mapping.
 const char* kind_name(Operation::Kind k) {
-  switch (k) {
-    case Operation::Kind::write: return "write";
-    case Operation::Kind::read: return "read";
-    case Operation::Kind::pwrite: return "pwrite";
-    case Operation::Kind::pread: return "pread";
-    case Operation::Kind::writev: return "writev";
-    case Operation::Kind::touch: return "store";
-    case Operation::Kind::munmap: return "munmap";
-    case Operation::Kind::msync: return "msync";
-    case Operation::Kind::fsync: return "fsync";
-  }
-  return "call";
+  return k == Operation::Kind::touch ? "store" : models::pagecache::operation_name(k);
 }
 
 // The scenario's operation behind a record, when the config is known and fits.
