@@ -196,7 +196,7 @@ Ran run_and_trace(const Scenario& s, const Overrides& o) {
     ran.result = run_scenario(s, ran.settings, progress_printer(progress));
   }
   clear_progress(progress);
-  if (!ran.result.failures.empty()) {
+  if (!ran.result.failures.empty() && ran.result.failures.front().has_execution()) {
     // Interrupted: the user wants the run over; the failure is written as found.
     const bool shrinkable = o.shrink && ran.result.status == ExploreResult::Status::violation &&
                             !ran.result.interrupted;

@@ -61,6 +61,7 @@ MatrixCell run_cell(const Scenario& base, const std::string& variant, const Matr
       const sim::Verdict& v = r.failures.front().verdict;
       c.invariant = invariant_of(v);
       c.self_deadlock = v.self_deadlock;
+      if (!r.failures.front().has_execution()) break;  // an exists condition: no execution, no trace
       Trace t = make_trace(s, settings, r);
       try {
         c.first_steps = trace_size(t).steps;
@@ -116,6 +117,7 @@ std::string cell_text(const MatrixCell& c) {
   if (c.verdict != "violation") return c.verdict;
   std::string t = c.invariant;
   if (c.self_deadlock) t += " (self)";
+  if (c.steps == 0) return t + ", by the whole search";  // an exists condition: no execution shows it
   return t + ", " + std::to_string(c.steps) + " steps";
 }
 

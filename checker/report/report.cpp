@@ -115,7 +115,9 @@ void print_run_report(std::ostream& out, const Scenario& s, const ExploreSetting
       break;
     case Status::violation:
       out << "VIOLATION  " << name << ": " << describe_verdict(r.failures.front().verdict)
-          << ", found in execution " << r.failures.front().execution
+          << (r.failures.front().has_execution()
+                  ? ", found in execution " + std::to_string(r.failures.front().execution)
+                  : std::string(", found by the complete search (no one execution shows it)"))
           << (r.failures.front().search.empty() ? "" : " at " + r.failures.front().search) << "\n";
       break;
     case Status::internal_error:

@@ -8,6 +8,7 @@
 
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
+#include "checker/scenario/conditions_parse.hpp"
 #include "checker/scenario/model.hpp"
 #include "models/pagecache/variants.hpp"
 
@@ -55,7 +56,8 @@ Expectation parse_expect(const json& j, const std::string& path) {
       jr::bad(o.path("invariant"), *inv, "no invariant with verdict " + json(e.verdict).dump(),
               "an invariant names what a violation breaks; remove it or expect \"violation\"");
     e.invariant = jr::as_string(*inv, o.path("invariant"));
-    jr::as_enum(*inv, o.path("invariant"), known_invariants());
+    // "condition:NAME" is checked against /conditions once they are read.
+    if (e.invariant.rfind("condition:", 0) != 0) jr::as_enum(*inv, o.path("invariant"), known_invariants());
   }
   if (const json* out = o.find("outcomes")) {
     if (e.verdict != "pass")
@@ -152,6 +154,28 @@ void parse_variant_keys(const json& doc, Scenario& s) {
   }
 }
 
+// "conditions", after the model binding (their terms name the threads), and
+// the expectations that name one.
+void read_scenario_conditions(const json& doc, Scenario& s) {
+  if (const json* c = jr::find(doc, "conditions")) {
+    if (!s.pagecache)
+      jr::bad("/conditions", *c, "no conditions with an example model",
+              "conditions read what the threads of a page-cache scenario observe");
+    s.conditions = read_conditions(doc, *s.pagecache);
+  }
+  std::vector<const Expectation*> expectations;
+  if (s.expect) expectations.push_back(&*s.expect);
+  for (const auto& entry : s.expect_by_variant) expectations.push_back(&entry.second);
+  for (const Expectation* e : expectations)
+    if (e->invariant.rfind("condition:", 0) == 0 && !names_condition(s, e->invariant)) {
+      std::vector<std::string> names;
+      for (const invariants::Condition& c : s.conditions) names.push_back(invariants::condition_invariant(c.name));
+      jr::bad(jr::child(e->path, "invariant"), json(e->invariant),
+              names.empty() ? "an invariant; this scenario states no conditions" : "a condition's invariant: " + one_of(names),
+              jr::did_you_mean(e->invariant, names));
+    }
+}
+
 }  // namespace
 
 Scenario for_variant(const Scenario& s, const std::string& variant) {
@@ -182,7 +206,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     jr::Object o(doc, "", "a scenario (a JSON object)", "",
                  {"$schema", "name", "description", "model", "invariants", "explore", "expect",
                   "params", "filesystem", "geometry", "file", "memory", "threads", "agents",
-                  "faults", "variants", "expect_by_variant", "explore_by_variant"});
+                  "faults", "variants", "expect_by_variant", "explore_by_variant", "conditions"});
     Scenario s;
     s.file = file;
     s.json = doc;
@@ -212,6 +236,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     if (const json* e = o.find("expect")) s.expect = parse_expect(*e, "/expect");
     parse_variant_keys(doc, s);
     bind_model(s);
+    read_scenario_conditions(doc, s);
     return s;
   } catch (InputError& e) {
     if (e.file().empty()) e.set_file(file);

@@ -81,8 +81,8 @@ bool wants(const Scenario& s, const char* invariant) {
 class CheckedPagecache final : public models::Program {
  public:
   CheckedPagecache(std::unique_ptr<models::pagecache::PageCacheProgram> p, bool torn_read,
-                   bool lost_data)
-      : p_(std::move(p)), torn_read_(torn_read), lost_data_(lost_data) {}
+                   bool lost_data, std::vector<invariants::Condition> conditions)
+      : p_(std::move(p)), torn_read_(torn_read), lost_data_(lost_data), conditions_(std::move(conditions)) {}
   void setup(sim::Execution& ex) override { p_->setup(ex); }
   sim::Verdict check_end(sim::Execution& ex) override {
     sim::Verdict v = p_->check_end(ex);
@@ -93,6 +93,8 @@ class CheckedPagecache final : public models::Program {
       if (auto bad = invariants::check_torn_read(p_->observation(), o)) return *bad;
     if (lost_data_)
       if (auto bad = invariants::check_lost_data(p_->observation(), o)) return *bad;
+    // forall / never (exists is judged over the whole search's outcomes).
+    if (auto bad = invariants::check_conditions(conditions_, p_->observation())) return *bad;
     return v;
   }
   std::string outcome() const override { return p_->outcome(); }
@@ -100,6 +102,7 @@ class CheckedPagecache final : public models::Program {
  private:
   std::unique_ptr<models::pagecache::PageCacheProgram> p_;
   bool torn_read_, lost_data_;
+  std::vector<invariants::Condition> conditions_;
 };
 
 void bind_pagecache(Scenario& s) {
@@ -147,7 +150,7 @@ std::unique_ptr<models::Program> make_program(const Scenario& s) {
     auto p = models::pagecache::make_program(*s.pagecache);
     if (wants(s, "uptodate-lost")) p->add_step_check(invariants::uptodate_lost_check);
     return std::make_unique<CheckedPagecache>(std::move(p), wants(s, "torn-read"),
-                                              wants(s, "lost-data"));
+                                              wants(s, "lost-data"), s.conditions);
   }
   throw InputError("/model", "found " + json(s.model).dump() + ", expected a model built into this binary");
 }

@@ -30,7 +30,7 @@ const std::vector<std::string> kTopKeys = {
     "model", "filesystem", "geometry", "file", "memory", "threads", "agents", "faults",
     // Owned by the generic loader, skipped here:
     "name", "description", "invariants", "explore", "expect", "$schema", "variants",
-    "expect_by_variant", "explore_by_variant"};
+    "expect_by_variant", "explore_by_variant", "conditions"};
 
 const std::vector<std::string> kFilesystems = {"ext2", "ramfs"};
 const std::vector<std::string> kAgentKinds = {"reclaim", "writeback"};

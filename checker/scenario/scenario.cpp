@@ -9,6 +9,12 @@ const std::vector<std::string>& known_invariants() {
   return names;
 }
 
+bool names_condition(const Scenario& s, const std::string& invariant) {
+  for (const invariants::Condition& c : s.conditions)
+    if (invariants::condition_invariant(c.name) == invariant) return true;
+  return false;
+}
+
 const std::vector<StrategyInfo>& known_strategies() {
   static const std::vector<StrategyInfo> list = {
       {"auto", "the default: a pct bug hunt of 100 executions (a tenth of a budget), then "

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/invariants/conditions.hpp"
 #include "models/examples/examples.hpp"
 #include "models/pagecache/config.hpp"
 
@@ -64,6 +65,9 @@ struct Scenario {
   // is read for that variant: `explore` holds the result.
   std::vector<std::string> variants;
   std::vector<std::pair<std::string, Expectation>> expect_by_variant;
+  // Page-cache scenarios: "conditions" (checker/scenario/conditions_parse.hpp),
+  // checked beside the invariants; each breaks as "condition:NAME".
+  std::vector<invariants::Condition> conditions;
 
   // Filled by the model binding:
   bool is_example() const { return model.rfind("example:", 0) == 0; }
@@ -74,5 +78,8 @@ struct Scenario {
 
 // The invariant names a scenario may list.
 const std::vector<std::string>& known_invariants();
+
+// Whether `invariant` names one of the scenario's conditions ("condition:NAME").
+bool names_condition(const Scenario& s, const std::string& invariant);
 
 }  // namespace checker

@@ -48,11 +48,15 @@ struct ExploreOptions {
   double progress_interval_s = 0.5;
 };
 
-// One failing execution: how it ended and the decisions that led there.
+// One failing execution: how it ended and the decisions that led there. Or,
+// with execution 0, a failure of the whole search that no one execution shows
+// (an exists condition that no execution makes true, search/conditions.hpp):
+// no schedule, no trace.
 struct Failure {
   sim::Verdict verdict;
   sim::Schedule schedule;
-  std::uint64_t execution = 0;  // its number, from 1
+  std::uint64_t execution = 0;  // its number, from 1; 0: the whole search
+  bool has_execution() const { return execution != 0; }
   std::string search;           // where the strategy stood: "preemption bound 1", ...; "" none
 };
 

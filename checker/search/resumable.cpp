@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "checker/search/checkpoint.hpp"
+#include "checker/search/conditions.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/search/parallel.hpp"
@@ -258,6 +259,7 @@ ExploreResult run_resumable(const Scenario& s, const ExploreSettings& settings, 
     res.budget = execution_budget_text(settings.max_executions);
   res.elapsed_s = cp.elapsed_s;
   if (info) info->finished = cp.finished;
+  judge_exists_conditions(s, res);
   return res;
 }
 

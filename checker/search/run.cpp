@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "checker/io/input_error.hpp"
+#include "checker/search/conditions.hpp"
 #include "checker/search/parallel.hpp"
 #include "checker/search/settings.hpp"
 #include "checker/search/shard.hpp"
@@ -14,7 +16,9 @@ ExploreResult run_scenario(const Scenario& s, const ExploreSettings& settings,
   ExploreOptions opts = explore_options(settings);
   opts.progress = std::move(progress);
   const unsigned jobs = settings.jobs == 0 ? default_jobs() : settings.jobs;
-  return explore_parallel([&s] { return make_program(s); }, settings, opts, jobs);
+  ExploreResult r = explore_parallel([&s] { return make_program(s); }, settings, opts, jobs);
+  judge_exists_conditions(s, r);
+  return r;
 }
 
 ShardResult run_scenario_shard(const Scenario& s, const ExploreSettings& settings, ShardSpec shard,
@@ -22,6 +26,12 @@ ShardResult run_scenario_shard(const Scenario& s, const ExploreSettings& setting
   ExploreOptions opts = explore_options(settings);
   opts.progress = std::move(progress);
   const unsigned jobs = settings.jobs == 0 ? default_jobs() : settings.jobs;
+  // A shard sees part of the outcomes: it can neither refute an exists
+  // condition nor, in `merge`, be judged with the others (yet).
+  for (const invariants::Condition& c : s.conditions)
+    if (c.quantifier == invariants::Condition::Quantifier::exists)
+      throw InputError(c.path, "an exists condition is judged over the whole search, and a shard runs part of it",
+                       "run the scenario without --shard, or state the condition as forall or never");
   return explore_shard([&s] { return make_program(s); }, settings, opts, jobs, shard);
 }
 

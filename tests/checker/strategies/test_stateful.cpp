@@ -59,7 +59,7 @@ class Independent final : public models::Program {
   std::vector<std::unique_ptr<sim::SharedWord>> words_;
 };
 
-std::set<std::string> invariants(const ExploreResult& r) {
+std::set<std::string> broken_invariants(const ExploreResult& r) {
   std::set<std::string> s;
   for (const Failure& f : r.failures) s.insert(invariant_of(f.verdict));
   return s;
@@ -148,7 +148,7 @@ TEST_CASE("stateful: the same verdicts and outcome sets as dpor on every scenari
         continue;
       }
       CHECK(a.status == b.status);
-      CHECK(invariants(a) == invariants(b));
+      CHECK(broken_invariants(a) == broken_invariants(b));
       CHECK(a.outcomes == b.outcomes);
       ++compared;
     }
