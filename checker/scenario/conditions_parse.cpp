@@ -239,7 +239,8 @@ class ConditionParser {
     const auto r = std::from_chars(text_.data() + pos_, text_.data() + k_end, k);
     const std::size_t ops = threads[index].ops.size();
     if (k_end == pos_ || r.ec != std::errc() || k >= ops)
-      fail(k_at, "found " + shown(k_at) + " after " + jr::quote(thread) + ".: expected an operation index from 0 to " +
+      fail(k_at, "found " + shown(k_at) + " after " + jr::quote(std::string(thread) + ".") +
+                     ", expected an operation index from 0 to " +
                      std::to_string(ops - 1) + " (thread " + jr::quote(threads[index].name) + " has " +
                      std::to_string(ops) + (ops == 1 ? " operation)" : " operations)"));
     pos_ = k_end;

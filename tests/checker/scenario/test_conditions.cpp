@@ -126,7 +126,7 @@ TEST_CASE("conditions: parse errors name the column") {
         at + "column 1: found \"writr\", expected a thread: one of \"writer\", \"reader\" or an index|did you mean \"writer\"?");
   CHECK(expr_error("size == 2.0.ret") == at + "column 9: found thread index 2, expected one from 0 to 1|");
   CHECK(expr_error("reader.1.ret == 0") ==
-        at + "column 8: found \"1\" after \"reader\".: expected an operation index from 0 to 0 (thread \"reader\" has 1 operation)|");
+        at + "column 8: found \"1\" after \"reader.\", expected an operation index from 0 to 0 (thread \"reader\" has 1 operation)|");
   CHECK(expr_error("reader.0.size == 0") ==
         at + "column 10: found \"size\", expected \"ret\" (what the call returned) or \"data\" (its bytes)|");
   CHECK(expr_error("reader.0.data == 4") ==

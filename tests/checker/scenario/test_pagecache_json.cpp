@@ -236,7 +236,7 @@ TEST_CASE("keys of the generic loader are skipped, others rejected") {
         "at /filesytem: found an unknown key \"filesytem\" in a scenario, expected one of \"model\", "
         "\"filesystem\", \"geometry\", \"file\", \"memory\", \"threads\", \"agents\", \"faults\", "
         "\"name\", \"description\", \"invariants\", \"explore\", \"expect\", \"$schema\", "
-        "\"variants\", \"expect_by_variant\", \"explore_by_variant\"");
+        "\"variants\", \"expect_by_variant\", \"explore_by_variant\", \"conditions\"");
 }
 
 TEST_CASE("an unknown key's path is escaped as RFC 6901 says") {

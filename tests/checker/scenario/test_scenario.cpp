@@ -71,7 +71,7 @@ TEST_CASE("bad scenarios: every error names the JSON path, what was found and wh
         "/modle|found an unknown key \"modle\", expected one of \"$schema\", \"name\", "
         "\"description\", \"model\", \"invariants\", \"explore\", \"expect\", \"params\", "
         "\"filesystem\", \"geometry\", \"file\", \"memory\", \"threads\", \"agents\", \"faults\", "
-        "\"variants\", \"expect_by_variant\", \"explore_by_variant\"|did you mean \"model\"?");
+        "\"variants\", \"expect_by_variant\", \"explore_by_variant\", \"conditions\"|did you mean \"model\"?");
   CHECK(error_of(R"({"name": "x"})").starts_with("/model|found nothing, expected a string"));
   CHECK(error_of(R"({"model": 3})") ==
         "/model|found 3, expected a string: a model name (see `interleave models`)|");
