@@ -76,6 +76,7 @@ struct ConditionInput {
     bool completed = false;
     std::int64_t ret = 0;
     models::pagecache::Bytes data;
+    bool operator==(const Call&) const = default;
   };
   std::vector<std::vector<Call>> calls;  // [thread][op]; a call not begun is missing
   models::pagecache::Bytes file;         // the file read back at the end
