@@ -29,9 +29,12 @@ ShardResult run_scenario_shard(const Scenario& s, const ExploreSettings& setting
   // A shard sees part of the outcomes: it can neither refute an exists
   // condition nor, in `merge`, be judged with the others (yet).
   for (const invariants::Condition& c : s.conditions)
-    if (c.quantifier == invariants::Condition::Quantifier::exists)
-      throw InputError(c.path, "an exists condition is judged over the whole search, and a shard runs part of it",
-                       "run the scenario without --shard, or state the condition as forall or never");
+    if (c.quantifier == invariants::Condition::Quantifier::exists) {
+      InputError e(c.path, "an exists condition is judged over the whole search, and a shard runs part of it",
+                   "run the scenario without --shard, or state the condition as forall or never");
+      e.set_file(s.file);
+      throw e;
+    }
   return explore_shard([&s] { return make_program(s); }, settings, opts, jobs, shard);
 }
 
