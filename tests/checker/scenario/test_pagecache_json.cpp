@@ -315,7 +315,7 @@ TEST_CASE("scenarios/schema.json names the keys and values the loader takes") {
   std::vector<std::string> loader = {"model", "filesystem", "geometry", "file", "memory", "threads",
                                      "agents", "faults", "name", "description", "invariants",
                                      "explore", "expect", "$schema", "params", "variants",
-                                     "expect_by_variant", "explore_by_variant"};
+                                     "expect_by_variant", "explore_by_variant", "conditions"};
   std::sort(loader.begin(), loader.end());
   CHECK(keys == loader);
   // Every key of the full scenario is in the schema.
