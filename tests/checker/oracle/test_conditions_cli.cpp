@@ -30,8 +30,8 @@ std::string torn(const json& conditions, const json& expect_by_variant) {
 TEST_CASE("conditions cli: check, JUnit and the trace of a never condition") {
   const fs::path dir = workdir("conditions-check");
   write(dir / "s.json",
-        torn(json::parse(R"([{"name": "torn", "never": "reader.0.data == 'BBAA'"},
-                             {"name": "any", "exists": "reader.0.ret == 4"}])"),
+        torn(json::parse(R"([{"name": "torn", "never": "reader.0.data == 'BA'"},
+                             {"name": "any", "exists": "reader.0.ret == 2"}])"),
              json::parse(R"({"linux-2.4.0": {"verdict": "violation", "invariant": "condition:torn"},
                              "linux-6-xfs": {"verdict": "violation", "invariant": "condition:torn"}})")));
   const Cli c = run(dir, "check --no-progress --trace-out traces --junit junit.xml s.json");
@@ -48,13 +48,13 @@ TEST_CASE("conditions cli: check, JUnit and the trace of a never condition") {
   const Cli show = run(dir, "show traces/torn-read-never_linux-2.4.0.trace.json");
   CHECK(show.code == 0);
   CHECK(show.out.find("violation of condition:torn") != std::string::npos);
-  CHECK(show.out.find("condition \"torn\" (never reader.0.data == 'BBAA') is true in this execution: "
-                      "reader.0.data = \"BBAA\"") != std::string::npos);
+  CHECK(show.out.find("condition \"torn\" (never reader.0.data == 'BA') is true in this execution: "
+                      "reader.0.data = \"BA\"") != std::string::npos);
 }
 
 TEST_CASE("conditions cli: an exists condition no execution meets fails with no trace") {
   const fs::path dir = workdir("conditions-exists");
-  write(dir / "s.json", torn(json::parse(R"([{"name": "torn", "exists": "reader.0.data == 'BBAA'"}])"),
+  write(dir / "s.json", torn(json::parse(R"([{"name": "torn", "exists": "reader.0.data == 'BA'"}])"),
                              json::parse(R"({"linux-2.4.0": {"verdict": "pass"},
                                              "linux-6-xfs": {"verdict": "violation", "invariant": "condition:torn"}})")));
   Cli c = run(dir, "check --no-progress --trace-out traces --junit junit.xml s.json");
@@ -71,7 +71,7 @@ TEST_CASE("conditions cli: an exists condition no execution meets fails with no 
   CHECK(c.code == 1);
   CHECK(c.out.find("VIOLATION  xfs.json: violation of condition:torn, found by the complete search (no one "
                    "execution shows it)") == 0);
-  CHECK(c.out.find("the exists condition \"torn\" (reader.0.data == 'BBAA') is true in no execution: the complete "
+  CHECK(c.out.find("the exists condition \"torn\" (reader.0.data == 'BA') is true in no execution: the complete "
                    "search ran") != std::string::npos);
   CHECK(c.out.find("trace:") == std::string::npos);
   CHECK_FALSE(fs::exists(dir / "traces"));
@@ -81,7 +81,7 @@ TEST_CASE("conditions cli: an exists condition no execution meets fails with no 
   // A budget too small: not found, not refuted.
   c = run(dir, "run --no-progress --no-trace --strategy dfs --max-executions 2 xfs.json");
   CHECK(c.code == 4);
-  CHECK(c.out.find("the exists condition \"torn\" (reader.0.data == 'BBAA') was not found true within it") !=
+  CHECK(c.out.find("the exists condition \"torn\" (reader.0.data == 'BA') was not found true within it") !=
         std::string::npos);
 
   // A shard sees part of the search: refused.
