@@ -82,4 +82,9 @@ const std::vector<std::string>& known_invariants();
 // Whether `invariant` names one of the scenario's conditions ("condition:NAME").
 bool names_condition(const Scenario& s, const std::string& invariant);
 
+// The hint for a model or variant name that is not known.
+inline constexpr const char* kKnownModelsHint =
+    "`interleave models` lists them; a variant built outside the tree is loaded with --plugin FILE "
+    "(docs/writing-a-variant.md)";
+
 }  // namespace checker
