@@ -74,20 +74,19 @@ class ConditionParser {
     return e;
   }
 
+  // or := and ("||" and)*; and := unary ("&&" unary)*: both left-associative.
   std::unique_ptr<ConditionExpr> parse_or(std::size_t depth) {
-    auto e = parse_and(depth);
-    while (at("||")) {
-      pos_ += 2;
-      e = join(ConditionExpr::Kind::or_, std::move(e), parse_and(depth));
-    }
-    return e;
+    return parse_chain("||", ConditionExpr::Kind::or_, depth, &ConditionParser::parse_and);
   }
-
   std::unique_ptr<ConditionExpr> parse_and(std::size_t depth) {
-    auto e = parse_unary(depth);
-    while (at("&&")) {
-      pos_ += 2;
-      e = join(ConditionExpr::Kind::and_, std::move(e), parse_unary(depth));
+    return parse_chain("&&", ConditionExpr::Kind::and_, depth, &ConditionParser::parse_unary);
+  }
+  std::unique_ptr<ConditionExpr> parse_chain(std::string_view op, ConditionExpr::Kind kind, std::size_t depth,
+                                             std::unique_ptr<ConditionExpr> (ConditionParser::*operand)(std::size_t)) {
+    auto e = (this->*operand)(depth);
+    while (at(op)) {
+      pos_ += op.size();
+      e = join(kind, std::move(e), (this->*operand)(depth));
     }
     return e;
   }

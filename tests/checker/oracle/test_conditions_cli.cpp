@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/checker/cli.hpp"
 
 using namespace cli_test;
