@@ -193,3 +193,51 @@ TEST_CASE("conditions: an exists condition in a search that is not complete is n
   settings.max_executions = 20;
   CHECK(run_scenario(s, settings).status == ExploreResult::Status::inconclusive);
 }
+
+TEST_CASE("conditions: exists over a result's outcomes, kept whole or truncated") {
+  const Scenario s = with_conditions(kCases[4].file, kCases[4].model,  // writer and reader
+                                     json::array({{{"name", "empty-read"}, {"exists", "1.0.ret == 0"}}}));
+  ExploreResult r;
+  r.status = ExploreResult::Status::pass;
+  r.complete = true;
+  r.executions = 7;
+  r.outcomes = {"T0.0 write=4 \"bbbb\"; T1.0 read=4 \"bbbb\"; final \"bbbb\" / \"bbbb\""};
+  ExploreResult refuted = r;
+  judge_exists_conditions(s, refuted);
+  CHECK(refuted.status == ExploreResult::Status::violation);
+  REQUIRE(refuted.failures.size() == 1);
+  CHECK_FALSE(refuted.failures.front().has_execution());
+  CHECK(refuted.failures.front().schedule.empty());
+  CHECK(refuted.failures.front().verdict.invariant == "condition:empty-read");
+  CHECK(refuted.failures.front().verdict.message ==
+        "the exists condition \"empty-read\" (1.0.ret == 0) is true in no execution: the complete search ran 7 "
+        "executions with 1 outcome, and none makes it true");
+
+  // More distinct outcomes than were kept: the one that meets it may be among those dropped.
+  ExploreResult truncated = r;
+  truncated.outcomes_truncated = true;
+  judge_exists_conditions(s, truncated);
+  CHECK(truncated.status == ExploreResult::Status::inconclusive);
+  CHECK(truncated.failures.empty());
+  CHECK(truncated.budget.find("is true in none of the 1 outcomes kept") != std::string::npos);
+
+  ExploreResult met = r;
+  met.outcomes.insert("T0.0 write=4 \"bbbb\"; T1.0 read=0; final \"bbbb\" / \"bbbb\"");
+  judge_exists_conditions(s, met);
+  CHECK(met.status == ExploreResult::Status::pass);
+  CHECK(met.budget.empty());
+
+  // Another invariant's violation stands as it is.
+  ExploreResult other = r;
+  other.status = ExploreResult::Status::violation;
+  other.failures.push_back(Failure{sim::Verdict{}, {}, 3, {}});
+  judge_exists_conditions(s, other);
+  CHECK(other.failures.size() == 1);
+  CHECK(other.failures.front().execution == 3);
+
+  // A line that is not an outcome is the checker's own error, not a verdict.
+  ExploreResult garbled = r;
+  garbled.outcomes = {"counter=2"};
+  judge_exists_conditions(s, garbled);
+  CHECK(garbled.status == ExploreResult::Status::internal_error);
+}
