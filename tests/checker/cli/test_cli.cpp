@@ -213,7 +213,7 @@ TEST_CASE("cli: check compares every verdict with its expectation") {
   CHECK(bad.out.find("FAIL  s/wrong2.json: expected violation, found pass") != std::string::npos);
   std::string junit = slurp(dir / "junit.xml");
   CHECK(junit.find("failures=\"2\"") != std::string::npos);
-  CHECK(junit.find("<failure message=\"expected violation, found pass\">") != std::string::npos);
+  CHECK(junit.find("<failure message=\"expected violation, found pass\" type=\"verdict\">") != std::string::npos);
 
   write(dir / "s" / "broken.json", R"({"model": 1})");
   Cli broken = run(dir, "check s");
