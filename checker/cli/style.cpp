@@ -9,8 +9,9 @@ namespace checker::cli {
 
 const char* const kVerbosityHelp =
     "Output: -q/--quiet prints only what says how a run ended: run and replay one verdict\n"
-    "line per scenario or trace, check its FAIL and unfinished lines and the closing\n"
-    "`N passed, N failed`, matrix the table; no progress line. -v/--verbose adds, to run\n"
+    "line per scenario or trace, check the lines of the scenarios that did not pass (FAIL,\n"
+    "--) and the closing `N passed, N failed`, matrix the table; no progress line.\n"
+    "Without either, each command prints what its help says. -v/--verbose adds, to run\n"
     "and check, the settings each search ran with (variant, strategy, budgets, seed, jobs),\n"
     "and to check the whole report of every scenario (its interleaving when it failed).\n"
     "Errors go to standard error at every level. Colour only on a terminal, never with\n"
