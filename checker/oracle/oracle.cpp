@@ -253,7 +253,7 @@ CheckCase judge(const Scenario& s, const ExploreResult& r) {
   }
   const std::set<std::string> want(e.outcomes->begin(), e.outcomes->end());
   if (r.outcomes_truncated) {
-    c.message = "expected " + std::to_string(want.size()) + " outcomes, found more than " +
+    c.message = "expected " + plural(want.size(), "outcome") + ", found more than " +
                 std::to_string(r.outcomes.size()) + " (the outcome set was cut)";
     return c;
   }
@@ -266,7 +266,7 @@ CheckCase judge(const Scenario& s, const ExploreResult& r) {
     c.message = c.found + ", " + plural(r.outcomes.size(), "outcome") + ", " + counts;
     return c;
   }
-  c.message = "expected " + std::to_string(want.size()) + " outcomes, found " +
+  c.message = "expected " + plural(want.size(), "outcome") + ", found " +
               std::to_string(r.outcomes.size());
   if (!c.missing.empty()) c.message += "; missing: " + joined(c.missing);
   if (!c.unexpected.empty()) c.message += "; unexpected: " + joined(c.unexpected);
