@@ -79,15 +79,6 @@ void clear_progress(bool on) {
   if (on) std::fprintf(stderr, "\r%160s\r", "");
 }
 
-// A scenario run on another variant is named NAME@VARIANT (for_variant), and
-// its trace file after it, so that runs on different variants do not
-// overwrite each other's traces.
-std::string safe_name(std::string n) {
-  for (char& c : n)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '@')) c = '_';
-  return n.empty() ? "scenario" : n;
-}
-
 std::vector<std::string> pagecache_variant_names() {
   std::vector<std::string> names;
   for (const auto& v : models::pagecache::variants()) names.push_back(v.name);
@@ -101,7 +92,7 @@ std::string trace_path_for(const Scenario& s, const Overrides& o) {
   if (o.no_trace) return {};
   if (!o.trace_out.empty() && names_a_file(o.trace_out)) return o.trace_out;
   fs::path dir = o.trace_out.empty() ? fs::path(kDefaultTraceDir) : fs::path(o.trace_out);
-  return (dir / (safe_name(s.name) + ".trace.json")).string();
+  return (dir / trace_file_name(s.name)).string();
 }
 
 // Shrinks the first failure of a search (checker/trace/shrink.hpp) and puts the
