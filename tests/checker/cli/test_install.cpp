@@ -3,8 +3,10 @@
 // option --help lists, and the completion scripts parse and complete.
 #include <doctest/doctest.h>
 
-#include <set>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/checker/cli.hpp"
 
