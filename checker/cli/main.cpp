@@ -15,6 +15,7 @@
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
+#include "checker/plugin/plugin.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "sim/audit.hpp"
@@ -29,15 +30,10 @@ const char* kExitCodes =
     "3 internal error (also nondeterminism in a model); 4 a budget ran out, or the run was\n"
     "interrupted (SIGINT, SIGTERM), before a search was complete (inconclusive, never a pass).";
 
-// --variant of run and check (replay has its own text).
+// --variant of run, check and replay (checked once the plugins are loaded).
 void add_variant_option(CLI::App* cmd, std::optional<std::string>& variant, const std::string& what) {
   cmd->add_option_function<std::string>(
-      "--variant",
-      [&variant](const std::string& v) {
-        check_variant_name(v);
-        variant = v;
-      },
-      what);
+      "--variant", [&variant](const std::string& v) { variant = v; }, what);
 }
 
 const char* kSearchDefault =
@@ -139,9 +135,19 @@ int real_main(int argc, char** argv) {
                "interleave"};
   app.set_version_flag("--version,-V", "interleave " INTERLEAVE_VERSION, "print the version and exit");
   app.require_subcommand(1);
-  // -q, -v and --color are given before or after the command (`interleave
-  // -q check ...` or `interleave check -q ...`): every command lets options
-  // it does not know fall through to these.
+  // Variants built outside the tree (docs/writing-a-variant.md): loaded
+  // before a command reads a scenario or a trace that names them. Given
+  // before or after the command's name (fallthrough).
+  std::vector<std::string> plugin_files;
+  app.add_option("--plugin", plugin_files,
+                 std::string("load the variants of a plugin library (FILE.so); repeatable. Also loaded: every "
+                             "*.so in the directories of ") +
+                     checker::kPluginPathVariable + " (separated by ':')")
+      ->type_name("FILE")
+      ->allow_extra_args(false);  // one FILE per --plugin: the words after it are the command's
+  // -q, -v, --color and --plugin are given before or after the command
+  // (`interleave -q check ...` or `interleave check -q ...`): every command
+  // lets options it does not know fall through to these.
   app.fallthrough();
   OutputStyle& style = output_style();
   CLI::Option* quiet_flag = app.add_flag_callback(
@@ -326,6 +332,9 @@ int real_main(int argc, char** argv) {
   LitmusArgs litmus_args;
   add_litmus_command(app, litmus_args);
 
+  NewVariantArgs new_variant_args;
+  add_new_variant_command(app, new_variant_args);
+
   CLI::App* models = app.add_subcommand("models", "list the models a scenario can name");
   models->footer("Example:\n  interleave models");
 
@@ -365,6 +374,11 @@ int real_main(int argc, char** argv) {
   }
   refuse_empty_paths();
   if (output_style().verbosity == Verbosity::quiet) matrix_opts.progress = false;
+  checker::load_plugins(plugin_files);
+  // --variant names a variant that may come from a plugin: checked once
+  // they are loaded.
+  for (const std::optional<std::string>* v : {&run_opts.variant, &check_opts.variant, &replay_args.variant})
+    if (*v) check_variant_name(**v);
 
   // The searching commands stop cleanly on SIGINT or SIGTERM: they report
   // what they explored, write their files whole, and exit 4.
@@ -379,6 +393,7 @@ int real_main(int argc, char** argv) {
   if (merge->parsed()) return merge_command(merge_args);
   if (matrix->parsed()) return matrix_command(matrix_args, matrix_opts);
   if (litmus->parsed()) return litmus_command(litmus_args);
+  if (app.get_subcommand("new-variant")->parsed()) return new_variant_command(new_variant_args);
   std::cerr << app.help();
   return kExitBadInput;
 }
