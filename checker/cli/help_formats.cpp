@@ -44,7 +44,15 @@ std::vector<std::string> spellings(const CLI::Option& o) {
   return out;
 }
 
-bool takes_value(const CLI::Option& o) { return o.get_type_size() != 0; }
+// A flag expects no item; an option one or more (its type name: "TEXT",
+// "UINT", "TEXT:{auto,always,never}").
+bool takes_value(const CLI::Option& o) { return o.get_items_expected_max() > 0; }
+
+// The type name up to its first ':' (zsh's specs use ':' as a separator).
+std::string value_name(const CLI::Option& o) {
+  const std::string t = o.get_type_name();
+  return t.empty() ? std::string("VALUE") : t.substr(0, t.find(':'));
+}
 
 // The options whose value is one of a fixed set, and that set.
 std::map<std::string, std::vector<std::string>> fixed_values() {
@@ -227,8 +235,8 @@ std::string zsh_completion(const CLI::App& app) {
     const std::string desc = zsh_description(o.get_description());
     const auto fixed = values.find(names.front());
     const std::string arg = !takes_value(o) ? std::string()
-                            : fixed != values.end() ? ":" + o.get_type_name() + ":(" + words(fixed->second) + ")"
-                                                    : ":" + o.get_type_name() + ":_files";
+                            : fixed != values.end() ? ":" + value_name(o) + ":(" + words(fixed->second) + ")"
+                                                    : ":" + value_name(o) + ":_files";
     if (names.size() == 1) return "'" + names.front() + "[" + desc + "]" + arg + "'";
     return "'(" + words(names) + ")'{" + [&] {
       std::string alt;

@@ -105,6 +105,8 @@ TEST_CASE("install: the man page has every command and option of --help, and ren
     const std::size_t at = man.find("\\fB" + escaped + "\\fR", section);
     CHECK(at < end);
   }
+  CHECK_FALSE(has(man, "\\fI\\fR"));  // a flag is given no value's name
+  CHECK(has(man, "\\fB\\-\\-color\\fR \\fITEXT:{auto,always,never}\\fR"));
   // The examples of the help are the man page's too.
   CHECK(has(man, "interleave run \\-\\-strategy pb scenarios/seed/self\\-deadlock\\-reclaim.json"));
   if (std::system("command -v groff >/dev/null 2>&1") == 0) {
@@ -138,7 +140,16 @@ TEST_CASE("install: the zsh completion parses") {
   const Cli n = shell(installed(), "zsh -n share/zsh/site-functions/_interleave");
   CHECK(n.code == 0);
   CHECK(n.err == "");
-  CHECK(has(slurp(installed() / "share" / "zsh" / "site-functions" / "_interleave"), "#compdef interleave\n"));
+  const std::string z = slurp(installed() / "share" / "zsh" / "site-functions" / "_interleave");
+  CHECK(z.starts_with("#compdef interleave\n"));
+  // _arguments specs: a flag takes no value; an option names its value and
+  // offers its fixed set (no ':' inside a part: zsh splits on it).
+  CHECK(has(z, "'(--version -V)'{--version,-V}'[print the version and exit]' \\\n"));
+  CHECK(has(z, "'--color[colour the verdicts  auto (default  on a terminal, unless NO_COLOR is set), always or n...]"
+               ":TEXT:(auto always never)' \\\n"));
+  CHECK(has(z, "'--variant[run the scenario on this page-cache variant"));
+  CHECK(has(z, ":TEXT:(linux-2.4.0 linux-2.4.17 "));
+  CHECK(has(z, "        run)\n          _arguments \\\n"));
 }
 
 }  // namespace install_test
