@@ -6,8 +6,10 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/style.hpp"
 #include "checker/io/output_file.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/report/html.hpp"
@@ -65,11 +67,23 @@ void print_indented(std::ostream& out, const std::string& text) {
 
 }  // namespace
 
-int replay_command(const std::string& trace_file, const std::string& trace_out) {
+int replay_command(const ReplayArgs& a) {
+  const std::string& trace_file = a.trace_file;
+  const std::string& trace_out = a.trace_out;
   const bool to_stdout = check_output_paths({{"--trace-out", trace_out}});
   std::ostream& out = to_stdout ? std::cerr : std::cout;
   Trace t;
   if (!load(trace_file, t)) return kExitBadInput;
+  // A schedule is a list of decisions of the variant it was recorded on;
+  // on another variant it means nothing (a bad request, not a changed model).
+  if (a.variant && *a.variant != t.scenario.model) {
+    std::cerr << "interleave: " << trace_file << ": the trace was recorded on " << t.scenario.model
+              << ", not on --variant " << *a.variant << "; a schedule replays only on its own variant\n"
+              << "hint: `interleave run --variant " << *a.variant << " "
+              << (t.scenario.file.empty() ? std::string("SCENARIO") : t.scenario.file)
+              << "` searches that variant and writes a trace of its own\n";
+    return kExitBadInput;
+  }
   std::unique_ptr<models::Program> program = make_program(t.scenario);
   sim::StackPool stacks;
   Replayed r = replay(*program, t.schedule, stacks, t.settings.max_steps);
@@ -102,7 +116,12 @@ int replay_command(const std::string& trace_file, const std::string& trace_out) 
                    " steps, replayed " + std::to_string(r.history.size());
   }
   const bool same = difference.empty();
-  print_replay_report(out, trace_file, t.verdict, r, same, difference);
+  std::ostringstream report;
+  print_replay_report(report, trace_file, t.verdict, r, same, difference);
+  const std::string text = report.str();
+  const std::size_t nl = text.find('\n');
+  out << paint_verdict(text.substr(0, nl), color_on(to_stdout ? 2 : 1))
+      << (quiet() || nl == std::string::npos ? std::string("\n") : text.substr(nl));
   if (!trace_out.empty()) {
     Trace replayed = t;
     replayed.verdict = r.verdict;
