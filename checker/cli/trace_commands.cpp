@@ -196,6 +196,10 @@ int show_command(const ShowArgs& a) {
                  "`interleave replay "
               << a.trace_file << "` says where they part)\n";
   if (!a.html_file.empty()) {
+    if (const std::string no = page_refusal(t); !no.empty()) {
+      std::cerr << "interleave: " << a.trace_file << ": " << no << "\n";
+      return kExitBadInput;
+    }
     TracePage page;
     page.trace_file = a.trace_file;
     page.size = size;

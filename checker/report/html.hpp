@@ -23,6 +23,17 @@ struct TracePage {
   std::vector<std::uint64_t> preempting_steps;  // steps at which a thread was preempted
 };
 
+// A trace of more steps than this is drawn with each state cell only where it
+// changed (a ditto mark elsewhere; the side panel still shows the whole state):
+// a page about as large as the trace, not rows times state columns.
+inline constexpr std::size_t kFullPageSteps = 2000;
+// A trace of more steps than this gets no page: a browser cannot use a table
+// of more rows. `show` says so and exits 2 (docs/hardening.md).
+inline constexpr std::size_t kMaxPageSteps = 100000;
+
+// Why `t` gets no page (its size, and what to do instead), or "" when it does.
+std::string page_refusal(const Trace& t);
+
 std::string trace_html(const Trace& t, const TracePage& page);
 
 }  // namespace checker
