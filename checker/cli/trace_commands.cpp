@@ -178,6 +178,10 @@ int show_command(const ShowArgs& a) {
       return kExitInternal;
     }
   }
+  if (const std::string no = a.html_file.empty() ? std::string() : page_refusal(t); !no.empty()) {
+    std::cerr << "interleave: " << a.trace_file << ": " << no << "\n";
+    return kExitBadInput;
+  }
   std::optional<TraceSize> size;
   std::vector<std::uint64_t> preempting;
   if (t.verdict.failed()) {
@@ -196,10 +200,6 @@ int show_command(const ShowArgs& a) {
                  "`interleave replay "
               << a.trace_file << "` says where they part)\n";
   if (!a.html_file.empty()) {
-    if (const std::string no = page_refusal(t); !no.empty()) {
-      std::cerr << "interleave: " << a.trace_file << ": " << no << "\n";
-      return kExitBadInput;
-    }
     TracePage page;
     page.trace_file = a.trace_file;
     page.size = size;

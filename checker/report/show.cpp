@@ -46,10 +46,10 @@ const std::vector<LegendEntry>& legend() {
   static const std::vector<LegendEntry> entries = {
       {">>", "the step that broke the invariant (on the HTML page: the row in red).", ""},
       {"(steps 0-54)",
-       "in the message: a system call's span, from the step after which its thread entered it to the step at "
-       "which it returned. Every thread enters its first call at step 0, as all threads start together, so a "
-       "first call's span begins at 0 even when its first step in the swimlanes comes later: the call counts "
-       "as in flight from the start.",
+       "in the message: a system call's span, from the step after which it began to the step at which it "
+       "returned. All threads start together, each inside its first call, so a first call's span begins at 0 "
+       "even when its thread's first step comes later: nothing orders the call after the steps of the other "
+       "threads before it.",
        "(steps "},
       {"i_size=4", "the inode's i_size: the length of the file.", "i_size="},
       {"page[0]#2",
