@@ -141,7 +141,8 @@ std::string fitted_columns(const Swimlanes& sl, const std::vector<sim::Event>& h
   }
   for (std::size_t i = 0; i < sl.lanes.size(); ++i) {
     if (sl.blocked[i].empty()) continue;
-    for (const std::string& l : wrap_words(sl.blocked[i], g.room[i])) {
+    // A line of its own: up to the edge.
+    for (const std::string& l : wrap_words(sl.blocked[i], width > g.start[i] ? width - g.start[i] : 1)) {
       std::string line;
       put_at(line, g.start[i], l);
       out += line + "\n";
