@@ -266,11 +266,18 @@ ojson to_json(const Checkpoint& c) {
 void write_checkpoint(const Checkpoint& c, const std::string& path) {
   ojson j = to_json(c);
   j["checksum"] = checkpoint_checksum(json::parse(j.dump()));
-  write_output_file(path, j.dump(1) + "\n");
+  const std::string text = j.dump(1) + "\n";
+  // What --resume cannot read is not written: the file there stays the last
+  // one that can be resumed.
+  if (text.size() > kMaxOwnOutputBytes)
+    throw std::runtime_error("cannot write the checkpoint " + path + ": it would be " +
+                             std::to_string(text.size() >> 20) + " MiB, over the " +
+                             std::to_string(kMaxOwnOutputBytes >> 20) + " MiB that --resume reads");
+  write_output_file(path, text);
 }
 
 Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
-  const json doc = read_json_file(file);
+  const json doc = read_json_file(file, kMaxOwnOutputBytes, "a checkpoint that interleave wrote (they are smaller)");
   try {
     jr::Object o(doc, "", {"format", "version", "interleave_version", "scenario_file", "scenario_name",
                            "scenario_hash", "settings", "kind", "finished", "tree", "bounded", "dpor", "indexed",
