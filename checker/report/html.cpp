@@ -121,7 +121,7 @@ const char* kScript = R"JS(
     var parts = stateAt(rows.indexOf(tr));
     var html = '<h2>after step ' + tr.getAttribute('data-step') + ' (' +
                tr.getAttribute('data-thread') + ')</h2><div>' + escapeHtml(tr.getAttribute('data-op')) + '</div><ul>';
-    for (var i = 0; i < parts.length; i++) if (parts[i]) html += '<li>' + escapeHtml(parts[i]) + '</li>';
+    for (var i = 0; i < parts.length; i++) if (parts[i]) html += '<li>' + wholeWords(parts[i]) + '</li>';
     html += '</ul>';
     var note = tr.getAttribute('data-note');
     if (note) html += '<p>' + escapeHtml(note) + '</p>';
@@ -141,6 +141,13 @@ const char* kScript = R"JS(
       }
     }
     return parts;
+  }
+  // A part of the state with its short words kept whole ("U-M--" is not
+  // broken at a hyphen); a long one (a disk's bytes) may break anywhere.
+  function wholeWords(s) {
+    return s.split(' ').map(function (w) {
+      return w.length <= 16 ? '<span class="w">' + escapeHtml(w) + '</span>' : escapeHtml(w);
+    }).join(' ');
   }
   function escapeHtml(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
