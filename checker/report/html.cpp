@@ -109,7 +109,31 @@ code { font: 12.5px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; backgrou
 
 const char* kScript = R"JS(
 (function () {
-  var rows = Array.prototype.slice.call(document.querySelectorAll('tr.step'));
+  var table = document.getElementById('swimlanes');
+  var tbody = table.tBodies[0];
+  // A long trace's rows come in parts (templates, parsed but not laid out):
+  // one part at a time is in the table.
+  var parts = Array.prototype.slice.call(document.querySelectorAll('template.part'));
+  var shown = -1;
+  var rows = [];
+  function load(k) {
+    if (k === shown || k < 0 || k >= parts.length) return;
+    tbody.innerHTML = '';
+    tbody.appendChild(parts[k].content.cloneNode(true));
+    shown = k;
+    current = null;
+    wire();
+    var first = +parts[k].getAttribute('data-first'), n = +parts[k].getAttribute('data-rows');
+    document.getElementById('part').textContent = 'rows ' + (first + 1) + '-' + (first + n) + ' of ' +
+        table.getAttribute('data-rows') + ' (part ' + (k + 1) + ' of ' + parts.length + ')';
+    document.getElementById('earlier').disabled = k === 0;
+    document.getElementById('later').disabled = k + 1 === parts.length;
+    fit();
+  }
+  function wire() {
+    rows = Array.prototype.slice.call(tbody.querySelectorAll('tr.step'));
+    rows.forEach(function (tr) { tr.addEventListener('click', function () { select(tr, false); }); });
+  }
   var panel = document.getElementById('details');
   var box = document.getElementById('show-epilogue');
   var current = null;
@@ -129,8 +153,8 @@ const char* kScript = R"JS(
     if (scroll) tr.scrollIntoView({block: 'nearest'});
   }
   // The whole state after a row: per state column, the nearest cell at or
-  // above it that carries its text (a cell that did not change carries none).
-  var table = document.getElementById('swimlanes');
+  // above it that carries its text (a cell that did not change carries none;
+  // the first row of a part carries all).
   var nkeys = +table.getAttribute('data-keys');
   function stateAt(i) {
     var parts = [];
@@ -153,22 +177,54 @@ const char* kScript = R"JS(
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   }
   function visible(tr) { return tr.offsetParent !== null; }
-  rows.forEach(function (tr) { tr.addEventListener('click', function () { select(tr, false); }); });
+  // The next visible row in direction d, from row i of the part shown, on
+  // into the parts after it.
+  function step(i, d) {
+    for (;;) {
+      for (i += d; i >= 0 && i < rows.length; i += d) if (visible(rows[i])) return rows[i];
+      if (shown < 0 || shown + d < 0 || shown + d >= parts.length) return null;
+      load(shown + d);
+      i = d > 0 ? -1 : rows.length;
+    }
+  }
   document.addEventListener('keydown', function (e) {
     if (!current || (e.key !== 'j' && e.key !== 'k' && e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
-    var i = rows.indexOf(current), d = (e.key === 'j' || e.key === 'ArrowDown') ? 1 : -1;
-    for (i += d; i >= 0 && i < rows.length; i += d) if (visible(rows[i])) { select(rows[i], true); e.preventDefault(); break; }
+    var from = shown, at = current.getAttribute('data-step');
+    var next = step(rows.indexOf(current), (e.key === 'j' || e.key === 'ArrowDown') ? 1 : -1);
+    if (!next && from !== shown) {  // nothing further: back where it was
+      load(from);
+      next = tbody.querySelector('tr.step[data-step="' + at + '"]');
+    }
+    if (next) { select(next, true); e.preventDefault(); }
   });
   // The state in one column where its columns would not fit the window.
   var one = document.getElementById('one-state');
   var scroller = document.querySelector('.scroll');
   function setOne(on) { document.body.classList.toggle('one-state', on); one.checked = on; }
-  function fit() { if (!one.checked && scroller.scrollWidth > scroller.clientWidth) setOne(true); }
+  function fit() { if (one && !one.checked && scroller.scrollWidth > scroller.clientWidth) setOne(true); }
   one.addEventListener('change', function () { setOne(one.checked); });
   window.addEventListener('resize', fit);
   if (box) {
     box.checked = document.body.classList.contains('show-epilogue');
     box.addEventListener('change', function () { document.body.classList.toggle('show-epilogue', box.checked); fit(); });
+  }
+  // The part with the broken step first; the link to it loads it again.
+  function partOfViolation() {
+    for (var k = 0; k < parts.length; k++) if (parts[k].content.querySelector('#violation')) return k;
+    return 0;
+  }
+  if (parts.length) {
+    document.getElementById('earlier').addEventListener('click', function () { load(shown - 1); });
+    document.getElementById('later').addEventListener('click', function () { load(shown + 1); });
+    var link = document.querySelector('a[href="#violation"]');
+    if (link) link.addEventListener('click', function (e) {
+      load(partOfViolation());
+      select(document.getElementById('violation'), true);
+      e.preventDefault();
+    });
+    load(partOfViolation());
+  } else {
+    wire();
   }
   fit();
   select(document.getElementById('violation') || rows[0], false);
@@ -253,6 +309,7 @@ std::string trace_html(const Trace& t, const TracePage& page) {
   // A long trace's page shows each state cell only where it changed: the
   // page then grows with the trace's changes, not with rows times columns.
   const bool compact = t.history.size() > kFullPageSteps;
+  constexpr std::size_t kPartRows = 1000;
   bool epilogue_verdict = false;
   for (const Swimlanes::Row& r : sl.rows)
     if (r.marked && r.epilogue) epilogue_verdict = true;
@@ -291,13 +348,16 @@ std::string trace_html(const Trace& t, const TracePage& page) {
        "changed";
   if (compact) h += "; &#12291;: as in the row above (this trace is long: its page shows each state where it changed)";
   h += "</span>";
+  if (compact)
+    h += "<span class=\"pager\"><button id=\"earlier\">&lsaquo; earlier steps</button> <span id=\"part\"></span> "
+         "<button id=\"later\">later steps &rsaquo;</button></span>";
   h += "</nav>\n";
   h += "<p class=\"hint\" id=\"hint\">Rows are clickable: click a step to see the whole state after it in the "
        "panel on the right; then <kbd>j</kbd> and <kbd>k</kbd> (or the arrow keys) step to the next and the "
        "previous row.</p>\n";
   h += "<details class=\"legend\" id=\"legend\"><summary>legend: what each symbol means (click to open)</summary><dl>";
   for (const LegendEntry& e : legend_for(t)) h += "<dt>" + esc(e.symbol) + "</dt><dd>" + esc(e.meaning) + "</dd>";
-  h += "</dl></details>\n</header>\n<main>\n<div class=\"scroll\">\n<table id=\"swimlanes\" data-keys=\"" + std::to_string(keys.size()) + "\">\n<thead><tr><th>step</th>";
+  h += "</dl></details>\n</header>\n<main>\n<div class=\"scroll\">\n<table id=\"swimlanes\" data-keys=\"" + std::to_string(keys.size()) + "\" data-rows=\"" + std::to_string(sl.rows.size()) + "\">\n<thead><tr><th>step</th>";
   // Lanes with steps of the end-of-run checks only are hidden with them.
   std::vector<bool> elane(sl.lanes.size(), true);
   for (const Swimlanes::Row& r : sl.rows)
@@ -322,12 +382,26 @@ std::string trace_html(const Trace& t, const TracePage& page) {
     h += std::string("<th class=\"state key") + (k == 0 ? " sep" : "") + "\">" + esc(keys[k]) + "</th>";
   h += "</tr></thead>\n<tbody>\n";
 
+  // A long trace's rows go in parts of kPartRows, each a template that the
+  // script puts in the table when it is read: a browser lays out one part,
+  // not the whole trace.
+  std::string body;  // what follows the table: the parts
+  std::string* rows = compact ? &body : &h;
+  auto open_part = [&](std::size_t first) {
+    const std::size_t n = std::min(kPartRows, sl.rows.size() - first);
+    body += std::string(first ? "</template>\n" : "") + "<template class=\"part\" data-first=\"" +
+            std::to_string(first) + "\" data-rows=\"" + std::to_string(n) + "\">\n";
+  };
   bool fold_row = false;
-  for (const Swimlanes::Row& r : sl.rows) {
+  for (std::size_t n = 0; n < sl.rows.size(); ++n) {
+    const Swimlanes::Row& r = sl.rows[n];
     const sim::Event& e = t.history[r.event];
+    const bool part_start = compact && n % kPartRows == 0;
+    if (part_start) open_part(n);
+    std::string& row = *rows;  // this step's <tr>, in the table or in its part
     if (r.epilogue && !fold_row) {
       fold_row = true;
-      h += "<tr class=\"fold\"><td></td><td colspan=\"" +
+      row += "<tr class=\"fold\"><td></td><td colspan=\"" +
            std::to_string(sl.lanes.size() + keys.size() + 1) + "\">... and " +
            plural(t.history.size() - run_steps, "step") +
            " of the end-of-run checks: tick the box above to see them</td></tr>\n";
@@ -340,17 +414,17 @@ std::string trace_html(const Trace& t, const TracePage& page) {
     if (r.epilogue) cls += " epilogue";
     if (preempt) cls += " preempt";
     const std::string thread = e.thread < t.threads.size() ? t.threads[e.thread] : "?";
-    h += "<tr class=\"" + cls + "\"" + (r.marked ? " id=\"violation\"" : "") + " data-step=\"" +
+    row += "<tr class=\"" + cls + "\"" + (r.marked ? " id=\"violation\"" : "") + " data-step=\"" +
          std::to_string(e.step) + "\" data-thread=\"" + esc(thread) + "\" data-op=\"" + esc(r.cell) +
          "\" data-note=\"" + esc(e.note) + "\"><td class=\"n\">" +
          std::to_string(e.step) + "</td>";
     for (std::size_t i = 0; i < sl.lanes.size(); ++i) {
       if (i != r.lane) {
-        h += "<td class=\"" + lane_class(i) + "\"></td>";
+        row += "<td class=\"" + lane_class(i) + "\"></td>";
         continue;
       }
       const std::size_t end = span_end(i);
-      h += "<td class=\"" + lane_class(i) + " on\"" +
+      row += "<td class=\"" + lane_class(i) + " on\"" +
            (end - i > 1 ? " colspan=\"" + std::to_string(end - i) + "\"" : std::string()) + ">" + esc(e.op) +
            (e.object.empty() ? "" : " <span class=\"obj\">" + esc(e.object) + "</span>") +
            (e.note.empty() ? "" : "<span class=\"note\">" + esc(e.note) + "</span>") + "</td>";
@@ -367,12 +441,12 @@ std::string trace_html(const Trace& t, const TracePage& page) {
         part = now->second.text;
       if (!part.empty()) changes += (changes.empty() ? "" : " | ") + part;
     }
-    h += "<td class=\"ps one sep" + std::string(changes.empty() ? "" : " changed") + "\">" + esc(changes) + "</td>";
+    row += "<td class=\"ps one sep" + std::string(changes.empty() ? "" : " changed") + "\">" + esc(changes) + "</td>";
     for (std::size_t k = 0; k < keys.size(); ++k) {
       const auto it = states[r.event].find(keys[k]);
       const std::string sep = k == 0 ? " key sep" : " key";
       if (it == states[r.event].end()) {
-        h += "<td class=\"ps absent" + sep + "\" data-s=\"\">&mdash;</td>";
+        row += "<td class=\"ps absent" + sep + "\" data-s=\"\">&mdash;</td>";
         continue;
       }
       bool changed = r.event == 0;
@@ -380,23 +454,25 @@ std::string trace_html(const Trace& t, const TracePage& page) {
         const auto before = states[r.event - 1].find(keys[k]);
         changed = before == states[r.event - 1].end() || before->second.text != it->second.text;
       }
-      if (compact && !changed) {
-        h += "<td class=\"ps same" + sep + "\"></td>";  // the JS finds its text in a row above
+      if (compact && !changed && !part_start) {
+        row += "<td class=\"ps same" + sep + "\"></td>";  // the JS finds its text in a row above
         continue;
       }
-      h += "<td class=\"ps" + std::string(changed ? " changed" : "") + sep + "\" data-s=\"" +
+      row += "<td class=\"ps" + std::string(changed ? " changed" : "") + sep + "\" data-s=\"" +
            esc(it->second.text) + "\">" + segment_cell(it->second) + "</td>";
     }
-    h += "</tr>\n";
+    row += "</tr>\n";
   }
   if (std::any_of(sl.blocked.begin(), sl.blocked.end(), [](const std::string& b) { return !b.empty(); })) {
-    h += "<tr class=\"blocked\"><td class=\"n\">&#8734;</td>";
+    std::string& b = *rows;
+    b += "<tr class=\"blocked\"><td class=\"n\">&#8734;</td>";
     for (std::size_t i = 0; i < sl.blocked.size(); ++i)
-      h += "<td class=\"" + lane_class(i) + "\">" + esc(sl.blocked[i]) + "</td>";
-    for (std::size_t k = 0; k <= keys.size(); ++k) h += "<td></td>";
-    h += "</tr>\n";
+      b += "<td class=\"" + lane_class(i) + "\">" + esc(sl.blocked[i]) + "</td>";
+    for (std::size_t k = 0; k <= keys.size(); ++k) b += "<td></td>";
+    b += "</tr>\n";
   }
-  h += "</tbody>\n</table>\n</div>\n<aside id=\"details\"><h2>the state after a step</h2>"
+  if (!body.empty()) body += "</template>\n";
+  h += "</tbody>\n</table>\n" + body + "</div>\n<aside id=\"details\"><h2>the state after a step</h2>"
        "<p>Click a step (then j/k or the arrow keys) to see the whole state after it.</p></aside>\n</main>\n";
   h += "<footer>Written by interleave " INTERLEAVE_VERSION " from the trace <code>" + esc(page.trace_file) +
        "</code>. Replay it: <code>interleave replay " + esc(page.trace_file) +

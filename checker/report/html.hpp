@@ -25,7 +25,8 @@ struct TracePage {
 
 // A trace of more steps than this is drawn with each state cell only where it
 // changed (a ditto mark elsewhere; the side panel still shows the whole state):
-// a page about as large as the trace, not rows times state columns.
+// a page about as large as the trace, not rows times state columns; and its
+// rows come in parts of 1000, of which the table holds one at a time.
 inline constexpr std::size_t kFullPageSteps = 2000;
 // A trace of more steps than this gets no page: a browser cannot use a table
 // of more rows. `show` says so and exits 2 (docs/hardening.md).

@@ -101,7 +101,7 @@ TEST_CASE("show --html: headless Chromium renders the swimlanes and highlights t
   CHECK(std::regex_search(d, std::regex("<tr class=\"step violation[^\"]*sel\" id=\"violation\"")));
   CHECK(has(d, "<h2>after step " + std::to_string(t.verdict.step) + " (reader)</h2>"));
   // The swimlanes: a lane per thread, a row per step.
-  CHECK(has(d, "<table id=\"swimlanes\" data-keys=\"3\">"));
+  CHECK(has(d, "<table id=\"swimlanes\" data-keys=\"3\" data-rows=\"" + std::to_string(t.history.size()) + "\">"));
   CHECK(has(d, ">writer</th>"));
   CHECK(has(d, ">reader</th>"));
   CHECK(count(d, "<tr class=\"step") == t.history.size());

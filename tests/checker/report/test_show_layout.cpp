@@ -127,6 +127,14 @@ const char* kMeasure = R"JS(<script>
   document.dispatchEvent(new KeyboardEvent('keydown', {key: 'j'}));
   sel = document.querySelector('tr.sel');
   out.after_j = sel ? +sel.getAttribute('data-step') : -1;
+  out.live_rows = document.querySelectorAll('tr.step').length;
+  if (document.querySelector('template.part')) {
+    // From the first row of the part shown, k goes on into the part before.
+    document.querySelector('tr.step').click();
+    document.dispatchEvent(new KeyboardEvent('keydown', {key: 'k'}));
+    sel = document.querySelector('tr.sel');
+    out.k_from_first = sel ? +sel.getAttribute('data-step') : -1;
+  }
   out.page = location.pathname.replace(/.*\//, '');
   parent.postMessage(JSON.stringify(out), '*');
 })();
@@ -314,6 +322,14 @@ TEST_CASE("show --html: traces of 2, 3 and 6 threads show every lane and state c
     for (const json& li : m["panel"]) CHECK_MESSAGE(li["inside"] == true, li["text"]);
     // j steps to the next row of the run (the end-of-run checks are hidden).
     CHECK(m["after_j"] == t.history[marked + 1 < run_steps ? marked + 1 : marked].step);
+    // A long trace's table holds the part of its rows with the broken step;
+    // k from that part's first row shows the part before, at its last row of the run.
+    const std::size_t first = long_trace ? marked / 1000 * 1000 : 0;
+    CHECK(m["live_rows"] == (long_trace ? std::min<std::size_t>(1000, t.history.size() - first) : t.history.size()));
+    if (long_trace) {
+      REQUIRE(first > 0);
+      CHECK(m["k_from_first"] == t.history[std::min(first, run_steps) - 1].step);
+    }
   }
 }
 
