@@ -5,7 +5,11 @@
 // beside the page states over time (one column per page and for i_size and
 // the disk, the flags as badges, a cell marked where it changed), with the
 // step that broke the invariant highlighted. Clicking a step shows the whole
-// state after it.
+// state after it; j/k step. Laid out to fit a window of 1280 px for up to 6
+// threads: a step's cell runs on over the empty lanes to its right, state
+// cells wrap, and where the state columns would not fit, the script shows the
+// state in one column of what each step changed (tests/checker/report/
+// test_show_layout.cpp measures it in headless Chromium).
 #pragma once
 
 #include <optional>
