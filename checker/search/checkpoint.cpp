@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "checker/io/fnv.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
@@ -203,23 +204,6 @@ std::string checkpoint_kind(const ExploreSettings& s, std::string* why) {
   }
   return {};
 }
-
-namespace {
-
-// FNV-1a, 64 bits, as 16 hex digits: the scenario's digest and the
-// checkpoint's checksum.
-std::string fnv1a_hex(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-}  // namespace
 
 std::string checkpoint_checksum(json doc) {
   doc.erase("checksum");

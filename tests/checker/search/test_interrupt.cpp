@@ -83,7 +83,14 @@ TEST_CASE("interrupt: SIGINT stops within a second a run whose report holds 1000
   c.signal(SIGINT);
   REQUIRE(c.wait(10));
   CHECK(c.code() == 4);
+  // Writing the report and the checkpoint takes about 0.3 s of CPU in the
+  // Release build; the sanitized build (scripts/sanitize) runs it several
+  // times slower.
+#if defined(INTERLEAVE_ASAN)
+  CHECK(c.seconds_after_signal() < 4.5);
+#else
   CHECK(c.seconds_after_signal() < 1.5);
+#endif
   const json report = json::parse(slurp_file(dir / "report.json"));
   CHECK(report["runs"][0]["interrupted"] == true);
   CHECK(report["runs"][0]["outcomes"].size() == 100000);
