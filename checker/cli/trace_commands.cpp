@@ -46,12 +46,14 @@ std::string shrunk_name(const std::string& in) {
   return in + ".shrunk.trace.json";
 }
 
-std::size_t terminal_width() {
+// The width of the terminal that `show` draws on (stdout, or stderr when the
+// page goes to stdout), else COLUMNS, else 160; show lays out fewer than 80 as 80.
+std::size_t terminal_width(int fd) {
   winsize w{};
-  if (::isatty(1) && ::ioctl(1, TIOCGWINSZ, &w) == 0 && w.ws_col >= 40) return w.ws_col;
+  if (::isatty(fd) && ::ioctl(fd, TIOCGWINSZ, &w) == 0 && w.ws_col > 0) return w.ws_col;
   if (const char* c = std::getenv("COLUMNS")) {
     const long n = std::strtol(c, nullptr, 10);
-    if (n >= 40) return static_cast<std::size_t>(n);
+    if (n > 0) return static_cast<std::size_t>(n);
   }
   return 160;
 }
@@ -197,6 +199,10 @@ int show_command(const ShowArgs& a) {
       return kExitInternal;
     }
   }
+  if (const std::string no = a.html_file.empty() ? std::string() : page_refusal(t); !no.empty()) {
+    std::cerr << "interleave: " << a.trace_file << ": " << no << "\n";
+    return kExitBadInput;
+  }
   std::optional<TraceSize> size;
   std::vector<std::uint64_t> preempting;
   if (t.verdict.failed()) {
@@ -207,7 +213,7 @@ int show_command(const ShowArgs& a) {
     }
   }
   ShowStyle style;
-  style.width = a.width ? a.width : terminal_width();
+  style.width = a.width ? a.width : terminal_width(to_stdout ? 2 : 1);
   style.all = a.all;
   out << show_text(t, a.trace_file, size, style);
   if (!size && t.verdict.failed())
