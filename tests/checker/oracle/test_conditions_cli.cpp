@@ -44,10 +44,10 @@ TEST_CASE("conditions cli: check, JUnit and the trace of a never condition") {
   CHECK(junit.find("tests=\"2\" failures=\"1\"") != std::string::npos);
   CHECK(junit.find("expected violation of condition:torn, found pass") != std::string::npos);
   // The violation's trace replays to the same verdict, and show names it.
-  REQUIRE(fs::exists(dir / "traces" / "torn-read-never_linux-2.4.0.trace.json"));
-  const Cli replay = run(dir, "replay traces/torn-read-never_linux-2.4.0.trace.json");
+  REQUIRE(fs::exists(dir / "traces" / "torn-read-never@linux-2.4.0.trace.json"));
+  const Cli replay = run(dir, "replay traces/torn-read-never@linux-2.4.0.trace.json");
   CHECK(replay.out.find("the same verdict as recorded: violation of condition:torn") != std::string::npos);
-  const Cli show = run(dir, "show traces/torn-read-never_linux-2.4.0.trace.json");
+  const Cli show = run(dir, "show traces/torn-read-never@linux-2.4.0.trace.json");
   CHECK(show.code == 0);
   CHECK(show.out.find("violation of condition:torn") != std::string::npos);
   CHECK(show.out.find("condition \"torn\" (never reader.0.data == 'BA') is true in this execution: "
