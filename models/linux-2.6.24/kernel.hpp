@@ -54,6 +54,7 @@ class Kernel : public linux_2_4_17::Kernel {
   Page* filemap_nopage(Pte& area, std::uint64_t address, bool no_share) override;
   bool nopage_returns_locked() const override { return true; }
   int writepage(Page& page) override;
+  void filemap_fdatasync() override;
 
   // ---- fs/read_write.c: write, pwrite and writev reach f_op->aio_write
   std::int64_t generic_file_write(File& file, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
