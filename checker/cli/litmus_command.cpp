@@ -106,11 +106,24 @@ int litmus_command(const LitmusArgs& a) {
   std::vector<nlohmann::json> results;
   for (const std::string& file : a.files) {
     try {
-      const Scenario s = load_scenario(file);
+      Scenario s = load_scenario(file);
       if (!s.pagecache) throw Refused(file + ": " + s.model + " is not a page-cache variant");
       std::optional<Recorded> recorded;
       if (!a.observed.empty()) recorded = read_recorded(a.observed, s.name);
-      const auto [variant, from] = pick_variant(a, recorded ? &*recorded : nullptr);
+      auto [variant, from] = pick_variant(a, recorded ? &*recorded : nullptr);
+      if (!recorded) {
+        // The model runs the data path of the directory's filesystem.
+        std::string data_path;
+        try {
+          data_path = filesystem_of(a.dir).data_path;
+        } catch (const std::runtime_error&) {
+        }
+        if (!data_path.empty() && s.pagecache &&
+            s.json.value("filesystem", "") != data_path) {
+          s = on_data_path(s, data_path);
+          from += "; the model's " + data_path + " data path";
+        }
+      }
       const std::uint64_t real_page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
       if (!recorded)
         if (const std::string why = why_not_real(*s.pagecache, real_page); !why.empty())
