@@ -7,7 +7,7 @@
 namespace models::pagecache {
 
 AddressSpace::AddressSpace(sim::Execution& ex, std::uint32_t pages)
-    : obj(ex.new_object("mapping")), hash(pages, nullptr), nrpages(obj, 0) {}
+    : obj(ex.new_object("mapping")), hash(pages, nullptr), nrpages(obj, 0), as_eio(obj, false), wb_err(obj, 0) {}
 
 std::deque<Page*>& AddressSpace::list_of(Page::List l) {
   switch (l) {

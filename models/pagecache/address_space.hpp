@@ -24,6 +24,12 @@ struct AddressSpace {
   std::vector<Page*> hash;      // by index; nullptr when not cached
   std::deque<Page*> clean_pages, dirty_pages, locked_pages;  // list_add puts at the front
   sim::Audited<std::uint32_t> nrpages;
+  // The writeback error state of the address space, in mapping->flags and
+  // mapping->wb_err (models/pagecache/errseq.hpp): AS_EIO, which 2.6's
+  // writeback sets and the first filemap_fdatawait to test clears, and
+  // today's errseq_t (4.13). Set only by the variants that have them.
+  sim::Audited<bool> as_eio;
+  sim::Audited<std::uint32_t> wb_err;
 
   // mm/filemap.c __find_page_nolock
   Page* __find_page_nolock(std::uint32_t index) const {

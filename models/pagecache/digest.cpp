@@ -68,6 +68,7 @@ std::uint64_t global(const State& s) {
     steps.push_back(c.begin_step);
     if (c.completed) steps.push_back(c.end_step);
   }
+  for (const IoRecord& io : s.obs.io) steps.push_back(io.step);
   std::sort(steps.begin(), steps.end());
   steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
   auto rank = [&](std::uint64_t v) { return std::lower_bound(steps.begin(), steps.end(), v) - steps.begin(); };
@@ -77,7 +78,16 @@ std::uint64_t global(const State& s) {
     h.add(static_cast<std::uint64_t>(c.result)).add_bytes(c.data).add(c.completed).add(rank(c.begin_step));
     h.add(c.completed ? rank(c.end_step) : 0);
   }
+  // The block I/O done, by its place among the calls' steps: what the error
+  // invariants ask of it (checker/invariants/error_reporting.cpp).
+  h.add(s.obs.io.size());
+  for (const IoRecord& io : s.obs.io)
+    h.add(io.write).add(io.ok).add(io.block).add(io.page).add(io.submitter).add(rank(io.step));
+  h.add(s.map_file.f_wb_err);
+  for (const File& f : s.files) h.add(f.f_wb_err);
   h.add_bytes(s.obs.final_cached).add_bytes(s.obs.final_after_evict).add(s.obs.final_read_done);
+  h.add(static_cast<std::uint64_t>(s.obs.final_cached_error))
+      .add(static_cast<std::uint64_t>(s.obs.final_after_evict_error));
   return h.value();
 }
 
@@ -94,6 +104,7 @@ std::uint64_t DigestArg::digest(const void* self) {
     case Kind::page_lock: return h.add(a.lock->digest()).add(slot_pages(s, *s.slots[a.index])).value();
     case Kind::mapping:
       h.add(s.mapping.nrpages.peek()).add(s.mapping.hash.size());
+      h.add(s.mapping.as_eio.peek()).add(s.mapping.wb_err.peek());
       for (const Page* p : s.mapping.hash) h.add(page_id(s, p));
       add_list(h, s, s.mapping.clean_pages);
       add_list(h, s, s.mapping.dirty_pages);
