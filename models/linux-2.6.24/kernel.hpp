@@ -48,7 +48,7 @@ inline constexpr int AOP_TRUNCATED_PAGE = 0x80001;
 
 class Kernel : public linux_2_4_17::Kernel {
  public:
-  explicit Kernel(State& s) : linux_2_4_17::Kernel(s) {}
+  explicit Kernel(State& s);  // sync.cpp: makes the mapping's writeback error object
 
   // ---- pagecache::Kernel
   Page* filemap_nopage(Pte& area, std::uint64_t address, bool no_share) override;

@@ -23,13 +23,16 @@ using pagecache::W;
 using pagecache::narrow;
 using pagecache::step;
 
+// include/linux/fs.h struct address_space: flags (AS_EIO), an object of its own.
+Kernel::Kernel(State& s) : linux_2_4_17::Kernel(s) { s.mapping.make_wb_err_object(s.ex); }
+
 namespace {
 
 // fs/buffer.c end_buffer_async_write (2.6.24), its error branch:
 // set_bit(AS_EIO, &page->mapping->flags). (set_buffer_write_io_error,
 // clear_buffer_uptodate and SetPageError follow in the completion.)
 void set_as_eio(State& s) {
-  step(s.ex, "end_buffer_async_write: set_bit(AS_EIO)", {W(s.mapping.obj)});
+  step(s.ex, "end_buffer_async_write: set_bit(AS_EIO)", {W(s.mapping.wb_err_obj)});
   s.mapping.as_eio = true;
 }
 
@@ -93,12 +96,12 @@ void Kernel::wait_on_page_writeback_range() {
 int Kernel::filemap_fdatawait() {
   wait_on_page_writeback_range();
   int ret = 0;
-  step(ex(), "wait_on_page_writeback_range: test_and_clear_bit(AS_EIO)", {W(s_.mapping.obj)});
+  step(ex(), "wait_on_page_writeback_range: test_and_clear_bit(AS_EIO)", {W(s_.mapping.wb_err_obj)});
   if (s_.mapping.as_eio) {
     s_.mapping.as_eio = false;
     ret = -kEIO;
   } else {
-    narrow(ex(), {R(s_.mapping.obj)});
+    narrow(ex(), {R(s_.mapping.wb_err_obj)});
   }
   return ret;
 }

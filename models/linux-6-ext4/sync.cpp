@@ -28,7 +28,7 @@ using pagecache::step;
 // superblock's s_wb_err, which only syncfs reads.)
 void Kernel::mark_buffer_write_io_error(BufferHead& bh) {
   (void)bh;  // set_buffer_write_io_error: read by nothing in the model
-  step(ex(), "mark_buffer_write_io_error: mapping_set_error", {W(s_.mapping.obj)});
+  step(ex(), "mark_buffer_write_io_error: mapping_set_error", {W(s_.mapping.wb_err_obj)});
   s_.mapping.wb_err = pagecache::errseq::errseq_set(s_.mapping.wb_err, -kEIO);
   s_.mapping.as_eio = true;
 }
@@ -61,9 +61,9 @@ int Kernel::filemap_fdatawait() {
 // effect that the legacy code would have had on these flags". One step on
 // the mapping; a step that found nothing new and no AS_EIO only read it.
 int Kernel::file_check_and_advance_wb_err(File& file) {
-  step(ex(), "file_check_and_advance_wb_err", {W(s_.mapping.obj)});
+  step(ex(), "file_check_and_advance_wb_err", {W(s_.mapping.wb_err_obj)});
   if (!pagecache::errseq::errseq_check(s_.mapping.wb_err, file.f_wb_err) && !s_.mapping.as_eio) {
-    narrow(ex(), {R(s_.mapping.obj)});
+    narrow(ex(), {R(s_.mapping.wb_err_obj)});
     return 0;
   }
   std::uint32_t cur = s_.mapping.wb_err;

@@ -136,7 +136,7 @@ void install_digests(State& s) {
   auto& args = s.digest_args_;
   args.clear();
   // Every argument first, then the registrations: the vector must not move.
-  std::size_t n = 6 + s.disk.block_obj.size() + 2 * s.mm.ptes.size();
+  std::size_t n = 7 + s.disk.block_obj.size() + 2 * s.mm.ptes.size();
   for (const auto& slot : s.slots) n += 6 + slot->bh_lock.size();
   args.reserve(n);
   auto reg = [&](sim::ObjectId o, DigestArg a) {
@@ -156,6 +156,8 @@ void install_digests(State& s) {
     for (const auto& l : slot->bh_lock) reg(l->id(), {nullptr, K::page_lock, slot->index, l.get()});
   }
   reg(s.mapping.obj, {nullptr, K::mapping});
+  // Its error state is among the mapping's fields: the mapping's digest (coarser is sound).
+  if (s.mapping.wb_err_obj != sim::kNoObject) reg(s.mapping.wb_err_obj, {nullptr, K::mapping});
   reg(s.inode.size_obj, {nullptr, K::i_size});
   reg(s.inode.blockmap_obj, {nullptr, K::i_block});
   reg(s.inode.dirty_buffers_obj, {nullptr, K::dirty_buffers});
