@@ -269,6 +269,11 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
 
   readpage:
     // ... and start the actual read. The read will unlock the page.
+    // (PG_error is left as it is: a page whose last read failed is read
+    // again with the bit set, and end_buffer_io_async then will not set it
+    // uptodate, so this read fails too. Linux cleared it here from 2010 on,
+    // "do_generic_file_read: clear page errors when issuing a fresh read of
+    // the page"; docs/errors.md.)
     error = readpage(*page);
     if (!error) {
       if (Page_Uptodate(*page)) goto page_ok;

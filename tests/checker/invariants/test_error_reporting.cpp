@@ -3,10 +3,15 @@
 // fsync is "the next" one for a description, and what the messages name.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
 
 #include "checker/invariants/error_reporting.hpp"
 #include "checker/invariants/lost_data.hpp"
+#include "checker/scenario/load.hpp"
+#include "checker/scenario/model.hpp"
+#include "checker/strategies/dpor.hpp"
+#include "tests/checker/helpers.hpp"
 
 namespace {
 
@@ -15,6 +20,10 @@ using checker::invariants::check_lost_data;
 using checker::invariants::check_lost_error;
 using checker::invariants::check_stale_error;
 using checker::invariants::CheckOptions;
+using checker::DporStrategy;
+using checker::ExploreOptions;
+using checker::ExploreResult;
+using checker::Failure;
 
 Bytes bytes_of(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
@@ -171,4 +180,35 @@ TEST_CASE("lost-data: a block whose last write failed is compared, after evictio
   // Written again, successfully: the disk must have it.
   f.obs.io.push_back(err_io(true, true, 2, 9));
   CHECK(check_lost_data(f.obs, f.opts));
+}
+
+// The issue's first finding, as a user tries it: a cold file, one pread,
+// read I/O errors on. Where PG_error sticks, the end-of-run read fails with
+// no fault of its own: reported as the stale error it is, not as lost data
+// of "0 bytes"; where a fresh read clears it, nothing is wrong.
+TEST_CASE("one pread of a cold file with read errors: a stale error on 2.4.0, nothing on linux-6-ext4") {
+  for (const char* variant : {"linux-2.4.0", "linux-6-ext4"}) {
+    nlohmann::json doc = nlohmann::json::parse(R"({
+      "name": "issue-17-pread", "model": "linux-2.4.0", "filesystem": "ext2",
+      "geometry": {"page_size": 2, "block_size": 2, "pages": 1, "copy_chunk": 2},
+      "file": {"content": "ab"},
+      "memory": [{"name": "dst", "kind": "anonymous", "length": 2}],
+      "threads": [{"name": "reader", "ops": [{"op": "pread", "buf": "dst", "offset": 0}]}],
+      "faults": {"read_io_error": true},
+      "explore": {"strategy": "dpor"}
+    })");
+    doc["model"] = variant;
+    const checker::Scenario s = checker::parse_scenario(doc, "issue-17-pread.json");
+    auto program = checker::make_program(s);
+    DporStrategy dpor;
+    ExploreOptions o;
+    o.stop_at_first_failure = false;
+    const ExploreResult r = checker::testing::run(*program, dpor, o);
+    INFO(variant);
+    CHECK(r.complete);
+    std::set<std::string> failed;
+    for (const Failure& f : r.failures) failed.insert(checker::invariant_of(f.verdict));
+    CHECK(failed == (std::string(variant) == "linux-2.4.0" ? std::set<std::string>{"stale-error"}
+                                                            : std::set<std::string>{}));
+  }
 }
