@@ -87,6 +87,15 @@ struct LitmusArgs {
 int litmus_command(const LitmusArgs& a);
 void add_litmus_command(CLI::App& app, LitmusArgs& a);  // its options and --help
 
+// checker/cli/new_variant_command.cpp
+struct NewVariantArgs {
+  std::string name;  // the new variant's name
+  std::string from = "linux-2.4.0";  // the built-in variant it derives from
+  std::string dir;   // where the skeleton goes (must not exist, or be empty)
+};
+int new_variant_command(const NewVariantArgs& a);
+void add_new_variant_command(CLI::App& app, NewVariantArgs& a);  // its options and --help
+
 // checker/cli/trace_commands.cpp
 struct ShrinkArgs {
   std::string trace_file;

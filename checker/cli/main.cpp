@@ -13,6 +13,7 @@
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
+#include "checker/plugin/plugin.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/scenario/scenario.hpp"
 #include "sim/audit.hpp"
@@ -126,6 +127,17 @@ int real_main(int argc, char** argv) {
                "interleave"};
   app.set_version_flag("--version", "interleave " INTERLEAVE_VERSION);
   app.require_subcommand(1);
+  // Variants built outside the tree (docs/writing-a-variant.md): loaded
+  // before a command reads a scenario or a trace that names them. Given
+  // before or after the command's name (fallthrough).
+  std::vector<std::string> plugin_files;
+  app.add_option("--plugin", plugin_files,
+                 std::string("load the variants of a plugin library (FILE.so); repeatable. Also loaded: every "
+                             "*.so in the directories of ") +
+                     checker::kPluginPathVariable + " (separated by ':')")
+      ->type_name("FILE")
+      ->allow_extra_args(false);  // one FILE per --plugin: the words after it are the command's
+  app.fallthrough();
   app.footer(std::string(kExitCodes) +
              "\n\nExample:\n  interleave run scenarios/examples/abba.json\n"
              "  interleave models");
@@ -283,6 +295,9 @@ int real_main(int argc, char** argv) {
   LitmusArgs litmus_args;
   add_litmus_command(app, litmus_args);
 
+  NewVariantArgs new_variant_args;
+  add_new_variant_command(app, new_variant_args);
+
   CLI::App* models = app.add_subcommand("models", "list the models a scenario can name");
   models->footer("Example:\n  interleave models");
 
@@ -313,6 +328,7 @@ int real_main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitBadInput;
   }
   refuse_empty_paths();
+  checker::load_plugins(plugin_files);
 
   // The searching commands stop cleanly on SIGINT or SIGTERM: they report
   // what they explored, write their files whole, and exit 4.
@@ -327,6 +343,7 @@ int real_main(int argc, char** argv) {
   if (merge->parsed()) return merge_command(merge_args);
   if (matrix->parsed()) return matrix_command(matrix_args, matrix_opts);
   if (litmus->parsed()) return litmus_command(litmus_args);
+  if (app.get_subcommand("new-variant")->parsed()) return new_variant_command(new_variant_args);
   std::cerr << app.help();
   return kExitBadInput;
 }

@@ -121,6 +121,11 @@ int matrix_command(const MatrixArgs& a, const Overrides& o) {
       for (const MatrixCell& c : row.cells) {
         if (c.verdict == "error") internal = true;
         if (!c.meets) unmet = true;
+        if (!c.trace_error.empty()) {  // an output that cannot be written is exit 2, as for every command
+          if (progress) std::fprintf(stderr, "\r%78s\r", "");
+          std::cerr << "interleave: " << file << " @ " << c.variant << ": " << c.trace_error << "\n";
+          bad_input = true;
+        }
       }
       m.scenarios.push_back(std::move(row));
     } catch (const InputError& e) {

@@ -391,7 +391,7 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& file) {
   }
 }
 
-nlohmann::json read_json_file(const std::string& file) {
+nlohmann::json read_json_file(const std::string& file, std::uint64_t max_bytes, const std::string& expected) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status st = fs::status(file, ec);
@@ -410,7 +410,7 @@ nlohmann::json read_json_file(const std::string& file) {
   std::size_t n;
   bool too_large = false;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    if (text.size() + n > kMaxJsonFileBytes) {
+    if (text.size() + n > max_bytes) {
       too_large = true;
       break;
     }
@@ -420,8 +420,7 @@ nlohmann::json read_json_file(const std::string& file) {
   const int err = errno;
   std::fclose(f);
   if (too_large)
-    file_error(file, "found a file larger than " + std::to_string(kMaxJsonFileBytes >> 20) +
-                         " MiB, expected a scenario or a trace (they are far smaller)");
+    file_error(file, "found a file larger than " + std::to_string(max_bytes >> 20) + " MiB, expected " + expected);
   if (failed) file_error(file, std::string("cannot read the file: ") + std::strerror(err));
   return parse_json_text(text, file);
 }

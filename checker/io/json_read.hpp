@@ -149,9 +149,21 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 // InputError naming `file`.
 nlohmann::json parse_json_text(std::string_view text, const std::string& file);
 
+// The largest file read back that interleave itself wrote and may write
+// large: a checkpoint (--resume) or a JSON report (merge). Their size follows
+// the outcomes kept (at most 100000, each as long as the scenario's file and
+// reads) and, for a checkpoint, the pieces left (at most one more than its
+// frontier's subtrees and its failures: checker/search/split_tree.cpp,
+// compact); a resumed search's checkpoint grew with its history once and was
+// refused past 64 MiB. write_checkpoint refuses to write more than this, so
+// that every checkpoint it writes can be resumed.
+inline constexpr std::uint64_t kMaxOwnOutputBytes = 1ull << 30;
+
 // Reads a file as JSON: a missing file, one that is not a regular file (a
-// directory, a FIFO that would block), one too large, an unreadable one and
-// text that parse_json_text refuses are InputErrors naming the file.
-nlohmann::json read_json_file(const std::string& file);
+// directory, a FIFO that would block), one larger than `max_bytes`
+// (`expected` then says what the file should have been), an unreadable one
+// and text that parse_json_text refuses are InputErrors naming the file.
+nlohmann::json read_json_file(const std::string& file, std::uint64_t max_bytes = kMaxJsonFileBytes,
+                              const std::string& expected = "a scenario or a trace (they are far smaller)");
 
 }  // namespace checker

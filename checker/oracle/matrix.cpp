@@ -68,8 +68,14 @@ MatrixCell run_cell(const Scenario& base, const std::string& variant, const Matr
         c.first_steps = r.failures.front().schedule.size();
       }
       c.steps = c.first_steps;
-      if (o.shrink && !r.interrupted) {  // interrupted: report at once
-        ShrinkResult sr = shrink(t);
+      // Shrinking gets what the cell's search left of its --time-limit, as
+      // `run` gives it what the search left of the command's: a matrix of N
+      // cells with --time-limit T then takes about N * T, shrinking included.
+      const double left_s = settings.time_limit_s > 0 ? std::max(0.0, settings.time_limit_s - r.elapsed_s) : -1;
+      if (o.shrink && !r.interrupted && left_s != 0) {  // interrupted: report at once
+        ShrinkOptions so;
+        if (left_s > 0) so.time_limit_s = std::min(so.time_limit_s, left_s);
+        ShrinkResult sr = shrink(t, so);
         if (sr.error.empty() && sr.shrunk()) {
           c.steps = sr.after.steps;
           t = sr.trace;
@@ -82,7 +88,7 @@ MatrixCell run_cell(const Scenario& base, const std::string& variant, const Matr
           write_trace(t, path);
           c.trace = path;
         } catch (const std::exception& e) {
-          c.detail = std::string("could not write the trace: ") + e.what();
+          c.trace_error = std::string("could not write the trace: ") + e.what();
         }
       }
       break;

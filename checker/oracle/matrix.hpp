@@ -33,6 +33,7 @@ struct MatrixCell {
   std::string expected;  // the expectation the scenario states for this variant, "" when none
   bool meets = true;     // the verdict meets `expected` (true when none is stated)
   std::string trace;     // where the trace of the violation was written, when asked
+  std::string trace_error;  // why that trace could not be written (the command then exits 2)
 };
 
 struct MatrixRow {  // one scenario

@@ -178,7 +178,7 @@ ojson run_report(const std::vector<ojson>& entries) {
 
 std::vector<RunEntry> read_run_report(const std::string& file) {
   std::vector<RunEntry> entries;
-  const json doc = read_json_file(file);
+  const json doc = read_json_file(file, kMaxOwnOutputBytes, "a report that interleave wrote (they are smaller)");
   try {
     jr::Object o(doc, "", {"format", "version", "interleave_version", "runs"});
     if (o.string("format", "") != kRunReportFormat)

@@ -85,7 +85,7 @@ std::string variant_name(const json& j, const std::string& path) {
   if (std::find(known.begin(), known.end(), name) == known.end()) {
     std::string near = jr::did_you_mean(name, known);
     jr::bad(path, j, "a page-cache variant: " + one_of(known),
-            near.empty() ? "`interleave models` lists them" : near);
+            near.empty() ? kKnownModelsHint : near);
   }
   return name;
 }

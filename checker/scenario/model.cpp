@@ -35,7 +35,7 @@ std::vector<std::string> model_names() {
   const std::vector<std::string> names = model_names();
   const std::string near = jr::did_you_mean(s.model, names);
   jr::bad("/model", s.json.at("model"), jr::one_of(names),
-          near.empty() ? "`interleave models` lists them" : near);
+          near.empty() ? kKnownModelsHint : near);
 }
 
 void bind_example(Scenario& s) {
@@ -64,11 +64,7 @@ void bind_example(Scenario& s) {
 }
 
 
-bool is_variant(const std::string& name) {
-  for (const auto& v : models::pagecache::variants())
-    if (v.name == name) return true;
-  return false;
-}
+bool is_variant(const std::string& name) { return models::pagecache::find_variant(name) != nullptr; }
 
 bool wants(const Scenario& s, const char* invariant) {
   // No list: every page-cache invariant. The engine's (deadlock, livelock,
@@ -136,7 +132,8 @@ std::vector<ModelInfo> list_models() {
                   std::to_string(p.min) + ".." + std::to_string(p.max) + ")";
     out.push_back(std::move(m));
   }
-  for (const auto& v : models::pagecache::variants()) out.push_back({v.name, v.description, {}});
+  for (const auto& v : models::pagecache::variants())
+    out.push_back({v.name, v.plugin.empty() ? v.description : v.description + " (plugin " + v.plugin + ")", {}});
   return out;
 }
 

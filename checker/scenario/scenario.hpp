@@ -75,4 +75,9 @@ struct Scenario {
 // The invariant names a scenario may list.
 const std::vector<std::string>& known_invariants();
 
+// The hint for a model or variant name that is not known.
+inline constexpr const char* kKnownModelsHint =
+    "`interleave models` lists them; a variant built outside the tree is loaded with --plugin FILE "
+    "(docs/writing-a-variant.md)";
+
 }  // namespace checker

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "checker/io/fnv.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
@@ -204,23 +205,6 @@ std::string checkpoint_kind(const ExploreSettings& s, std::string* why) {
   return {};
 }
 
-namespace {
-
-// FNV-1a, 64 bits, as 16 hex digits: the scenario's digest and the
-// checkpoint's checksum.
-std::string fnv1a_hex(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-}  // namespace
-
 std::string checkpoint_checksum(json doc) {
   doc.erase("checksum");
   return fnv1a_hex(doc.dump());
@@ -266,11 +250,18 @@ ojson to_json(const Checkpoint& c) {
 void write_checkpoint(const Checkpoint& c, const std::string& path) {
   ojson j = to_json(c);
   j["checksum"] = checkpoint_checksum(json::parse(j.dump()));
-  write_output_file(path, j.dump(1) + "\n");
+  const std::string text = j.dump(1) + "\n";
+  // What --resume cannot read is not written: the file there stays the last
+  // one that can be resumed.
+  if (text.size() > kMaxOwnOutputBytes)
+    throw std::runtime_error("cannot write the checkpoint " + path + ": it would be " +
+                             std::to_string(text.size() >> 20) + " MiB, over the " +
+                             std::to_string(kMaxOwnOutputBytes >> 20) + " MiB that --resume reads");
+  write_output_file(path, text);
 }
 
 Checkpoint load_checkpoint(const std::string& file, const Scenario& s) {
-  const json doc = read_json_file(file);
+  const json doc = read_json_file(file, kMaxOwnOutputBytes, "a checkpoint that interleave wrote (they are smaller)");
   try {
     jr::Object o(doc, "", {"format", "version", "interleave_version", "scenario_file", "scenario_name",
                            "scenario_hash", "settings", "kind", "finished", "tree", "bounded", "dpor", "indexed",

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "checker/io/fnv.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/search/split.hpp"
 #include "checker/search/workers.hpp"
@@ -50,20 +51,12 @@ std::vector<Path> tree_parts(const ProgramFactory& make, std::size_t want, const
 }
 
 std::string digest_of(const std::vector<Path>& parts) {
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the paths
-  auto mixin = [&](std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) {
-      h ^= (v >> (8 * i)) & 0xff;
-      h *= 1099511628211ULL;
-    }
-  };
+  std::uint64_t h = kFnvOffset;  // FNV-1a over the paths
   for (const Path& p : parts) {
-    mixin(p.size());
-    for (std::uint32_t x : p) mixin(x);
+    h = fnv1a_u64(p.size(), h);
+    for (std::uint32_t x : p) h = fnv1a_u64(x, h);
   }
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return fnv_hex(h);
 }
 
 ShardResult shard_tree(const ProgramFactory& make, const ExploreSettings& settings,

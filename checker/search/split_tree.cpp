@@ -299,53 +299,78 @@ ExploreResult finish_tree(ExploreResult& res, Shared& shared, const ProgramFacto
 
 // A checkpoint's tree as small as what is left of its search allows: the
 // pieces of every segment of every process had piled up (a search resumed
-// eight times held 73 MB of them, past what --resume reads). Nothing
+// eight times held 73 MB of them, past what --resume read then). Nothing
 // merge_tree gives from the pieces changes:
-//  - The failure-free pieces before the first subtree left to explore (the
-//    frontier is sorted) are merged before anything explored later, which
-//    lies in those subtrees: one piece with their counts and the outcomes
-//    their merge keeps, under the first one's key, is the same to the merge.
+//  - merge_tree orders pieces only against failure paths: a failure-free
+//    piece counts towards a failure's execution number, or is left out after
+//    the first failure, by `key < path`; everything else it takes from a
+//    failure-free piece (counts summed, depth maxed, outcomes through
+//    add_outcome, the truncation flag or-ed) does not depend on order. So two
+//    neighbouring failure-free pieces P < Q can be one piece under P's key
+//    when no failure path x has P < x <= Q: every such test then gives the
+//    same answer for both. That holds for the failures a resumed search will
+//    find too when no frontier subtree F has P < F < Q: a later failure lies
+//    inside some F (F is a prefix of it); an F below P that is not a prefix
+//    of P (check_consistency: no frontier subtree holds a piece) has all its
+//    paths below P, and an F above Q has all its paths above Q. The pieces
+//    left are then at most one more than the frontier's subtrees and the
+//    pieces with failures: a checkpoint's size is bounded by its frontier,
+//    not by how often it was resumed.
 //  - A merge keeps the max_outcomes smallest of all the outcomes added
-//    (add_outcome), so a later failure-free piece's outcomes that the first
-//    piece holds change nothing; and when the first piece holds max_outcomes
-//    already, one greater than all of them is never kept: it only truncates
-//    the merged set, as the piece's flag then says.
+//    (add_outcome). The first piece, once failure-free and below every
+//    failure and frontier subtree, is merged whenever any other piece is; so
+//    another failure-free piece's outcomes that the first holds change
+//    nothing, and when the first holds max_outcomes already, one greater than
+//    all of them is never kept: it only truncates the merged set, as the
+//    piece's flag then says.
 void compact(TreeState& t, std::size_t max_outcomes) {
-  std::size_t n = 0;
-  while (n < t.pieces.size() && t.pieces[n].failures.empty() &&
-         (t.frontier.empty() || t.pieces[n].key < t.frontier.front()))
-    ++n;
-  if (n == 0) return;
-  if (n > 1) {
-    Piece merged;
-    merged.key = t.pieces.front().key;
-    for (std::size_t i = 0; i < n; ++i) {
-      const Piece& p = t.pieces[i];
+  std::vector<Path> boundaries = t.frontier;  // failure paths and frontier subtrees, sorted
+  for (const Piece& p : t.pieces)
+    for (const FailureAt& f : p.failures) boundaries.push_back(f.path);
+  std::sort(boundaries.begin(), boundaries.end());
+  // Whether some boundary b has lo < b <= hi.
+  auto boundary_between = [&boundaries](const Path& lo, const Path& hi) {
+    auto it = std::upper_bound(boundaries.begin(), boundaries.end(), lo);
+    return it != boundaries.end() && !(hi < *it);
+  };
+  std::vector<Piece> kept;
+  Path previous;  // the key of the piece before p, as it came (kept.back() may hold several)
+  for (Piece& p : t.pieces) {
+    const Path key = p.key;
+    const bool joins = !kept.empty() && kept.back().failures.empty() && p.failures.empty() &&
+                       !boundary_between(previous, key);
+    previous = key;
+    if (joins) {
+      Piece& merged = kept.back();
       merged.executions += p.executions;
       merged.blocked += p.blocked;
       merged.steps += p.steps;
       merged.depth = std::max(merged.depth, p.depth);
       for (const std::string& o : p.outcomes) add_outcome(merged.outcomes, merged.outcomes_truncated, o, max_outcomes);
       merged.outcomes_truncated |= p.outcomes_truncated;
+      continue;
     }
-    t.pieces.erase(t.pieces.begin() + 1, t.pieces.begin() + static_cast<std::ptrdiff_t>(n));
-    t.pieces.front() = std::move(merged);
+    kept.push_back(std::move(p));
   }
+  t.pieces = std::move(kept);
+  if (t.pieces.empty() || !t.pieces.front().failures.empty() ||
+      (!boundaries.empty() && !(t.pieces.front().key < boundaries.front())))
+    return;
   const Piece& first = t.pieces.front();
   const bool full = !first.outcomes.empty() && first.outcomes.size() >= max_outcomes;
   for (std::size_t i = 1; i < t.pieces.size(); ++i) {
     Piece& p = t.pieces[i];
     if (!p.failures.empty()) continue;  // merged differently (merge_tree): kept as it is
-    std::set<std::string> kept;
+    std::set<std::string> outcomes;
     for (const std::string& o : p.outcomes) {
       if (first.outcomes.count(o)) continue;
       if (full && o > *first.outcomes.rbegin()) {
         p.outcomes_truncated = true;
         continue;
       }
-      kept.insert(o);
+      outcomes.insert(o);
     }
-    p.outcomes = std::move(kept);
+    p.outcomes = std::move(outcomes);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
 #include "checker/scenario/model.hpp"
+#include "models/pagecache/variants.hpp"
 
 namespace checker {
 
@@ -205,6 +206,9 @@ ojson to_json(const Trace& t) {
   j["interleave_version"] = INTERLEAVE_VERSION;
   j["scenario_file"] = t.scenario.file;
   j["scenario"] = ojson::parse(t.scenario.json.dump());
+  // A variant from a plugin: which library, so that a replay runs the same code.
+  if (const auto* v = models::pagecache::find_variant(t.scenario.model); v && !v->plugin.empty())
+    j["plugin"] = {{"variant", v->name}, {"file", v->plugin}, {"hash", v->plugin_hash}};
   j["settings"] = {{"strategy", t.settings.strategy},
                    {"max_executions", t.settings.max_executions},
                    {"time_limit_s", t.settings.time_limit_s},
@@ -241,11 +245,42 @@ std::string trace_text(const Trace& t) {
   return out + "}\n";
 }
 
+// A trace of a plugin's variant is read only with that plugin loaded, the
+// same build of it (its digest): another build may take other steps, and a
+// replay would report nondeterminism (exit 3) for what is a wrong input.
+static void check_plugin(const jr::Object& o, const json& scenario) {
+  const json* model = jr::find(scenario, "model");
+  const std::string name = model && model->is_string() ? model->get<std::string>() : "";
+  const auto* loaded = models::pagecache::find_variant(name);
+  const bool from_plugin = loaded && !loaded->plugin.empty();
+  const json* pj = o.find("plugin");
+  if (!pj) {
+    if (from_plugin)
+      jr::fail("", "found no \"plugin\", but the trace's variant \"" + name + "\" comes from the plugin " +
+                       loaded->plugin + " now", "a trace of a plugin's variant records the plugin it was made with");
+    return;
+  }
+  jr::Object p(*pj, "/plugin", {"variant", "file", "hash"});
+  const std::string variant = p.required_string("variant");
+  const std::string file = p.required_string("file");
+  const std::string hash = p.required_string("hash");
+  if (variant != name) jr::bad("/plugin/variant", *p.find("variant"), jr::quote(name) + " (the scenario's model)");
+  if (!loaded)
+    jr::fail("/plugin", "found the variant \"" + variant + "\" of the plugin " + file + ", which is not loaded",
+             "load it: interleave --plugin " + file + " ...");
+  if (loaded->plugin_hash != hash)
+    jr::fail("/plugin/hash",
+             "found " + hash + ", the digest of the plugin library the trace was made with; the variant \"" +
+                 variant + "\" loaded now comes from " + loaded->plugin + ", digest " +
+                 (loaded->plugin.empty() ? std::string("(built in)") : loaded->plugin_hash),
+             "replay with the build of the plugin that made the trace (" + file + ")");
+}
+
 Trace trace_from_json(const json& j, const std::string& file) {
   try {
     if (!j.is_object()) jr::bad("", j, "an interleave trace (a JSON object)");
     jr::Object o(j, "",
-                 {"format", "version", "interleave_version", "scenario_file", "scenario",
+                 {"format", "version", "interleave_version", "scenario_file", "scenario", "plugin",
                   "settings", "seed", "search", "threads", "schedule", "verdict", "history"});
     const json& format = o.require("format", json(kTraceFormat).dump());
     if (format != kTraceFormat)
@@ -263,6 +298,7 @@ Trace trace_from_json(const json& j, const std::string& file) {
     // Read outside the try below, which puts the scenario's own errors under /scenario.
     const std::string scenario_file = o.string("scenario_file", file);
     const json& scenario = o.require("scenario", "the scenario document (an object)");
+    check_plugin(o, scenario);
     try {
       t.scenario = parse_scenario(scenario, scenario_file);
     } catch (const InputError& e) {

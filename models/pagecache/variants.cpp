@@ -20,9 +20,10 @@ struct Variant {
   KernelFactory make_kernel;
 };
 
-// One line per variant; a new variant adds its line here.
-const std::vector<Variant>& table() {
-  static const std::vector<Variant> t = {
+// One line per built-in variant; a new one adds its line here (or is built
+// outside the tree as a plugin: register_variant).
+std::vector<Variant>& table() {
+  static std::vector<Variant> t = {
       {{"linux-2.4.0",
         "Linux 2.4.0 as in the 2001 mail: prefault, then copy_from_user under i_sem and the page lock; "
         "ClearPageUptodate on a short copy"},
@@ -59,13 +60,28 @@ const std::vector<Variant>& table() {
 
 }  // namespace
 
-const std::vector<VariantInfo>& variants() {
-  static const std::vector<VariantInfo> v = [] {
-    std::vector<VariantInfo> out;
-    for (const Variant& x : table()) out.push_back(x.info);
-    return out;
-  }();
-  return v;
+std::vector<VariantInfo> variants() {
+  std::vector<VariantInfo> out;
+  for (const Variant& x : table()) out.push_back(x.info);
+  return out;
+}
+
+const VariantInfo* find_variant(const std::string& name) {
+  for (const Variant& x : table())
+    if (x.info.name == name) return &x.info;
+  return nullptr;
+}
+
+// Plugins register at start-up, before any search runs (the CLI loads them
+// right after it parses its arguments), so the table is not shared with a
+// running worker while it grows.
+void register_variant(VariantInfo info, KernelFactory make_kernel) {
+  if (info.name.empty()) throw std::invalid_argument("a variant needs a name");
+  if (const VariantInfo* had = find_variant(info.name))
+    throw std::invalid_argument("the variant \"" + info.name + "\" exists already (" +
+                                (had->plugin.empty() ? std::string("built in") : "from " + had->plugin) + ")");
+  if (!make_kernel) throw std::invalid_argument("the variant \"" + info.name + "\" has no kernel factory");
+  table().push_back({std::move(info), std::move(make_kernel)});
 }
 
 std::unique_ptr<PageCacheProgram> make_program(const Config& cfg) {

@@ -68,7 +68,10 @@ std::vector<Source> sources_under(const std::string& top) {
     std::set<std::string>& inc = units[unit];
     for (const std::string& line : lines_of(e.path())) {
       std::smatch m;
-      if (std::regex_search(line, m, include) && m[1] != unit) inc.insert(m[1]);
+      // "interleave/..." is a header the build generates (the plugin ABI
+      // digest, cmake/plugin_abi.cmake), part of no folder of the tree.
+      if (std::regex_search(line, m, include) && m[1] != unit && !m[1].str().starts_with("interleave/"))
+        inc.insert(m[1]);
     }
   }
   std::vector<Source> out;

@@ -251,3 +251,36 @@ TEST_CASE("the tables in README.md and docs/matrix.md are what interleave matrix
   CHECK(table_in(src / "README.md") == printed);
   CHECK(table_in(src / "docs" / "matrix.md") == printed);
 }
+
+TEST_CASE("matrix: a violation's trace that cannot be written is exit 2, naming the cell") {
+  // The trace directory is checked before the search; a file in it can still
+  // fail to be written afterwards (a full disk). A directory where the trace
+  // goes makes that failure happen every time. It was exit 0 or 1 before,
+  // with the failure only in the cell's detail.
+  const fs::path dir = checker::testing::scratch_dir("matrix", "trace-write");
+  fs::copy_file(fs::path(INTERLEAVE_SOURCE_DIR) / "scenarios/seed/torn-read-across-pages.json", dir / "torn.json",
+                fs::copy_options::overwrite_existing);
+  auto run = [&dir](const std::string& args) {
+    const std::string cmd = "cd '" + dir.string() + "' && '" + INTERLEAVE_BIN_PATH + "' " + args +
+                            " >cli.out 2>cli.err </dev/null";
+    const int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  auto text_of = [](const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  const std::string args = "matrix --no-progress --no-shrink --variants linux-2.4.0 torn.json --trace-out ";
+  // Where the trace goes, as the command names it.
+  REQUIRE(run(args + "good") == 0);
+  std::vector<fs::path> written;
+  for (const auto& e : fs::directory_iterator(dir / "good")) written.push_back(e.path().filename());
+  REQUIRE(written.size() == 1);
+  fs::create_directories(dir / "bad" / written.front());
+  CHECK(run(args + "bad") == 2);
+  const std::string err = text_of(dir / "cli.err");
+  CHECK(err.find("interleave: torn.json @ linux-2.4.0: could not write the trace: ") != std::string::npos);
+  CHECK(fs::is_directory(dir / "bad" / written.front()));  // left as it was
+}

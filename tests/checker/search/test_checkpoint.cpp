@@ -146,9 +146,18 @@ TEST_CASE("checkpoint: its size is bounded by what is left of the search, not by
   c.save.clear();
   c.resume = (dir / "c.json").string();
   std::vector<std::uintmax_t> sizes = {fs::file_size(dir / "c.json")};
+  // The pieces left are at most one more than the frontier's subtrees and
+  // the failures (split_tree.cpp, compact): bounded by the frontier.
+  auto pieces_bounded = [&] {
+    const Checkpoint k = load_checkpoint(c.resume, s);
+    std::size_t failures = 0;
+    for (const TreePiece& p : k.tree.pieces) failures += p.failures.size();
+    CHECK(k.tree.pieces.size() <= k.tree.frontier.size() + failures + 1);
+  };
   while (!info.finished && sizes.size() < 100) {
     r = run_resumable(s, settings, c, {}, &info);
     sizes.push_back(fs::file_size(dir / "c.json"));
+    pieces_bounded();
   }
   std::string sizes_text;
   for (std::uintmax_t n : sizes) sizes_text += std::to_string(n) + " ";
@@ -162,6 +171,33 @@ TEST_CASE("checkpoint: its size is bounded by what is left of the search, not by
   CHECK(r.complete == whole.complete);
   CHECK(r.outcomes_truncated);
   CHECK(r.outcomes.size() == whole.outcomes.size());
+}
+
+TEST_CASE("checkpoint: one over the 64 MiB a scenario may have is written and resumed") {
+  // --resume read at most 64 MiB, what a scenario or a trace may have, so a
+  // search whose checkpoint grew past it was lost. A checkpoint of a search
+  // with long outcomes (a file of tens of kilobytes is in every one) is
+  // written here from a real one, with such outcomes added to its first
+  // piece: it must load, whole.
+  const fs::path dir = scratch("large");
+  const Scenario s = load_scenario(checker::testing::source("scenarios/seed/torn-read-half-copied-page.json"));
+  ExploreSettings settings = settings_for("dfs", 1);
+  settings.max_executions = 5;
+  CheckpointOptions c;
+  c.save = (dir / "c.json").string();
+  ResumeInfo info;
+  run_resumable(s, settings, c, {}, &info);
+  REQUIRE(!info.finished);
+  Checkpoint k = load_checkpoint(c.save, s);
+  REQUIRE(!k.tree.pieces.empty());
+  const std::size_t before = k.tree.pieces.front().outcomes.size();
+  for (int i = 0; i < 1100; ++i)
+    k.tree.pieces.front().outcomes.insert("~" + std::to_string(100000 + i) + std::string(64 * 1024, 'x'));
+  write_checkpoint(k, c.save);
+  REQUIRE(fs::file_size(c.save) > (std::uintmax_t{64} << 20));
+  const Checkpoint back = load_checkpoint(c.save, s);
+  CHECK(back.tree.pieces.front().outcomes.size() == before + 1100);
+  CHECK(back.tree.frontier == k.tree.frontier);
 }
 
 TEST_CASE("checkpoint: saving every few milliseconds (a stop and resume in the process each time) changes nothing") {
