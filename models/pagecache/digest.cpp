@@ -68,7 +68,22 @@ std::uint64_t global(const State& s) {
     steps.push_back(c.begin_step);
     if (c.completed) steps.push_back(c.end_step);
   }
-  for (const IoRecord& io : s.obs.io) steps.push_back(io.step);
+  // The block I/O the error invariants ask about (checker/invariants/
+  // error_reporting.cpp, lost_data.cpp): every failed one, and a write of a
+  // block whose write failed before (it decides whether that block's last
+  // write failed). The rest decides nothing, so two runs that differ only
+  // there are the same state; without faults the list is empty.
+  std::vector<const IoRecord*> io;
+  {
+    std::vector<std::uint32_t> failed_blocks;
+    for (const IoRecord& r : s.obs.io) {
+      const bool after_failure =
+          r.write && std::find(failed_blocks.begin(), failed_blocks.end(), r.block) != failed_blocks.end();
+      if (!r.ok || after_failure) io.push_back(&r);
+      if (!r.ok && r.write) failed_blocks.push_back(r.block);
+    }
+  }
+  for (const IoRecord* r : io) steps.push_back(r->step);
   std::sort(steps.begin(), steps.end());
   steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
   auto rank = [&](std::uint64_t v) { return std::lower_bound(steps.begin(), steps.end(), v) - steps.begin(); };
@@ -78,11 +93,10 @@ std::uint64_t global(const State& s) {
     h.add(static_cast<std::uint64_t>(c.result)).add_bytes(c.data).add(c.completed).add(rank(c.begin_step));
     h.add(c.completed ? rank(c.end_step) : 0);
   }
-  // The block I/O done, by its place among the calls' steps: what the error
-  // invariants ask of it (checker/invariants/error_reporting.cpp).
-  h.add(s.obs.io.size());
-  for (const IoRecord& io : s.obs.io)
-    h.add(io.write).add(io.ok).add(io.block).add(io.page).add(io.submitter).add(rank(io.step));
+  // Those I/Os, by their place among the calls' steps.
+  h.add(io.size());
+  for (const IoRecord* r : io)
+    h.add(r->write).add(r->ok).add(r->block).add(r->page).add(r->submitter).add(rank(r->step));
   h.add(s.map_file.f_wb_err);
   for (const File& f : s.files) h.add(f.f_wb_err);
   h.add_bytes(s.obs.final_cached).add_bytes(s.obs.final_after_evict).add(s.obs.final_read_done);
