@@ -18,11 +18,12 @@ enum ExitCode : int {
   kExitViolation = 1,     // a violation found / an expectation not met
   kExitBadInput = 2,      // bad usage, a bad scenario or trace file
   kExitInternal = 3,      // internal error (incl. nondeterminism in the model)
-  kExitInconclusive = 4,  // a budget ran out before the search was complete
+  kExitInconclusive = 4,  // a budget ran out, or a signal came, before the search was complete
 };
 
 // Settings given on the command line; each one overrides the scenario's.
 struct Overrides {
+  std::optional<std::string> variant;  // --variant: run the scenario on this page-cache variant
   std::optional<std::string> strategy;
   std::optional<std::uint64_t> max_executions;
   std::optional<double> time_limit_s;
@@ -46,7 +47,16 @@ struct Overrides {
 inline constexpr const char* kDefaultTraceDir = "interleave-traces";
 
 int run_command(const std::vector<std::string>& files, const Overrides& o);
-int replay_command(const std::string& trace_file, const std::string& trace_out);
+struct ReplayArgs {
+  std::string trace_file;
+  std::string trace_out;                // also write the replayed execution here
+  std::optional<std::string> variant;  // --variant: the variant the trace must have been recorded on
+};
+int replay_command(const ReplayArgs& a);
+
+// --variant: `name` when it is a page-cache variant; otherwise throws
+// InputError, naming the closest one.
+void check_variant_name(const std::string& name);
 struct CheckOutputs {
   std::string junit;    // JUnit XML to this file
   std::string json;     // the JSON report to this file

@@ -9,6 +9,8 @@
 #include <CLI/CLI.hpp>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/help_formats.hpp"
+#include "checker/cli/style.hpp"
 #include "checker/search/fiber_stacks.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
@@ -23,10 +25,16 @@ namespace {
 using namespace checker::cli;
 
 const char* kExitCodes =
-    "Exit codes: 0 no violation / all expectations met; 1 violation found / an expectation\n"
-    "not met; 2 bad usage or a bad scenario or trace file; 3 internal error (also\n"
-    "nondeterminism in a model); 4 budget exhausted, or the run interrupted (SIGINT,\n"
-    "SIGTERM), before the search was complete.";
+    "Exit codes, the same for every command: 0 no violation / all expectations met; 1 a\n"
+    "violation found / an expectation not met; 2 bad usage or a bad scenario or trace file;\n"
+    "3 internal error (also nondeterminism in a model); 4 a budget ran out, or the run was\n"
+    "interrupted (SIGINT, SIGTERM), before a search was complete (inconclusive, never a pass).";
+
+// --variant of run, check and replay (checked once the plugins are loaded).
+void add_variant_option(CLI::App* cmd, std::optional<std::string>& variant, const std::string& what) {
+  cmd->add_option_function<std::string>(
+      "--variant", [&variant](const std::string& v) { variant = v; }, what);
+}
 
 const char* kSearchDefault =
     "Unless the scenario or --strategy names one, the search is `auto`: first a bug hunt,\n"
@@ -125,7 +133,7 @@ int real_main(int argc, char** argv) {
                "Runs scenario files (JSON) through every interleaving of their threads and\n"
                "injected faults, checks invariants, and writes a replayable trace of a violation.",
                "interleave"};
-  app.set_version_flag("--version", "interleave " INTERLEAVE_VERSION);
+  app.set_version_flag("--version,-V", "interleave " INTERLEAVE_VERSION, "print the version and exit");
   app.require_subcommand(1);
   // Variants built outside the tree (docs/writing-a-variant.md): loaded
   // before a command reads a scenario or a trace that names them. Given
@@ -137,8 +145,24 @@ int real_main(int argc, char** argv) {
                      checker::kPluginPathVariable + " (separated by ':')")
       ->type_name("FILE")
       ->allow_extra_args(false);  // one FILE per --plugin: the words after it are the command's
+  // -q, -v, --color and --plugin are given before or after the command
+  // (`interleave -q check ...` or `interleave check -q ...`): every command
+  // lets options it does not know fall through to these.
   app.fallthrough();
-  app.footer(std::string(kExitCodes) +
+  OutputStyle& style = output_style();
+  CLI::Option* quiet_flag = app.add_flag_callback(
+      "--quiet,-q", [&style] { style.verbosity = Verbosity::quiet; },
+      "print only how each run ended (see Output below)");
+  app.add_flag_callback("--verbose,-v", [&style] { style.verbosity = Verbosity::verbose; },
+                        "print the settings of every search too, and check's whole reports (see Output below)")
+      ->excludes(quiet_flag);
+  app.add_option("--color", style.color, "colour the verdicts: auto (default: on a terminal, unless NO_COLOR is set), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  std::string generate;
+  app.add_option("--generate", generate, "write the man page or a completion script to standard output")
+      ->check(CLI::IsMember({"man", "bash-completion", "zsh-completion"}))
+      ->group("");  // hidden: the build runs it (checker/cli/CMakeLists.txt)
+  app.footer(std::string(kVerbosityHelp) + "\n\n" + kExitCodes +
              "\n\nExample:\n  interleave run scenarios/examples/abba.json\n"
              "  interleave models");
 
@@ -146,6 +170,9 @@ int real_main(int argc, char** argv) {
   std::vector<std::string> run_files;
   CLI::App* run = app.add_subcommand("run", "explore one or more scenario files and report");
   run->add_option("SCENARIO", run_files, "scenario files (JSON)")->required();
+  add_variant_option(run, run_opts.variant,
+                     "run the scenario on this page-cache variant instead of its \"model\" (`interleave models`); "
+                     "its trace is NAME@VARIANT.trace.json");
   add_search_options(run, run_opts);
   run->add_option("--shard", run_opts.shard,
                   "K/N: explore a deterministic 1/N of the search (shard K, from 1), for N machines; "
@@ -171,16 +198,20 @@ int real_main(int argc, char** argv) {
               "  interleave run --strategy dfs --checkpoint big.ckpt.json big.json   # Ctrl-C, later:\n"
               "  interleave run --strategy dfs --resume big.ckpt.json big.json");
 
-  std::string replay_file, replay_out;
+  ReplayArgs replay_args;
   CLI::App* rep = app.add_subcommand(
       "replay", "run a trace's schedule again and check that it reaches the same verdict");
-  rep->add_option("TRACE", replay_file, "a trace file written by run or check")->required();
-  path_option(rep->add_option("--trace-out", replay_out,
+  rep->add_option("TRACE", replay_args.trace_file, "a trace file written by run or check")->required();
+  path_option(rep->add_option("--trace-out", replay_args.trace_out,
                               "write the replayed execution as a trace file too (- for standard output)"));
+  add_variant_option(rep, replay_args.variant,
+                     "the variant the trace must have been recorded on: another is refused (exit 2), as a "
+                     "schedule replays only on its own variant");
   rep->footer(
       "Exit codes: 1 the recorded violation happened again; 0 the replayed execution passes\n"
-      "(only for a trace of a passing execution); 2 a bad trace file; 3 the replay differs\n"
-      "from the trace (nondeterminism, or the model changed).\n\n"
+      "(only for a trace of a passing execution); 2 a bad trace file, or one recorded on\n"
+      "another variant than --variant; 3 the replay differs from the trace (nondeterminism,\n"
+      "or the model changed).\n\n"
       "Example:\n  interleave replay interleave-traces/abba.trace.json");
 
   Overrides check_opts;
@@ -192,6 +223,10 @@ int real_main(int argc, char** argv) {
                     "scenario files, or directories searched for *.json (schema.json and "
                     "*.trace.json excepted)")
       ->required();
+  add_variant_option(check, check_opts.variant,
+                     "judge each scenario on this page-cache variant only: a file's cell for it "
+                     "(\"expect_by_variant\", or \"model\" with \"expect\"); a file that states no "
+                     "expectation for it is skipped");
   add_search_options(check, check_opts);
   path_option(check->add_option("--junit", check_out.junit,
                                 "also write the results as JUnit XML to this file (- for standard output)"));
@@ -205,7 +240,9 @@ int real_main(int argc, char** argv) {
       "when its verdict is the expected one and, where its \"expect\" lists \"outcomes\", the\n"
       "complete search found exactly that set. Exit codes: 0 every scenario met its\n"
       "expectation; 1 some did not; 2 some file was bad; 3 a model was nondeterministic or\n"
-      "threw.\n\n"
+      "threw; 4 none of these, but a budget ran out (or a signal came) before some search\n"
+      "was complete, so its expectation is neither met nor contradicted (its line starts\n"
+      "with --; JUnit: an error of type inconclusive).\n\n"
       "Example:\n  interleave check scenarios/ --junit interleave-junit.xml --json check.json\n"
       "  interleave check scenarios/ --update   # accept the outcome sets found");
 
@@ -323,19 +360,32 @@ int real_main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RequiredError& e) {
+    // `--generate` needs no command; any other use of the program does.
+    if (generate.empty()) return app.exit(e) == 0 ? kExitOk : kExitBadInput;
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitBadInput;
   }
+  if (!generate.empty()) {
+    std::cout << (generate == "man" ? man_page(app) : generate == "bash-completion" ? bash_completion(app)
+                                                                                   : zsh_completion(app));
+    return kExitOk;
+  }
   refuse_empty_paths();
+  if (output_style().verbosity == Verbosity::quiet) matrix_opts.progress = false;
   checker::load_plugins(plugin_files);
+  // --variant names a variant that may come from a plugin: checked once
+  // they are loaded.
+  for (const std::optional<std::string>* v : {&run_opts.variant, &check_opts.variant, &replay_args.variant})
+    if (*v) check_variant_name(**v);
 
   // The searching commands stop cleanly on SIGINT or SIGTERM: they report
   // what they explored, write their files whole, and exit 4.
   CLI::App* litmus = app.get_subcommand("litmus");
   if (run->parsed() || check->parsed() || matrix->parsed() || litmus->parsed()) checker::install_interrupt_handlers();
   if (run->parsed()) return run_command(run_files, run_opts);
-  if (rep->parsed()) return replay_command(replay_file, replay_out);
+  if (rep->parsed()) return replay_command(replay_args);
   if (check->parsed()) return check_command(check_paths, check_opts, check_out);
   if (shr->parsed()) return shrink_command(shrink_args);
   if (show->parsed()) return show_command(show_args);

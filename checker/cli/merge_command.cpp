@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/scenario_runs.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/io/output_file.hpp"
 #include "checker/report/report.hpp"
@@ -19,34 +20,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int code_of(ExploreResult::Status s) {
-  switch (s) {
-    case ExploreResult::Status::pass: return kExitOk;
-    case ExploreResult::Status::violation: return kExitViolation;
-    case ExploreResult::Status::inconclusive: return kExitInconclusive;
-    default: return kExitInternal;
-  }
-}
-
-int rank(int c) {
-  switch (c) {
-    case kExitBadInput: return 4;
-    case kExitInternal: return 3;
-    case kExitViolation: return 2;
-    case kExitInconclusive: return 1;
-    default: return 0;
-  }
-}
-
 std::string trace_path(const MergeArgs& a, const Scenario& s, std::size_t runs) {
   if (a.no_trace) return {};
   const bool file = names_one_file(a.trace_out, ".json");
   if (file && runs == 1) return a.trace_out;
-  std::string name = s.name.empty() ? "scenario" : s.name;
-  for (char& c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) c = '_';
   const fs::path dir = a.trace_out.empty() || file ? fs::path(kDefaultTraceDir) : fs::path(a.trace_out);
-  return (dir / (name + ".trace.json")).string();
+  return (dir / trace_file_name(s.name)).string();
 }
 
 }  // namespace
@@ -89,8 +68,7 @@ int merge_command(const MergeArgs& a) {
     print_run_report(out, m.scenario, m.settings, m.result, path, "");
     out << "  merged from " << m.shards << (m.shards == 1 ? " report" : " shards") << "\n";
     if (!a.json.empty()) report.push_back(run_entry(m.scenario, m.settings, whole(m.result), m.trace));
-    const int c = code_of(m.result.status);
-    if (rank(c) > rank(code)) code = c;
+    code = worse(code, exit_code(m.result.status));
   }
   if (!a.json.empty()) {
     try {

@@ -6,8 +6,10 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/style.hpp"
 #include "checker/io/output_file.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/report/html.hpp"
@@ -44,12 +46,14 @@ std::string shrunk_name(const std::string& in) {
   return in + ".shrunk.trace.json";
 }
 
-std::size_t terminal_width() {
+// The width of the terminal that `show` draws on (stdout, or stderr when the
+// page goes to stdout), else COLUMNS, else 160; show lays out fewer than 80 as 80.
+std::size_t terminal_width(int fd) {
   winsize w{};
-  if (::isatty(1) && ::ioctl(1, TIOCGWINSZ, &w) == 0 && w.ws_col >= 40) return w.ws_col;
+  if (::isatty(fd) && ::ioctl(fd, TIOCGWINSZ, &w) == 0 && w.ws_col > 0) return w.ws_col;
   if (const char* c = std::getenv("COLUMNS")) {
     const long n = std::strtol(c, nullptr, 10);
-    if (n >= 40) return static_cast<std::size_t>(n);
+    if (n > 0) return static_cast<std::size_t>(n);
   }
   return 160;
 }
@@ -65,11 +69,23 @@ void print_indented(std::ostream& out, const std::string& text) {
 
 }  // namespace
 
-int replay_command(const std::string& trace_file, const std::string& trace_out) {
+int replay_command(const ReplayArgs& a) {
+  const std::string& trace_file = a.trace_file;
+  const std::string& trace_out = a.trace_out;
   const bool to_stdout = check_output_paths({{"--trace-out", trace_out}});
   std::ostream& out = to_stdout ? std::cerr : std::cout;
   Trace t;
   if (!load(trace_file, t)) return kExitBadInput;
+  // A schedule is a list of decisions of the variant it was recorded on;
+  // on another variant it means nothing (a bad request, not a changed model).
+  if (a.variant && *a.variant != t.scenario.model) {
+    std::cerr << "interleave: " << trace_file << ": the trace was recorded on " << t.scenario.model
+              << ", not on --variant " << *a.variant << "; a schedule replays only on its own variant\n"
+              << "hint: `interleave run --variant " << *a.variant << " "
+              << (t.scenario.file.empty() ? std::string("SCENARIO") : t.scenario.file)
+              << "` searches that variant and writes a trace of its own\n";
+    return kExitBadInput;
+  }
   std::unique_ptr<models::Program> program = make_program(t.scenario);
   sim::StackPool stacks;
   Replayed r = replay(*program, t.schedule, stacks, t.settings.max_steps);
@@ -102,7 +118,12 @@ int replay_command(const std::string& trace_file, const std::string& trace_out) 
                    " steps, replayed " + std::to_string(r.history.size());
   }
   const bool same = difference.empty();
-  print_replay_report(out, trace_file, t.verdict, r, same, difference);
+  std::ostringstream report;
+  print_replay_report(report, trace_file, t.verdict, r, same, difference);
+  const std::string text = report.str();
+  const std::size_t nl = text.find('\n');
+  out << paint_verdict(text.substr(0, nl), color_on(to_stdout ? 2 : 1))
+      << (quiet() || nl == std::string::npos ? std::string("\n") : text.substr(nl));
   if (!trace_out.empty()) {
     Trace replayed = t;
     replayed.verdict = r.verdict;
@@ -178,6 +199,10 @@ int show_command(const ShowArgs& a) {
       return kExitInternal;
     }
   }
+  if (const std::string no = a.html_file.empty() ? std::string() : page_refusal(t); !no.empty()) {
+    std::cerr << "interleave: " << a.trace_file << ": " << no << "\n";
+    return kExitBadInput;
+  }
   std::optional<TraceSize> size;
   std::vector<std::uint64_t> preempting;
   if (t.verdict.failed()) {
@@ -188,7 +213,7 @@ int show_command(const ShowArgs& a) {
     }
   }
   ShowStyle style;
-  style.width = a.width ? a.width : terminal_width();
+  style.width = a.width ? a.width : terminal_width(to_stdout ? 2 : 1);
   style.all = a.all;
   out << show_text(t, a.trace_file, size, style);
   if (!size && t.verdict.failed())

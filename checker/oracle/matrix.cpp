@@ -26,12 +26,6 @@ bool meets(const Expectation& e, const MatrixCell& c) {
   return e.verdict != "violation" || e.invariant.empty() || e.invariant == c.invariant;
 }
 
-std::string safe(std::string n) {
-  for (char& ch : n)
-    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.' || ch == '@')) ch = '_';
-  return n;
-}
-
 MatrixCell run_cell(const Scenario& base, const std::string& variant, const MatrixOptions& o) {
   MatrixCell c;
   c.variant = variant;
@@ -82,7 +76,7 @@ MatrixCell run_cell(const Scenario& base, const std::string& variant, const Matr
         }
       }
       if (!o.trace_dir.empty()) {
-        const std::string path = (std::filesystem::path(o.trace_dir) / (safe(s.name) + ".trace.json")).string();
+        const std::string path = (std::filesystem::path(o.trace_dir) / trace_file_name(s.name)).string();
         try {
           make_output_directory(o.trace_dir);
           write_trace(t, path);

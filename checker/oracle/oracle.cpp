@@ -2,6 +2,7 @@
 #include "checker/oracle/oracle.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -48,6 +49,43 @@ std::string xml_escape(const std::string& s) {
     }
   }
   return o;
+}
+
+// JUnit's classname is read as "package.Class" (Jenkins groups by the
+// package): the scenario's folder, its parts joined by dots (a dot inside a
+// part, or a leading "." or "..", would make more parts, so it becomes "_");
+// "interleave" for a file in the working directory.
+std::string junit_classname(const std::string& file) {
+  std::string out;
+  for (const auto& part : std::filesystem::path(file).parent_path()) {
+    std::string p = part.string();
+    if (p.empty() || p == "/" || p == ".") continue;
+    for (char& ch : p)
+      if (ch == '.') ch = '_';
+    out += (out.empty() ? "" : ".") + p;
+  }
+  return out.empty() ? "interleave" : out;
+}
+
+// The file's stem, and the variant of a per-variant case.
+std::string junit_name(const CheckCase& c) {
+  const std::string stem = c.file.empty() ? c.name : std::filesystem::path(c.file).stem().string();
+  return c.variant.empty() ? stem : stem + " [" + c.variant + "]";
+}
+
+// What a failure's text gives a developer reading it in CI: what was
+// expected and found, the invariant's own message with the bytes, the
+// outcomes that differ, and how to replay the trace.
+std::string junit_failure_text(const CheckCase& c) {
+  std::string body = c.message;
+  if (!c.expected.empty()) body += "\nexpected: " + c.expected;
+  body += "\nfound: " + c.found;
+  if (c.found.rfind("violation of ", 0) == 0) body += "\ninvariant: " + c.found.substr(13);
+  if (!c.failure.empty()) body += "\n\n" + c.failure + "\n";
+  for (const std::string& m : c.missing) body += "\nmissing outcome: " + m;
+  for (const std::string& u : c.unexpected) body += "\nunexpected outcome: " + u;
+  if (!c.trace.empty()) body += "\ntrace: " + c.trace + "\nreplay it: interleave replay " + c.trace;
+  return body;
 }
 
 std::string seconds(double s) {
@@ -203,6 +241,7 @@ CheckCase judge(const Scenario& s, const ExploreResult& r) {
   const std::string expected_verdict = e.verdict + (e.invariant.empty() ? "" : " of " + e.invariant);
   if (!ok) {
     c.message = "expected " + expected_verdict + ", found " + c.found;
+    c.inconclusive = r.status == ExploreResult::Status::inconclusive && !r.interrupted;
     if (r.status == ExploreResult::Status::inconclusive) c.message += " (" + r.budget + ")";
     if (!r.error.empty()) c.message += ": " + r.error.substr(0, r.error.find('\n'));
     return c;
@@ -214,7 +253,7 @@ CheckCase judge(const Scenario& s, const ExploreResult& r) {
   }
   const std::set<std::string> want(e.outcomes->begin(), e.outcomes->end());
   if (r.outcomes_truncated) {
-    c.message = "expected " + std::to_string(want.size()) + " outcomes, found more than " +
+    c.message = "expected " + plural(want.size(), "outcome") + ", found more than " +
                 std::to_string(r.outcomes.size()) + " (the outcome set was cut)";
     return c;
   }
@@ -227,7 +266,7 @@ CheckCase judge(const Scenario& s, const ExploreResult& r) {
     c.message = c.found + ", " + plural(r.outcomes.size(), "outcome") + ", " + counts;
     return c;
   }
-  c.message = "expected " + std::to_string(want.size()) + " outcomes, found " +
+  c.message = "expected " + plural(want.size(), "outcome") + ", found " +
               std::to_string(r.outcomes.size());
   if (!c.missing.empty()) c.message += "; missing: " + joined(c.missing);
   if (!c.unexpected.empty()) c.message += "; unexpected: " + joined(c.unexpected);
@@ -285,11 +324,11 @@ std::string junit_xml(const std::vector<CheckCase>& cases) {
   for (const CheckCase& c : cases) {
     total += c.seconds;
     if (c.passed) continue;
-    if (c.unfinished) {
+    if (c.unfinished || c.skipped) {
       ++skipped;
       continue;
     }
-    (c.bad_input || c.internal ? errors : failures) += 1;
+    (c.bad_input || c.internal || c.inconclusive ? errors : failures) += 1;
   }
   std::ostringstream x;
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -298,25 +337,21 @@ std::string junit_xml(const std::vector<CheckCase>& cases) {
   x << "  <testsuite name=\"interleave\" tests=\"" << cases.size() << "\" failures=\"" << failures
     << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\" time=\"" << seconds(total) << "\">\n";
   for (const CheckCase& c : cases) {
-    x << "    <testcase classname=\"" << xml_escape(c.file) << "\" name=\"" << xml_escape(c.name)
-      << "\" time=\"" << seconds(c.seconds) << "\"";
+    x << "    <testcase classname=\"" << xml_escape(junit_classname(c.file)) << "\" name=\""
+      << xml_escape(junit_name(c)) << "\" time=\"" << seconds(c.seconds) << "\"";
     if (c.passed && c.trace.empty()) {
       x << "/>\n";
       continue;
     }
     x << ">\n";
-    if (c.unfinished) {
+    if (c.unfinished || c.skipped) {
       x << "      <skipped message=\"" << xml_escape(c.message) << "\"/>\n";
     } else if (!c.passed) {
-      std::string body = c.message;
-      if (!c.expected.empty()) body += "\nexpected: " + c.expected;
-      body += "\nfound: " + c.found;
-      for (const std::string& m : c.missing) body += "\nmissing outcome: " + m;
-      for (const std::string& u : c.unexpected) body += "\nunexpected outcome: " + u;
-      if (!c.trace.empty()) body += "\ntrace: " + c.trace;
-      const char* tag = c.bad_input || c.internal ? "error" : "failure";
-      x << "      <" << tag << " message=\"" << xml_escape(c.message) << "\">" << xml_escape(body)
-        << "</" << tag << ">\n";
+      const char* tag = c.bad_input || c.internal || c.inconclusive ? "error" : "failure";
+      const char* type = c.bad_input ? "bad-scenario" : c.internal ? "model-error" : c.inconclusive ? "inconclusive"
+                         : !c.missing.empty() || !c.unexpected.empty() ? "outcomes" : "verdict";
+      x << "      <" << tag << " message=\"" << xml_escape(c.message) << "\" type=\"" << type << "\">"
+        << xml_escape(junit_failure_text(c)) << "</" << tag << ">\n";
     }
     if (!c.trace.empty())
       x << "      <system-out>" << xml_escape("trace: " + c.trace + (c.shrink.empty() ? "" : "\n" + c.shrink))
@@ -328,16 +363,19 @@ std::string junit_xml(const std::vector<CheckCase>& cases) {
 }
 
 ojson check_json(const std::vector<CheckCase>& cases, const std::string& interrupted) {
-  std::size_t passed = 0, unfinished = 0;
+  std::size_t passed = 0, unfinished = 0, inconclusive = 0, skipped = 0;
   ojson list = ojson::array();
   for (const CheckCase& c : cases) {
     passed += c.passed;
     unfinished += c.unfinished && !c.passed;
+    inconclusive += c.inconclusive && !c.passed && !c.unfinished;
+    skipped += c.skipped;
     ojson j;
     j["file"] = c.file;
     j["name"] = c.name;
     j["passed"] = c.passed;
-    j["status"] = c.passed ? "ok" : c.unfinished ? "unfinished" : c.bad_input ? "bad-scenario" : c.internal ? "error" : "failed";
+    j["status"] = c.passed ? "ok" : c.unfinished ? "unfinished" : c.skipped ? "skipped" : c.inconclusive ? "inconclusive"
+                  : c.bad_input ? "bad-scenario" : c.internal ? "error" : "failed";
     j["expected"] = c.expected;
     j["found"] = c.found;
     j["message"] = c.message;
@@ -357,8 +395,10 @@ ojson check_json(const std::vector<CheckCase>& cases, const std::string& interru
   out["format"] = "interleave-check";
   out["version"] = 1;
   out["passed"] = passed;
-  out["failed"] = cases.size() - passed - unfinished;
+  out["failed"] = cases.size() - passed - unfinished - inconclusive - skipped;
   out["unfinished"] = unfinished;
+  out["inconclusive"] = inconclusive;
+  out["skipped"] = skipped;
   out["interrupted"] = interrupted;
   out["scenarios"] = std::move(list);
   return out;

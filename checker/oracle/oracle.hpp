@@ -25,6 +25,12 @@ struct CheckCase {
   bool bad_input = false;  // the file could not be read as a scenario
   bool internal = false;   // the model threw or was nondeterministic
   bool unfinished = false; // the check was interrupted before this scenario's search ended
+  // A budget ran out before the search was complete, and the expectation is
+  // not "inconclusive": neither met nor contradicted (exit code 4).
+  bool inconclusive = false;
+  bool skipped = false;    // check --variant: the file states no expectation for that variant
+  std::string variant;     // the variant of a per-variant case ("" the file's own model)
+  std::string failure;     // the failing execution's verdict message (the invariant's words, the bytes)
   std::string expected;    // "violation of torn-read", "pass with 3 outcomes", "" without expect
   std::string found;       // "pass", "violation of deadlock", "inconclusive", ...
   std::string message;     // the line a person reads after "ok" or "FAIL"
@@ -70,13 +76,16 @@ std::string junit_xml(const std::vector<CheckCase>& cases);
 
 // The machine-readable report of a check:
 //   {"format": "interleave-check", "version": 1, "passed": N, "failed": N,
-//    "unfinished": N, "interrupted": "" | "interrupted by SIGINT ...",
+//    "unfinished": N, "inconclusive": N, "skipped": N,
+//    "interrupted": "" | "interrupted by SIGINT ...",
 //    "scenarios": [{"file", "name", "passed", "status" (ok, failed, error,
-//                   bad-scenario, unfinished), "expected", "found", "message",
+//                   bad-scenario, unfinished, inconclusive, skipped),
+//                   "expected", "found", "message",
 //                   "missing", "unexpected", "outcomes", "executions", "steps",
 //                   "seconds", "trace", "shrink", "updated"}, ...]}
-// An unfinished case counts neither as passed nor as failed: JUnit shows it
-// as skipped. `interrupted`: what stopped the check ("" it ran to its end).
+// An unfinished, inconclusive or skipped case counts neither as passed nor
+// as failed: JUnit shows an unfinished or skipped one as skipped, an
+// inconclusive one as an error (the test could not be completed). `interrupted`: what stopped the check ("" it ran to its end).
 nlohmann::ordered_json check_json(const std::vector<CheckCase>& cases,
                                   const std::string& interrupted = {});
 

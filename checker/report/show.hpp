@@ -29,9 +29,26 @@ std::vector<StateSegment> state_segments(const std::string& state);
 std::string page_flags(const StateSegment& s);
 
 struct ShowStyle {
-  std::size_t width = 160;  // terminal columns
+  std::size_t width = 160;  // terminal columns; fewer than kMinShowWidth are laid out as that many
   bool all = false;         // the end-of-run checks' steps too
 };
+inline constexpr std::size_t kMinShowWidth = 80;
+
+// One symbol that `show` prints (in the terminal and on the HTML page), with
+// what it means. README.md's "Traces" section holds the same text
+// (tests/checker/report/test_show.cpp compares them).
+struct LegendEntry {
+  std::string symbol;   // as printed: "bh: U-M-- --MN-"
+  std::string meaning;  // one sentence or two
+  // A text whose presence in the trace (its states, the objects its steps
+  // touched, the verdict's message) makes the entry apply; "" when always.
+  std::string appears;
+};
+const std::vector<LegendEntry>& legend();
+// The entries for the symbols that this trace's drawing and message print.
+std::vector<LegendEntry> legend_for(const Trace& t);
+// The legend as `show` prints it: "  legend:", then an entry a paragraph.
+std::string legend_text(const std::vector<LegendEntry>& entries, std::size_t width);
 
 // The trace as text: what ran and how it ended, the swimlanes, and the state
 // at the step that broke the invariant. `size` (from trace_size) adds the

@@ -20,11 +20,14 @@ struct InterleavingStyle {
   // verdict came from there. SIZE_MAX: every event is of the run.
   std::size_t run_steps = SIZE_MAX;
   bool fold_epilogue = true;    // false: the epilogue's steps are rows too (marked as such)
-  bool always_columns = false;  // columns even when they are wider than `width`
-  std::size_t cell_limit = 44;  // characters of a cell before it is cut with "~"
-  // Columns: a state that would run past `width` goes on a line of its own
-  // under its step, instead of at the end of the step's line.
-  bool state_below_when_wide = false;
+  std::size_t cell_limit = 44;  // characters of a cell before it is cut with "~" (not with fit_width)
+  // Columns laid out to fit `width` (`interleave show`): always columns, the
+  // lanes as narrow as they must be, a cell longer than its lane wrapped at
+  // spaces (a cell wider than a narrow lane runs on over the lanes to its
+  // right, which are empty in its row), the state under its step when it does
+  // not fit beside it, wrapped at its " | " parts. No word is cut: only one
+  // longer than a whole line.
+  bool fit_width = false;
 };
 
 // The interleaving laid out as swimlanes: one lane per thread that appears
@@ -36,6 +39,8 @@ struct Swimlanes {
     std::size_t lane = 0;   // index into lanes
     std::string cell;       // "op object"
     std::string details;    // the state where it changed, then the note in parentheses
+    std::string state;      // the state where it changed, else ""
+    std::string note;       // the event's note, or ""
     bool marked = false;    // the step at which the verdict broke
     bool epilogue = false;  // a step of the end-of-run checks
   };

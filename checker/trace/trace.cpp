@@ -2,6 +2,7 @@
 #include "checker/trace/trace.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <stdexcept>
 
@@ -365,6 +366,13 @@ Trace make_trace(const Scenario& s, const ExploreSettings& settings, const Explo
   t.threads = r.replay.thread_names;
   t.history = r.replay.history;
   return t;
+}
+
+std::string trace_file_name(const std::string& scenario_name) {
+  std::string n = scenario_name.empty() ? std::string("scenario") : scenario_name;
+  for (char& c : n)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '@')) c = '_';
+  return n + ".trace.json";
 }
 
 void write_trace(const Trace& t, const std::string& path) {

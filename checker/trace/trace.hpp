@@ -54,6 +54,12 @@ std::string trace_text(const Trace& t);
 // (the embedded scenario's errors are under /scenario).
 Trace trace_from_json(const nlohmann::json& j, const std::string& file);
 
+// The file name of a scenario's trace in a directory: NAME.trace.json, with
+// every character but letters, digits, "-", "_", "." and "@" made "_". A
+// scenario run on another variant is named NAME@VARIANT (for_variant), so
+// that runs on different variants never overwrite each other's traces.
+std::string trace_file_name(const std::string& scenario_name);
+
 // Writes to a temporary name beside `path`, then renames it into place, so a
 // reader never sees half a file. Creates missing parent directories. Throws
 // std::runtime_error when it cannot.

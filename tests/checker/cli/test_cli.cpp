@@ -208,12 +208,12 @@ TEST_CASE("cli: check compares every verdict with its expectation") {
   Cli bad = run(dir, "check s --junit junit.xml");
   CHECK(bad.code == 1);
   CHECK(last_line(bad.out) == "2 passed, 2 failed");
-  CHECK(bad.out.find("FAIL  s/wrong.json: expected 1 outcomes, found 2; unexpected: counter=1") !=
+  CHECK(bad.out.find("FAIL  s/wrong.json: expected 1 outcome, found 2; unexpected: counter=1") !=
         std::string::npos);
   CHECK(bad.out.find("FAIL  s/wrong2.json: expected violation, found pass") != std::string::npos);
   std::string junit = slurp(dir / "junit.xml");
   CHECK(junit.find("failures=\"2\"") != std::string::npos);
-  CHECK(junit.find("<failure message=\"expected violation, found pass\">") != std::string::npos);
+  CHECK(junit.find("<failure message=\"expected violation, found pass\" type=\"verdict\">") != std::string::npos);
 
   write(dir / "s" / "broken.json", R"({"model": 1})");
   Cli broken = run(dir, "check s");

@@ -115,8 +115,9 @@ TEST_CASE("check: a mismatch says what was expected, what was found and where th
 TEST_CASE("check: --junit writes XML that a JUnit parser accepts, --json a report a program reads") {
   fs::path dir = workdir("check-reports");
   write(dir / "s" / "abba.json", kAbba);
-  // A name with every character XML must escape, and a control character.
-  write(dir / "s" / "odd.json", R"({"name": "odd <&> \"name\" 'x' \u0001", "model": "example:locked-counter",
+  // A file name with every character XML must escape (a test case is named
+  // after its file), and a control character in the scenario's name.
+  write(dir / "s" / "odd <&> \"name\" 'x'.json", R"({"name": "odd \u0001", "model": "example:locked-counter",
       "expect": {"verdict": "violation", "invariant": "deadlock"}})");
   write(dir / "s" / "bad.json", R"({"model": "example:abba", "explore": {"max_steps": 0}})");
   fs::create_directory(dir / "out");  // outputs do not create their directories
@@ -126,13 +127,13 @@ TEST_CASE("check: --junit writes XML that a JUnit parser accepts, --json a repor
   REQUIRE_FALSE(xml.empty());
   CHECK(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "));
   CHECK(has(xml, "<testsuite name=\"interleave\" tests=\"3\" failures=\"1\" errors=\"1\""));
-  CHECK(has(xml, "name=\"odd &lt;&amp;&gt; &quot;name&quot; &apos;x&apos;  \""));
+  CHECK(has(xml, "<testcase classname=\"s\" name=\"odd &lt;&amp;&gt; &quot;name&quot; &apos;x&apos;\""));
   CHECK(has(xml, "<system-out>trace: traces/abba.trace.json"));
   if (python3()) {
     Cli p = parse_junit(dir, "out/junit.xml");
     CHECK(p.code == 0);
     CHECK(p.err == "");
-    CHECK(p.out == "3 1 1\nabba:ok\nbad:error\nodd <&> \"name\" 'x'  :failure\n");
+    CHECK(p.out == "3 1 1\nabba:ok\nbad:error\nodd <&> \"name\" 'x':failure\n");
   } else {
     MESSAGE("python3 is not installed: the JUnit file is checked for its structure only");
   }

@@ -2,43 +2,16 @@
 // self-contained HTML page, rendered by headless Chromium.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <regex>
 
 #include "checker/report/html.hpp"
 #include "checker/report/show.hpp"
-#include "tests/checker/cli.hpp"
+#include "tests/checker/report/show_test.hpp"
 
 using namespace checker;
 using nlohmann::json;
 using namespace cli_test;
-
-namespace {
-
-// The seed's torn read inside one page, shrunk, as `run` writes it.
-fs::path torn_trace(const fs::path& dir) {
-  Cli r = run(dir, "run '" + source("scenarios/seed/torn-read-half-copied-page.json") +
-                       "' --trace-out torn.trace.json");
-  REQUIRE(r.code == 1);
-  return dir / "torn.trace.json";
-}
-
-std::size_t count(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (std::size_t p = 0; (p = text.find(part, p)) != std::string::npos; p += part.size()) ++n;
-  return n;
-}
-
-std::string chromium_binary() {
-  for (const char* name : {"chromium", "chromium-browser"}) {
-    const std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
-    if (std::system(cmd.c_str()) == 0) return name;
-  }
-  return {};
-}
-
-}  // namespace
+using namespace show_test;
 
 TEST_CASE("show: the terminal swimlanes have a column per thread, the broken step marked, its bytes") {
   fs::path dir = workdir("show");
@@ -49,11 +22,12 @@ TEST_CASE("show: the terminal swimlanes have a column per thread, the broken ste
   const std::string& out = r.out;
   CHECK(out.starts_with("VIOLATION  torn.trace.json: violation of torn-read at step " +
                         std::to_string(t.verdict.step) + " (reader)\n"));
+  const std::string joined = unwrapped(out);
   CHECK(has(out, "  scenario torn-read-half-copied-page ("));
-  CHECK(has(out, "linux-2.4.0 on ext2; 2 threads (writer, reader) with 2 operations; "));
-  CHECK(has(out, " steps and 1 preemption; "));
+  CHECK(has(joined, "linux-2.4.0 on ext2; 2 threads (writer, reader) with 2 operations; "));
+  CHECK(has(joined, " steps and 1 preemption; "));
   // The message names the bytes the read returned.
-  CHECK(std::regex_search(out, std::regex("returned 4 bytes \"(BBAA|AABB)\"")));
+  CHECK(std::regex_search(joined, std::regex("returned 4 bytes \"(BBAA|AABB)\"")));
   // The header row: one column per thread, then the state.
   CHECK(std::regex_search(out, std::regex("\n     step  writer +reader +state\n")));
   // Every step of the run is a row; the broken one is marked, in the reader's column.
@@ -70,7 +44,7 @@ TEST_CASE("show: the terminal swimlanes have a column per thread, the broken ste
   CHECK(has(out, "\n  the state after step " + std::to_string(t.verdict.step) + " (>>):\n    i_size=4\n"));
   CHECK(std::regex_search(out, std::regex("\n    page\\[0\\]#1 [L-][U-][D-][E-] c[0-9]+ \"[AB]{4}\"")));
   // The end-of-run checks are folded unless --all.
-  CHECK(has(out, " steps of the end-of-run checks (read back, sync, evict, read again), in the trace\n"));
+  CHECK(has(joined, " steps of the end-of-run checks (read back, sync, evict, read again), in the trace\n"));
   Cli all = run(dir, "show torn.trace.json --all --width 200");
   CHECK(all.code == 0);
   CHECK(has(all.out, "epilogue"));
@@ -101,7 +75,7 @@ TEST_CASE("show --html: one self-contained page with the swimlanes, the page sta
   CHECK(count(page, "<tr class=\"step") == t.history.size());
   CHECK(count(page, " id=\"violation\"") == 1);
   CHECK(has(page, "<th class=\"lane\" data-lane=\"0\">writer</th><th class=\"lane\" data-lane=\"1\">reader</th>"));
-  CHECK(has(page, "<th class=\"state sep\">i_size</th><th class=\"state\">page[0]</th><th class=\"state\">disk</th>"));
+  CHECK(has(page, "<th class=\"state key sep\">i_size</th><th class=\"state key\">page[0]</th><th class=\"state key\">disk</th>"));
   CHECK(has(page, "class=\"step preempt\""));
 }
 
@@ -117,10 +91,7 @@ TEST_CASE("show --html: headless Chromium renders the swimlanes and highlights t
   torn_trace(dir);
   REQUIRE(run(dir, "show torn.trace.json --html torn.html").code == 0);
   const Trace t = load_trace((dir / "torn.trace.json").string());
-  const std::string flags =
-      " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-      " --disable-background-networking --disable-component-update --disable-sync"
-      " --user-data-dir='" + (dir / "profile").string() + "'";
+  const std::string flags = chromium_flags(dir);
   Cli dom = shell(dir, "timeout 120 " + chromium + flags + " --dump-dom 'file://" +
                            (dir / "torn.html").string() + "'");
   REQUIRE(dom.code == 0);
@@ -130,7 +101,7 @@ TEST_CASE("show --html: headless Chromium renders the swimlanes and highlights t
   CHECK(std::regex_search(d, std::regex("<tr class=\"step violation[^\"]*sel\" id=\"violation\"")));
   CHECK(has(d, "<h2>after step " + std::to_string(t.verdict.step) + " (reader)</h2>"));
   // The swimlanes: a lane per thread, a row per step.
-  CHECK(has(d, "<table id=\"swimlanes\">"));
+  CHECK(has(d, "<table id=\"swimlanes\" data-keys=\"3\" data-rows=\"" + std::to_string(t.history.size()) + "\">"));
   CHECK(has(d, ">writer</th>"));
   CHECK(has(d, ">reader</th>"));
   CHECK(count(d, "<tr class=\"step") == t.history.size());
@@ -138,7 +109,7 @@ TEST_CASE("show --html: headless Chromium renders the swimlanes and highlights t
 
   // A screenshot, for a person to look at (not compared).
   Cli shot = shell(dir, "timeout 120 " + chromium + flags +
-                            " --window-size=1400,1400 --screenshot='" + (dir / "torn.png").string() +
+                            " --window-size=1280,1000 --screenshot='" + (dir / "torn.png").string() +
                             "' 'file://" + (dir / "torn.html").string() + "'");
   CHECK(shot.code == 0);
   CHECK(fs::exists(dir / "torn.png"));
