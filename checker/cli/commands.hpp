@@ -93,6 +93,8 @@ struct LitmusArgs {
   std::string variant;          // "" the one the filesystem of dir picks
   std::string observed;         // compare this recorded --json report instead of running
   std::optional<std::string> json;  // also write the results as JSON (observed_json.hpp)
+  std::uint64_t generate = 0;   // the differential test: this many generated scenarios instead of files
+  std::uint64_t seed = 1;       // ... from this seed on
 };
 int litmus_command(const LitmusArgs& a);
 void add_litmus_command(CLI::App& app, LitmusArgs& a);  // its options and --help

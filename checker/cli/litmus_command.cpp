@@ -9,6 +9,7 @@
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
 #include "checker/litmus/compare.hpp"
+#include "checker/litmus/differential.hpp"
 #include "checker/litmus/filesystem.hpp"
 #include "checker/litmus/observed_json.hpp"
 #include "checker/litmus/real_run.hpp"
@@ -65,7 +66,7 @@ std::pair<std::string, std::string> pick_variant(const LitmusArgs& a, const Reco
 void add_litmus_command(CLI::App& app, LitmusArgs& a) {
   CLI::App* cmd = app.add_subcommand(
       "litmus", "run scenarios as real threads on a real filesystem and compare with the model's outcomes");
-  cmd->add_option("SCENARIO", a.files, "page-cache scenario files (JSON)")->required();
+  cmd->add_option("SCENARIO", a.files, "page-cache scenario files (JSON)");
   cmd->add_option("--dir", a.dir, "the directory to run in (its filesystem picks the variant)");
   cmd->add_option("--seconds", a.seconds, "stop after this many seconds (default 2; 0: no limit)")
       ->check(CLI::NonNegativeNumber);
@@ -74,6 +75,10 @@ void add_litmus_command(CLI::App& app, LitmusArgs& a) {
   cmd->add_option("--observed", a.observed,
                   "compare the outcomes recorded in this file (a litmus --json report) instead of running");
   cmd->add_option("--json", a.json, "also write the results as JSON to this file (- for standard output)");
+  cmd->add_option("--generate", a.generate,
+                  "the differential test: this many generated single-thread scenarios, each run once on the "
+                  "model and once for real, instead of SCENARIO files");
+  cmd->add_option("--seed", a.seed, "with --generate: the first scenario's seed (default 1)");
   cmd->footer(
       "Each iteration restores the scenario's file, cache and memory, releases all threads\n"
       "together from a barrier, and turns what the calls returned into an outcome line in the\n"
@@ -84,11 +89,63 @@ void add_litmus_command(CLI::App& app, LitmusArgs& a) {
       "Exit codes: 0 every outcome the kernel showed is allowed; 1 the kernel showed one the\n"
       "model does not allow (the report names it and an iteration); 2 bad usage, a bad file,\n"
       "or a scenario that cannot run for real (says why); 4 interrupted (SIGINT, SIGTERM).\n\n"
+      "With --generate N, single-thread scenarios from seeds --seed, --seed + 1, ... are run once each\n"
+      "on the model and for real and compared byte for byte; each disagreement is shrunk to the\n"
+      "smallest scenario that still disagrees and printed (exit 1). The model uses the data path of\n"
+      "the directory's filesystem (ext4, XFS: ext2; tmpfs: ramfs).\n\n"
       "Example:\n  interleave litmus scenarios/litmus/torn-read-across-pages.json --dir /mnt/ext4 --seconds 5\n"
-      "  interleave litmus scenarios/litmus/*.json --dir /dev/shm --json litmus.json");
+      "  interleave litmus scenarios/litmus/*.json --dir /dev/shm --json litmus.json\n"
+      "  interleave litmus --generate 400 --seed 1 --dir /mnt/xfs");
 }
 
+namespace {
+
+// The differential test (checker/litmus/differential.hpp) in a.dir.
+int differential_command(const LitmusArgs& a) {
+  if (a.dir.empty() || !a.files.empty() || !a.observed.empty() || a.json) {
+    std::cerr << "interleave: litmus: --generate N runs in --dir DIR and takes no SCENARIO, --observed or --json\n";
+    return kExitBadInput;
+  }
+  DirFilesystem fs;
+  try {
+    fs = filesystem_of(a.dir);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "interleave: litmus: --dir: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  std::string variant;
+  try {
+    variant = pick_variant(a, nullptr).first;
+  } catch (const Refused& e) {
+    std::cerr << "interleave: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  const std::string data_path = fs.data_path.empty() ? "ext2" : fs.data_path;
+  DifferentialRun r;
+  try {
+    r = run_differential(a.seed, a.generate, variant, data_path, a.dir, &interrupt_flag());
+  } catch (const std::runtime_error& e) {
+    std::cerr << "interleave: litmus: cannot run in " << a.dir << ": " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  const std::string where = (fs.name.empty() ? a.dir : fs.name + " at " + a.dir) + ", " + variant + " (" + data_path +
+                            " data path), seeds " + std::to_string(a.seed) + ".." +
+                            std::to_string(a.seed + a.generate - 1) + ", kernel " + kernel_release();
+  std::cout << differential_text(r, where);
+  if (r.interrupted) std::cout << "interrupted by " << interrupt_name(r.interrupted) << "\n";
+  if (!r.disagreements.empty()) return kExitViolation;
+  if (r.interrupted) return kExitInconclusive;
+  return kExitOk;
+}
+
+}  // namespace
+
 int litmus_command(const LitmusArgs& a) {
+  if (a.generate > 0) return differential_command(a);
+  if (a.files.empty()) {
+    std::cerr << "interleave: litmus: give SCENARIO files (or --generate N)\n";
+    return kExitBadInput;
+  }
   if (a.dir.empty() == a.observed.empty()) {
     std::cerr << "interleave: litmus: give --dir DIR to run, or --observed FILE to compare recorded outcomes\n";
     return kExitBadInput;
@@ -106,11 +163,24 @@ int litmus_command(const LitmusArgs& a) {
   std::vector<nlohmann::json> results;
   for (const std::string& file : a.files) {
     try {
-      const Scenario s = load_scenario(file);
+      Scenario s = load_scenario(file);
       if (!s.pagecache) throw Refused(file + ": " + s.model + " is not a page-cache variant");
       std::optional<Recorded> recorded;
       if (!a.observed.empty()) recorded = read_recorded(a.observed, s.name);
-      const auto [variant, from] = pick_variant(a, recorded ? &*recorded : nullptr);
+      auto [variant, from] = pick_variant(a, recorded ? &*recorded : nullptr);
+      if (!recorded) {
+        // The model runs the data path of the directory's filesystem.
+        std::string data_path;
+        try {
+          data_path = filesystem_of(a.dir).data_path;
+        } catch (const std::runtime_error&) {
+        }
+        if (!data_path.empty() && s.pagecache &&
+            s.json.value("filesystem", "") != data_path) {
+          s = on_data_path(s, data_path);
+          from += "; the model's " + data_path + " data path";
+        }
+      }
       const std::uint64_t real_page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
       if (!recorded)
         if (const std::string why = why_not_real(*s.pagecache, real_page); !why.empty())

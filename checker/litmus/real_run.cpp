@@ -400,6 +400,13 @@ std::string why_not_real(const Config& c, std::uint64_t real_page) {
             return "thread \"" + th.name + "\" reads into region \"" + r.name +
                    "\", a mapping of the file that other threads write: what the read returned could be overwritten "
                    "before it could be looked at";
+      if (op.kind == Operation::Kind::msync || op.kind == Operation::Kind::munmap)
+        for (const Region& r : c.regions)
+          if (r.kind == Region::Kind::invalid && overlaps(op.iov[0].address, op.iov[0].length, r.start, r.length))
+            return "thread \"" + th.name + "\" calls " + models::pagecache::operation_name(op.kind) +
+                   " on region \"" + r.name +
+                   "\", which the runner keeps as a PROT_NONE mapping (a real vma, which msync and munmap accept), "
+                   "where the model has no vma";
       if (op.kind != Operation::Kind::touch) continue;
       const std::uint64_t a = op.iov[0].address;
       for (const Region& r : c.regions) {

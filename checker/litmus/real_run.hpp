@@ -42,7 +42,8 @@ struct Observed {
 // Why the scenario cannot be run for real ("" when it can): a fault the
 // kernel cannot be made to take at a chosen point, a touch of memory a
 // thread unmaps (a real SIGSEGV), a model page that does not divide the
-// real page.
+// real page, an msync or munmap of an `invalid` region (the runner keeps
+// those as PROT_NONE mappings, which are vmas to msync and munmap).
 std::string why_not_real(const models::pagecache::Config& c, std::uint64_t real_page);
 
 // Runs the scenario for real in `dir` until `budget` is spent or `*stop` is

@@ -606,7 +606,8 @@ int Kernel::msync_interval(const std::vector<Pte*>& vma) {
 }
 
 // mm/filemap.c L1753 sys_msync(start, len, MS_SYNC). The vmas are the runs of
-// user pages of one region; pages in no vma give -EFAULT at the end.
+// user pages of one region; pages in no vma give msync_unmapped_error() at
+// the end (2.4.0: -EFAULT).
 std::int64_t Kernel::sys_msync(std::uint64_t start, std::uint64_t len) {
   const std::uint64_t ps = s_.geo.page_size;
   // (From 2.4.3 on mmap_sem is an rw_semaphore and sys_msync takes it for reading.)
@@ -625,7 +626,7 @@ std::int64_t Kernel::sys_msync(std::uint64_t start, std::uint64_t len) {
         vma.clear();
       }
       if (!pte)
-        unmapped_error = -kEFAULT;
+        unmapped_error = msync_unmapped_error();
       else
         vma.push_back(pte);
     }

@@ -108,6 +108,10 @@ class Kernel : public pagecache::Kernel {
   virtual int filemap_fdatawait();
   virtual int filemap_sync(Pte& pte);
   virtual int msync_interval(const std::vector<Pte*>& vma);
+  // What sys_msync returns for a range with unmapped parts: -EFAULT from
+  // 2.4.0 to 2.4.18 (mm/filemap.c sys_msync: "just ignore them, but return
+  // -EFAULT at the end"); -ENOMEM from 2.4.19 on (linux-2.6.24 overrides it).
+  virtual std::int64_t msync_unmapped_error() const { return -kEFAULT; }
   virtual void invalidate_inode_pages();
 
   // ---- fs/buffer.c (get_block is always ext2_get_block: ext2 is the only

@@ -235,4 +235,14 @@ int Kernel::writepage(Page& page) {
   return linux_2_4_17::Kernel::writepage(page);
 }
 
+// mm/filemap.c __filemap_fdatawrite_range (2.6.24): "if
+// (!mapping_cap_writeback_dirty(mapping)) return 0;" -- ramfs's backing
+// device has BDI_CAP_NO_WRITEBACK, so fsync and msync write nothing back and
+// never call a writepage (which ramfs_aops has not). The 2.4.0 loop the model
+// keeps for ext2 would lock the page and leave it locked on the refusal.
+void Kernel::filemap_fdatasync() {
+  if (!ext2()) return;
+  linux_2_4_17::Kernel::filemap_fdatasync();
+}
+
 }  // namespace models::linux_2_6_24

@@ -218,6 +218,17 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
     std::uint64_t end_index, isize, nr, ret;
     // cond_resched();
   find_page:
+    if (index >= s_.geo.pages) {
+      // A read may reach past the last page the model has (index follows
+      // the read, not the file), where no file reaches: find_get_page finds
+      // nothing there, the read-ahead reads nothing past EOF, and the page
+      // no_cached_page would add (zeros past EOF) is dropped at page_ok,
+      // where index > end_index ends the read. The model has no slot for
+      // that page: the lookup, then the i_size check that ends the read.
+      step(ex(), "do_generic_mapping_read: find_get_page", {R(s_.mapping.obj)});
+      step(ex(), "do_generic_mapping_read: i_size_read", {R(s_.inode.size_obj)});
+      goto out;
+    }
     page = __find_get_page(static_cast<std::uint32_t>(index));
     if (!page) {
       page_cache_sync_readahead(filp, index, last_index - index);

@@ -54,6 +54,7 @@ class Kernel : public linux_2_4_17::Kernel {
   Page* filemap_nopage(Pte& area, std::uint64_t address, bool no_share) override;
   bool nopage_returns_locked() const override { return true; }
   int writepage(Page& page) override;
+  void filemap_fdatasync() override;
   std::int64_t sys_fsync(File& file) override;
   void end_buffer_async_write(BufferHead& bh, bool uptodate) override;
   void end_buffer_write_sync(BufferHead& bh, bool uptodate) override;
@@ -97,6 +98,13 @@ class Kernel : public linux_2_4_17::Kernel {
   virtual int block_write_begin(std::uint64_t pos, unsigned len, Page*& page);
   virtual int block_write_end(std::uint64_t pos, unsigned len, unsigned copied, Page& page);
   virtual int generic_write_end(std::uint64_t pos, unsigned len, unsigned copied, Page& page);
+
+  // ---- mm/msync.c sys_msync (2.6.24): "If the interval [start,end) covers
+  // some unmapped address ranges, just ignore them, but return -ENOMEM at
+  // the end." 2.4 changed -EFAULT to -ENOMEM in 2.4.19 (mm/filemap.c of
+  // bticino/linux-2.4.19-rmk7-pxa2-btweb @ d4022a4b; 2.4.17's, rickgaiser/
+  // linux-2.4.17-ps2 @ 69d16910, still says -EFAULT): README.md.
+  std::int64_t msync_unmapped_error() const override { return -linux_2_4_0::kENOMEM; }
 
   // ---- fs/libfs.c (ramfs_aops)
   virtual int simple_write_begin(std::uint64_t pos, unsigned len, Page*& page);

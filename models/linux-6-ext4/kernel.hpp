@@ -69,8 +69,14 @@ class Kernel : public linux_2_6_24::Kernel {
   int block_write_begin(std::uint64_t pos, unsigned len, Page*& page) override;
   virtual bool block_is_partially_uptodate(Page& page, std::uint64_t from, std::uint64_t count);
 
+  int generic_write_end(std::uint64_t pos, unsigned len, unsigned copied, Page& page) override;
+
   // ---- fs/libfs.c
   int simple_write_end(std::uint64_t pos, unsigned len, unsigned copied, Page& page) override;
+
+  // ---- mm/truncate.c, mm/rmap.c
+  virtual void pagecache_isize_extended(std::uint64_t from, std::uint64_t to);
+  virtual int folio_mkclean(Page& page);
 
  protected:
   // The inode lock around a buffered write (ext4: inode_lock).

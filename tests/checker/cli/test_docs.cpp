@@ -35,7 +35,7 @@ TEST_CASE("docs: every sample output in README.md and docs/ is what its command 
   CHECK(cli_test::has(r.out, ", 0 differ from their command's output"));
 }
 
-TEST_CASE("docs: the YAML in README.md and docs/ci.md parses, and its workflow is one GitHub can run") {
+TEST_CASE("docs: the YAML in README.md, docs/ci.md and docs/sharding.md parses, and its workflows are ones GitHub can run") {
   if (!debian_python("yaml")) {
     MESSAGE("python3-yaml is not installed (scripts/setup --test installs it): the YAML is not checked");
     return;
@@ -128,10 +128,11 @@ for p in problems:
 sys.exit(1 if problems else 0)
 )PY");
   const Cli r = shell(dir, "/usr/bin/python3 check_yaml.py '" + std::string(INTERLEAVE_BIN_PATH) + "' '" +
-                               cli_test::source("README.md") + "' '" + cli_test::source("docs/ci.md") + "'");
+                               cli_test::source("README.md") + "' '" + cli_test::source("docs/ci.md") + "' '" +
+                               cli_test::source("docs/sharding.md") + "'");
   INFO(r.out << r.err);
   CHECK(r.code == 0);
-  CHECK(r.out.starts_with("1 YAML blocks, 1 workflows\n"));
+  CHECK(r.out.starts_with("2 YAML blocks, 2 workflows\n"));
 
   // The checker catches what issue 14 found: a flow mapping YAML cannot
   // parse, a missing permission, and an option the binary does not have.

@@ -155,15 +155,27 @@ TEST_CASE("shard: the GNU parallel example of docs/sharding.md") {
   const fs::path dir = checker::testing::scratch_dir("shard", "parallel");
   const std::string bin = INTERLEAVE_BIN_PATH;
   std::ofstream(dir / "reorder.json") << R"({"model": "example:reorder_5"})";
-  // As docs/sharding.md writes it, with this build's binary.
-  const std::string cmd = "cd '" + dir.string() + "' && parallel --halt never '" + bin +
-                          "' run --strategy dfs --shard {}/4 --json shard-{}.json --no-progress "
-                          "--trace-out traces-{} reorder.json '>' /dev/null ::: 1 2 3 4";
-  sh(cmd);  // a shard that found the violation exits 1
+  // The sh block of docs/sharding.md's "On one machine" section, as written,
+  // with this build's binary and this scenario.
+  const std::string doc = checker::testing::slurp_file(checker::testing::source("docs/sharding.md"));
+  const std::size_t section = doc.find("### On one machine, with GNU parallel");
+  REQUIRE(section != std::string::npos);
+  const std::size_t from = doc.find("```sh\n", section), to = doc.find("```", from + 6);
+  REQUIRE(to != std::string::npos);
+  std::string script = doc.substr(from + 6, to - from - 6);
+  auto replace_all = [&script](const std::string& a, const std::string& b) {
+    for (std::size_t at = 0; (at = script.find(a, at)) != std::string::npos; at += b.size()) script.replace(at, a.size(), b);
+  };
+  replace_all("interleave run ", "'\\''" + bin + "'\\'' run ");  // inside parallel's single quotes
+  replace_all("interleave merge ", "'" + bin + "' merge ");
+  replace_all("scenarios/seed/torn-read-across-pages.json", "reorder.json");
+  std::ofstream(dir / "example.sh") << script;
+  // The script ends with the merge: its exit code, a violation (1).
+  CHECK(sh("cd '" + dir.string() + "' && bash example.sh > merge.out 2> merge.err") == 1);
   for (int k = 1; k <= 4; ++k) CHECK(fs::exists(dir / ("shard-" + std::to_string(k) + ".json")));
   const int merged = sh("cd '" + dir.string() + "' && '" + bin +
                         "' merge shard-1.json shard-2.json shard-3.json shard-4.json --trace-out merged.trace.json"
-                        " > merge.out 2> merge.err");
+                        " > /dev/null 2>&1");
   CHECK(merged == 1);
   const int whole = sh("cd '" + dir.string() + "' && '" + bin +
                        "' run --strategy dfs --jobs 1 --no-trace reorder.json > whole.out");
