@@ -44,16 +44,39 @@ std::optional<sim::Verdict> check_lost_data(const Observation& obs, const CheckO
   std::uint64_t last_step = 0;
   for (const auto& c : obs.calls) last_step = std::max(last_step, c.completed ? c.end_step : c.begin_step);
 
+  // A block whose last write failed holds on disk what it held before: its
+  // bytes after eviction are compared with the cached ones (was the
+  // application told? is lost-error's question, error_reporting.hpp).
+  Bytes after_evict = obs.final_after_evict;
+  std::size_t failed_blocks = 0;
+  if (options.config != nullptr) {
+    const std::uint64_t bs = options.config->geometry.block_size;
+    std::vector<std::uint32_t> blocks;
+    for (const models::pagecache::IoRecord& io : obs.io)
+      if (io.write) {
+        blocks.erase(std::remove(blocks.begin(), blocks.end(), io.block), blocks.end());
+        if (!io.ok) blocks.push_back(io.block);
+      }
+    for (std::uint32_t b : blocks)
+      for (std::uint64_t i = b * bs; i < (b + 1) * bs && i < after_evict.size() && i < obs.final_cached.size(); ++i)
+        after_evict[i] = obs.final_cached[i];
+    failed_blocks = blocks.size();
+  }
+
   const struct {
     const Bytes* seen;
+    int error;
     const char* how;
-  } reads[] = {{&obs.final_cached, "read back through the page cache"},
-               {&obs.final_after_evict, "read back after a sync and the eviction of every page"}};
+  } reads[] = {{&obs.final_cached, obs.final_cached_error, "read back through the page cache"},
+               {&after_evict, obs.final_after_evict_error, "read back after a sync and the eviction of every page"}};
   for (const auto& r : reads) {
     detail::Window window;
     window.offset = 0;
     window.seen = r.seen;
-    window.size_min = window.size_max = r.seen->size();
+    // A read that stopped at an error (stale-error's to report) says
+    // nothing of the bytes past where it stopped.
+    window.size_min = r.seen->size();
+    window.size_max = r.error ? ~std::uint64_t{0} : r.seen->size();
     if (detail::explain(obs, obs.initial_content, writes, window, options.max_states) !=
         detail::Explained::no)
       continue;
@@ -66,6 +89,9 @@ std::optional<sim::Verdict> check_lost_data(const Observation& obs, const CheckO
     msg += completed.empty() ? ", the file as it was, as no write completed"
                              : ", the content after every completed write";
     if (free_order) msg += " (or another order of the writes that overlapped in time)";
+    if (r.error) msg += "; the read stopped with " + detail::result_text(r.error) + " after these bytes";
+    if (r.seen == &after_evict && failed_blocks)
+      msg += "; the " + std::to_string(failed_blocks) + " block(s) whose last write failed compared as cached";
     if (!order.empty()) {
       msg += ": ";
       for (std::size_t i = 0; i < order.size() && i < 6; ++i)

@@ -6,6 +6,11 @@
 // count for nothing, writes overlapping in time apply in either order, a
 // write past EOF extends the file and leaves a hole of zeros). Writes that
 // never returned (the run ended around them) may or may not count.
+// A read that stopped at an error is checked for the bytes it did read
+// (the error itself is stale-error's, error_reporting.hpp). With the
+// scenario known, a block whose last write I/O failed is compared, after
+// eviction, with the cached content: the disk keeps its old bytes, and
+// whether the application was told is lost-error's question.
 #pragma once
 
 #include <optional>

@@ -359,6 +359,12 @@ std::string thread_label(const CheckOptions& options, sim::ThreadId t) {
   return "thread " + std::to_string(t);
 }
 
+std::string result_text(std::int64_t result) {
+  const char* name = result == -14 ? " (EFAULT)" : result == -5 ? " (EIO)" : result == -11 ? " (EAGAIN)"
+                     : result == -28 ? " (ENOSPC)" : result == -12 ? " (ENOMEM)" : "";
+  return std::to_string(result) + name;
+}
+
 std::string describe_write(const Observation& obs, const CheckOptions& options, const FileWrite& w) {
   const SyscallRecord& c = obs.calls[w.call];
   std::string s = std::string(kind_name(c.kind)) + (is_read(c.kind) ? " into a shared mapping, storing " : " of ") +
@@ -386,12 +392,10 @@ std::string failed_writes(const Observation& obs, const CheckOptions& options,
       ++more;
       continue;
     }
-    const char* name = c.result == -14 ? " (EFAULT)" : c.result == -5 ? " (EIO)"
-                       : c.result == -11 ? " (EAGAIN)" : c.result == -28 ? " (ENOSPC)" : "";
     out += std::string(shown++ ? "; " : "") + kind_name(c.kind) + " of " + std::to_string(c.requested) +
            " bytes at offset " + std::to_string(c.file_offset) + " by " + thread_label(options, c.thread) +
            " (steps " + std::to_string(c.begin_step) + "-" + std::to_string(c.end_step) + ") returned " +
-           std::to_string(c.result) + name;
+           result_text(c.result);
   }
   if (more) out += "; and " + std::to_string(more) + " more";
   return out;

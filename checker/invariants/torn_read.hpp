@@ -126,6 +126,8 @@ std::vector<const FileWrite*> in_real_time_order(const models::pagecache::Observ
 
 // "thread \"w\"" for messages.
 std::string thread_label(const CheckOptions& options, sim::ThreadId t);
+// A call's result as messages print it: "-5 (EIO)", "4".
+std::string result_text(std::int64_t result);
 // "write of 4 bytes "BBBB" at offset 0 by thread "w" (steps 3-9)".
 std::string describe_write(const models::pagecache::Observation& obs, const CheckOptions& options,
                            const FileWrite& w);

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "checker/invariants/error_reporting.hpp"
 #include "checker/invariants/lost_data.hpp"
 #include "checker/invariants/torn_read.hpp"
 #include "checker/invariants/uptodate_lost.hpp"
@@ -72,22 +73,33 @@ bool wants(const Scenario& s, const char* invariant) {
          std::find(s.invariants.begin(), s.invariants.end(), invariant) != s.invariants.end();
 }
 
+// The end-of-run invariants a scenario asks for.
+struct EndChecks {
+  bool torn_read = true, stale_error = true, lost_error = true, lost_data = true;
+};
+
 // A page-cache model with the scenario's invariants: uptodate-lost after
-// every step, torn-read and lost-data over the observation at the end.
+// every step; torn-read, stale-error, lost-error and lost-data over the
+// observation at the end (stale-error before lost-data: a read that failed
+// is told as the error it is, not as missing bytes).
 class CheckedPagecache final : public models::Program {
  public:
-  CheckedPagecache(std::unique_ptr<models::pagecache::PageCacheProgram> p, bool torn_read,
-                   bool lost_data, std::vector<invariants::Condition> conditions)
-      : p_(std::move(p)), torn_read_(torn_read), lost_data_(lost_data), conditions_(std::move(conditions)) {}
+  CheckedPagecache(std::unique_ptr<models::pagecache::PageCacheProgram> p, EndChecks checks,
+                   std::vector<invariants::Condition> conditions)
+      : p_(std::move(p)), checks_(checks), conditions_(std::move(conditions)) {}
   void setup(sim::Execution& ex) override { p_->setup(ex); }
   sim::Verdict check_end(sim::Execution& ex) override {
     sim::Verdict v = p_->check_end(ex);
     if (v.failed()) return v;
     invariants::CheckOptions o;
     o.config = &p_->config();
-    if (torn_read_)
+    if (checks_.torn_read)
       if (auto bad = invariants::check_torn_read(p_->observation(), o)) return *bad;
-    if (lost_data_)
+    if (checks_.stale_error)
+      if (auto bad = invariants::check_stale_error(p_->observation(), o)) return *bad;
+    if (checks_.lost_error)
+      if (auto bad = invariants::check_lost_error(p_->observation(), o)) return *bad;
+    if (checks_.lost_data)
       if (auto bad = invariants::check_lost_data(p_->observation(), o)) return *bad;
     // forall / never (exists is judged over the whole search's outcomes).
     if (auto bad = invariants::check_conditions(conditions_, p_->observation())) return *bad;
@@ -97,7 +109,7 @@ class CheckedPagecache final : public models::Program {
 
  private:
   std::unique_ptr<models::pagecache::PageCacheProgram> p_;
-  bool torn_read_, lost_data_;
+  EndChecks checks_;
   std::vector<invariants::Condition> conditions_;
 };
 
@@ -146,8 +158,10 @@ std::unique_ptr<models::Program> make_program(const Scenario& s) {
   if (s.pagecache) {
     auto p = models::pagecache::make_program(*s.pagecache);
     if (wants(s, "uptodate-lost")) p->add_step_check(invariants::uptodate_lost_check);
-    return std::make_unique<CheckedPagecache>(std::move(p), wants(s, "torn-read"),
-                                              wants(s, "lost-data"), s.conditions);
+    return std::make_unique<CheckedPagecache>(
+        std::move(p),
+        EndChecks{wants(s, "torn-read"), wants(s, "stale-error"), wants(s, "lost-error"), wants(s, "lost-data")},
+        s.conditions);
   }
   throw InputError("/model", "found " + json(s.model).dump() + ", expected a model built into this binary");
 }

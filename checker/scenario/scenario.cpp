@@ -5,6 +5,7 @@ namespace checker {
 const std::vector<std::string>& known_invariants() {
   static const std::vector<std::string> names = {
       "deadlock", "livelock", "kernel-bug", "assertion", "torn-read", "uptodate-lost", "lost-data",
+      "stale-error", "lost-error",
   };
   return names;
 }

@@ -355,9 +355,16 @@ int Kernel::fsync_inode_buffers() {
     // list_del; if (!buffer_dirty(bh) && !buffer_locked(bh)) ...: one lock
     // region. It reads the state of the buffer at the head of the list,
     // which is not known when the step is announced: it touches all.
+    // Once run it is narrowed to what it did (as filemap_fdatasync's, mm/filemap.c):
+    // the list, and the head buffer's bits (page[i].buffers: BH_Dirty,
+    // b_inode, b_count) and BH_Lock.
     step_touching_all(ex(), "fsync_inode_buffers: spin_lock(lru_list_lock)", {W(s_.inode.dirty_buffers_obj)});
-    if (s_.inode.i_dirty_buffers.empty()) break;
+    if (s_.inode.i_dirty_buffers.empty()) {
+      narrow(ex(), {R(s_.inode.dirty_buffers_obj)});
+      break;
+    }
     BufferHead& bh = *s_.inode.i_dirty_buffers.front();
+    narrow(ex(), {W(s_.inode.dirty_buffers_obj), W(bh.b_page->buffers_obj()), R(bh.lock->id())});
     remove_inode_queue(bh);
     if (!bh.dirty && !bh.locked()) continue;  // bh->b_inode = NULL
     insert_inode_queue(bh, tmp);
@@ -370,9 +377,16 @@ int Kernel::fsync_inode_buffers() {
     }
   }
   for (;;) {
+    // tmp is this call's, but a buffer on it that is dirtied again moves back
+    // to the inode's list (insert_inode_queue, a write of that list's object):
+    // the walk reads that object, and writes the buffer's b_inode and b_count.
     step_touching_all(ex(), "fsync_inode_buffers: spin_lock(lru_list_lock)", {W(s_.inode.dirty_buffers_obj)});
-    if (tmp.empty()) break;
+    if (tmp.empty()) {
+      narrow(ex(), {R(s_.inode.dirty_buffers_obj)});
+      break;
+    }
     BufferHead& bh = *tmp.back();  // tmp.i_dirty_buffers.prev
+    narrow(ex(), {R(s_.inode.dirty_buffers_obj), W(bh.b_page->buffers_obj())});
     remove_inode_queue(bh);
     ++bh.b_count;
     // spin_unlock(&lru_list_lock);
@@ -393,11 +407,19 @@ int Kernel::osync_inode_buffers() {
     // The walk reads the BH_Lock of every buffer on the list.
     step_touching_all(ex(), "osync_inode_buffers: spin_lock(lru_list_lock)", {W(s_.inode.dirty_buffers_obj)});
     BufferHead* locked = nullptr;
-    for (auto it = s_.inode.i_dirty_buffers.rbegin(); it != s_.inode.i_dirty_buffers.rend(); ++it)
+    // What it did, once run: read the list and the BH_Lock of each buffer
+    // it looked at, and (b_count) wrote the bits of the one it waits for.
+    pagecache::Touches did;
+    did.r(s_.inode.dirty_buffers_obj);
+    for (auto it = s_.inode.i_dirty_buffers.rbegin(); it != s_.inode.i_dirty_buffers.rend(); ++it) {
+      did.r_or_all((*it)->lock->id());
       if ((*it)->locked()) {
         locked = *it;
         break;
       }
+    }
+    if (locked) did.w_or_all(locked->b_page->buffers_obj());
+    did.narrow(ex());
     if (!locked) break;
     ++locked->b_count;
     wait_on_buffer(*locked);

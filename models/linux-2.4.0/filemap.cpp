@@ -269,6 +269,11 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
 
   readpage:
     // ... and start the actual read. The read will unlock the page.
+    // (PG_error is left as it is: a page whose last read failed is read
+    // again with the bit set, and end_buffer_io_async then will not set it
+    // uptodate, so this read fails too. Linux cleared it here from 2010 on,
+    // "do_generic_file_read: clear page errors when issuing a fresh read of
+    // the page"; docs/errors.md.)
     error = readpage(*page);
     if (!error) {
       if (Page_Uptodate(*page)) goto page_ok;
@@ -512,13 +517,25 @@ page_not_uptodate:
 // mm/filemap.c L413 filemap_fdatasync. The list step reads PG_dirty of the
 // page at the head of the list, not known when it is announced: it touches
 // all (the read is repeated under the page lock before anything is written).
+// Once run it says what it did (sim::Execution::narrow: a reduction orders
+// an executed step by what it did, a pending one by what it announced): it
+// read the list and moved its head (a write of the list and of the page's
+// page->list, page[i], which also holds PG_dirty) and took a reference (an
+// add); an empty list it only read.
 void Kernel::filemap_fdatasync() {
   for (;;) {
     step_touching_all(ex(), "filemap_fdatasync: spin_lock(pagecache_lock)", {W(s_.mapping.obj)});
-    if (s_.mapping.dirty_pages.empty()) break;
+    if (s_.mapping.dirty_pages.empty()) {
+      pagecache::narrow(ex(), {R(s_.mapping.obj)});
+      break;
+    }
     Page& page = *s_.mapping.dirty_pages.front();
     s_.mapping.list_move(page, Page::List::locked);
-    if (!page.dirty) continue;
+    if (!page.dirty) {
+      pagecache::narrow(ex(), {W(s_.mapping.obj), W(page.obj())});
+      continue;
+    }
+    pagecache::narrow(ex(), {W(s_.mapping.obj), W(page.obj()), A(page.count_obj())});
     pagecache::page_cache_get_in_step(page);
     // spin_unlock(&pagecache_lock);
     lock_page(page);
@@ -533,19 +550,32 @@ void Kernel::filemap_fdatasync() {
 }
 
 // mm/filemap.c L452 filemap_fdatawait. The list step reads PG_locked of the
-// page at the head of the list: it touches all, as filemap_fdatasync's.
-void Kernel::filemap_fdatawait() {
+// page at the head of the list: it touches all, as filemap_fdatasync's. It is
+// void in 2.4 (2.4.17's too): PG_error of a page whose write failed is
+// reported by nobody; fsync's error comes from the buffers alone
+// (fsync_inode_buffers). Returns 0, for the variants that report here.
+int Kernel::filemap_fdatawait() {
   for (;;) {
+    // Narrowed once run, as filemap_fdatasync's: the list and the head page's
+    // page->list, its PG_locked, its reference.
     step_touching_all(ex(), "filemap_fdatawait: spin_lock(pagecache_lock)", {W(s_.mapping.obj)});
-    if (s_.mapping.locked_pages.empty()) break;
+    if (s_.mapping.locked_pages.empty()) {
+      pagecache::narrow(ex(), {R(s_.mapping.obj)});
+      break;
+    }
     Page& page = *s_.mapping.locked_pages.front();
     s_.mapping.list_move(page, Page::List::clean);
-    if (!page.locked()) continue;
+    if (!page.locked()) {
+      pagecache::narrow(ex(), {W(s_.mapping.obj), W(page.obj()), R(page.lock().id())});
+      continue;
+    }
+    pagecache::narrow(ex(), {W(s_.mapping.obj), W(page.obj()), R(page.lock().id()), A(page.count_obj())});
     pagecache::page_cache_get_in_step(page);
     // spin_unlock(&pagecache_lock); ___wait_on_page(page);
     page.lock().wait_unlocked("___wait_on_page");
     page_cache_release(page);
   }
+  return 0;
 }
 
 // mm/filemap.c L1585 filemap_sync_pte (via filemap_sync L1658, under

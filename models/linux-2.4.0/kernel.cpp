@@ -25,8 +25,8 @@ int Kernel::commit_write(Page& page, unsigned from, unsigned to) {
 int Kernel::f_op_fsync() { return ext2() ? ext2_sync_file() : ramfs_sync_file(); }
 
 // The whole file, [0, i_size), through do_generic_file_read, with a struct
-// file of its own.
-void Kernel::epilogue_read(Bytes& out) {
+// file of its own; returns the error it stopped with.
+int Kernel::epilogue_read(Bytes& out) {
   out.clear();
   File file;
   std::uint64_t pos = 0;
@@ -34,6 +34,7 @@ void Kernel::epilogue_read(Bytes& out) {
   desc.count = s_.inode.i_size;
   desc.kbuf = &out;
   if (desc.count) do_generic_file_read(file, pos, desc, &Kernel::kernel_read_actor);
+  return desc.error;
 }
 
 // sys_fsync's path: filemap_fdatasync, f_op->fsync, filemap_fdatawait under i_sem.

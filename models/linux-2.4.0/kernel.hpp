@@ -79,7 +79,7 @@ class Kernel : public pagecache::Kernel {
   void end_buffer_io_async(BufferHead& bh, bool uptodate) override;
   int writepage(Page& page) override;
   int try_to_free_buffers(Page& page, int wait) override;
-  void epilogue_read(Bytes& out) override;
+  int epilogue_read(Bytes& out) override;
   void epilogue_sync() override;
   void epilogue_evict() override;
 
@@ -104,7 +104,8 @@ class Kernel : public pagecache::Kernel {
   virtual std::int64_t generic_file_write(File& file, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
                                           Bytes& data);
   virtual void filemap_fdatasync();
-  virtual void filemap_fdatawait();
+  // Returns the write error it reports: 0 in 2.4, where it is void.
+  virtual int filemap_fdatawait();
   virtual int filemap_sync(Pte& pte);
   virtual int msync_interval(const std::vector<Pte*>& vma);
   // What sys_msync returns for a range with unmapped parts: -EFAULT from

@@ -48,13 +48,24 @@ inline constexpr int AOP_TRUNCATED_PAGE = 0x80001;
 
 class Kernel : public linux_2_4_17::Kernel {
  public:
-  explicit Kernel(State& s) : linux_2_4_17::Kernel(s) {}
+  explicit Kernel(State& s);  // sync.cpp: makes the mapping's writeback error object
 
   // ---- pagecache::Kernel
   Page* filemap_nopage(Pte& area, std::uint64_t address, bool no_share) override;
   bool nopage_returns_locked() const override { return true; }
   int writepage(Page& page) override;
   void filemap_fdatasync() override;
+  std::int64_t sys_fsync(File& file) override;
+  void end_buffer_async_write(BufferHead& bh, bool uptodate) override;
+  void end_buffer_write_sync(BufferHead& bh, bool uptodate) override;
+
+  // ---- fs/sync.c, mm/msync.c (sync.cpp): fsync and msync(MS_SYNC) of a struct file
+  virtual int do_fsync(File& file);
+  int msync_interval(const std::vector<Pte*>& vma) override;
+  // mm/filemap.c filemap_fdatawait -> wait_on_page_writeback_range: waits,
+  // then tests and clears AS_EIO
+  int filemap_fdatawait() override;
+  virtual void wait_on_page_writeback_range();
 
   // ---- fs/read_write.c: write, pwrite and writev reach f_op->aio_write
   std::int64_t generic_file_write(File& file, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,

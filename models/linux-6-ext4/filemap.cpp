@@ -170,7 +170,7 @@ std::int64_t Kernel::generic_file_read(File& filp, std::uint64_t buf, std::uint6
 
 // mm/filemap.c filemap_read.
 std::int64_t Kernel::filemap_read(File& filp, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
-                                  Bytes& data) {
+                                  Bytes& data, Bytes* kbuf) {
   const std::uint64_t ps = s_.geo.page_size;
   std::uint64_t pos = ppos;  // iocb->ki_pos
   std::int64_t already_read = 0;
@@ -194,9 +194,18 @@ std::int64_t Kernel::filemap_read(File& filp, std::uint64_t buf, std::uint64_t c
         const std::uint64_t offset = pos & (ps - 1);
         const std::uint64_t bytes = std::min(end_offset - pos, ps - offset);
         if (end_offset < std::uint64_t{page->index} * ps) break;
-        // copy_folio_to_iter -> copy_to_user (may fault; no lock is held)
-        const std::uint32_t left = pagecache::__copy_to_user(
-            s_, buf, KernelBuf{page->data.base() + offset, page->data_obj()}, static_cast<std::uint32_t>(bytes), &data);
+        // copy_folio_to_iter -> copy_to_user (may fault; no lock is held);
+        // into a kvec for a kernel read, in one step.
+        std::uint32_t left = 0;
+        if (kbuf) {
+          step(ex(), "copy_folio_to_iter (kvec)", {R(page->data_obj())});
+          const Bytes& d = page->data.read();
+          kbuf->insert(kbuf->end(), d.begin() + static_cast<std::ptrdiff_t>(offset),
+                       d.begin() + static_cast<std::ptrdiff_t>(offset + bytes));
+        } else {
+          left = pagecache::__copy_to_user(s_, buf, KernelBuf{page->data.base() + offset, page->data_obj()},
+                                           static_cast<std::uint32_t>(bytes), &data);
+        }
         const std::uint64_t copied = bytes - left;
         already_read += static_cast<std::int64_t>(copied);
         pos += copied;
@@ -215,6 +224,22 @@ std::int64_t Kernel::filemap_read(File& filp, std::uint64_t buf, std::uint64_t c
   ppos = pos;
   // file_accessed: atime
   return already_read ? already_read : error;
+}
+
+// The end-of-run read of the whole file: kernel_read, i.e. filemap_read
+// into a kvec, with a struct file of its own. filemap_read returns the
+// bytes read when there are any: a read that stopped short of i_size (which
+// nothing shrinks) stopped at an error, and says so.
+int Kernel::epilogue_read(Bytes& out) {
+  out.clear();
+  File file;
+  std::uint64_t pos = 0;
+  Bytes none;
+  const std::uint64_t count = s_.inode.i_size.peek();  // run alone: nothing changes it meanwhile
+  if (!count) return 0;
+  const std::int64_t r = filemap_read(file, 0, count, pos, none, &out);
+  if (r < 0) return static_cast<int>(r);
+  return out.size() < count ? -kEIO : 0;
 }
 
 // mm/filemap.c filemap_get_read_batch: the cached pages from `index`, each
@@ -343,8 +368,15 @@ int Kernel::filemap_create_folio(std::uint64_t pos, std::vector<Page*>& batch) {
 }
 
 // mm/filemap.c filemap_read_folio: the filler unlocks the folio when the
-// read completes.
+// read completes. "A previous I/O error may have been due to temporary
+// failures, eg. multipath errors. PG_error will be set again if read_folio
+// fails": folio_clear_error first, as every kernel since Jeff Moyer's and
+// Rik van Riel's 2010 fix ("do_generic_file_read: clear page errors when
+// issuing a fresh read of the page") did before it read a page again, until
+// PG_error itself was removed (the tree above has no PG_error, so nothing
+// there can outlive the read that failed either).
 int Kernel::filemap_read_folio(Page& page) {
+  ClearPageError(page);
   const int error = readpage(page);
   if (error) return error;
   wait_on_page(page);  // folio_wait_locked_killable

@@ -33,6 +33,16 @@ class Kernel : public linux_2_6_24::Kernel {
 
   // ---- pagecache::Kernel
   Page* filemap_nopage(pagecache::Pte& area, std::uint64_t address, bool no_share) override;
+  int epilogue_read(Bytes& out) override;
+  void end_buffer_async_write(pagecache::BufferHead& bh, bool uptodate) override;
+  void end_buffer_write_sync(pagecache::BufferHead& bh, bool uptodate) override;
+
+  // ---- fs/ext4/fsync.c, mm/filemap.c, fs/buffer.c (sync.cpp): writeback
+  // errors as errseq_t per struct file (models/pagecache/errseq.hpp)
+  int do_fsync(File& file) override;
+  int filemap_fdatawait() override;
+  virtual void mark_buffer_write_io_error(pagecache::BufferHead& bh);
+  virtual int file_check_and_advance_wb_err(File& file);
 
   // ---- fs/ext4/file.c: ext4_file_write_iter -> ext4_buffered_write_iter;
   // ext4_file_read_iter -> generic_file_read_iter
@@ -45,8 +55,9 @@ class Kernel : public linux_2_6_24::Kernel {
   std::int64_t generic_perform_write(File& file, IovIter& i, std::uint64_t pos, Bytes& data) override;
   virtual std::uint64_t fault_in_iov_iter_readable(const IovIter& i, std::uint64_t size,
                                                    const std::vector<std::uint64_t>& bad);
+  // `kbuf`: a kernel read (kernel_read's kvec), the bytes appended there.
   virtual std::int64_t filemap_read(File& filp, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
-                                    Bytes& data);
+                                    Bytes& data, Bytes* kbuf = nullptr);
   virtual int filemap_get_pages(File& filp, std::uint64_t pos, std::uint64_t count, std::vector<Page*>& batch);
   virtual void filemap_get_read_batch(std::uint64_t index, std::uint64_t max, std::vector<Page*>& batch);
   virtual int filemap_update_page(std::uint64_t pos, std::uint64_t count, Page& page);

@@ -7,7 +7,13 @@
 namespace models::pagecache {
 
 AddressSpace::AddressSpace(sim::Execution& ex, std::uint32_t pages)
-    : obj(ex.new_object("mapping")), hash(pages, nullptr), nrpages(obj, 0) {}
+    : obj(ex.new_object("mapping")), hash(pages, nullptr), nrpages(obj, 0), as_eio(obj, false), wb_err(obj, 0) {}
+
+void AddressSpace::make_wb_err_object(sim::Execution& ex) {
+  wb_err_obj = ex.new_object("mapping.wb_err");
+  as_eio.set_owner(wb_err_obj);
+  wb_err.set_owner(wb_err_obj);
+}
 
 std::deque<Page*>& AddressSpace::list_of(Page::List l) {
   switch (l) {

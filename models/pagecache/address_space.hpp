@@ -24,6 +24,17 @@ struct AddressSpace {
   std::vector<Page*> hash;      // by index; nullptr when not cached
   std::deque<Page*> clean_pages, dirty_pages, locked_pages;  // list_add puts at the front
   sim::Audited<std::uint32_t> nrpages;
+  // The writeback error state of the address space, in mapping->flags and
+  // mapping->wb_err (models/pagecache/errseq.hpp): AS_EIO, which 2.6's
+  // writeback sets and the first filemap_fdatawait to test clears, and
+  // today's errseq_t (4.13). An object of their own, "mapping.wb_err", made
+  // only by the variants that have them (make_wb_err_object, from the
+  // Kernel's constructor, so that the others keep their objects): no page
+  // lookup, which reads the hash, depends on a write error's report.
+  sim::ObjectId wb_err_obj = sim::kNoObject;
+  sim::Audited<bool> as_eio;
+  sim::Audited<std::uint32_t> wb_err;
+  void make_wb_err_object(sim::Execution& ex);
 
   // mm/filemap.c __find_page_nolock
   Page* __find_page_nolock(std::uint32_t index) const {

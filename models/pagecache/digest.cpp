@@ -68,6 +68,22 @@ std::uint64_t global(const State& s) {
     steps.push_back(c.begin_step);
     if (c.completed) steps.push_back(c.end_step);
   }
+  // The block I/O the error invariants ask about (checker/invariants/
+  // error_reporting.cpp, lost_data.cpp): every failed one, and a write of a
+  // block whose write failed before (it decides whether that block's last
+  // write failed). The rest decides nothing, so two runs that differ only
+  // there are the same state; without faults the list is empty.
+  std::vector<const IoRecord*> io;
+  {
+    std::vector<std::uint32_t> failed_blocks;
+    for (const IoRecord& r : s.obs.io) {
+      const bool after_failure =
+          r.write && std::find(failed_blocks.begin(), failed_blocks.end(), r.block) != failed_blocks.end();
+      if (!r.ok || after_failure) io.push_back(&r);
+      if (!r.ok && r.write) failed_blocks.push_back(r.block);
+    }
+  }
+  for (const IoRecord* r : io) steps.push_back(r->step);
   std::sort(steps.begin(), steps.end());
   steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
   auto rank = [&](std::uint64_t v) { return std::lower_bound(steps.begin(), steps.end(), v) - steps.begin(); };
@@ -77,7 +93,15 @@ std::uint64_t global(const State& s) {
     h.add(static_cast<std::uint64_t>(c.result)).add_bytes(c.data).add(c.completed).add(rank(c.begin_step));
     h.add(c.completed ? rank(c.end_step) : 0);
   }
+  // Those I/Os, by their place among the calls' steps.
+  h.add(io.size());
+  for (const IoRecord* r : io)
+    h.add(r->write).add(r->ok).add(r->block).add(r->page).add(r->submitter).add(rank(r->step));
+  h.add(s.map_file.f_wb_err);
+  for (const File& f : s.files) h.add(f.f_wb_err);
   h.add_bytes(s.obs.final_cached).add_bytes(s.obs.final_after_evict).add(s.obs.final_read_done);
+  h.add(static_cast<std::uint64_t>(s.obs.final_cached_error))
+      .add(static_cast<std::uint64_t>(s.obs.final_after_evict_error));
   return h.value();
 }
 
@@ -94,6 +118,7 @@ std::uint64_t DigestArg::digest(const void* self) {
     case Kind::page_lock: return h.add(a.lock->digest()).add(slot_pages(s, *s.slots[a.index])).value();
     case Kind::mapping:
       h.add(s.mapping.nrpages.peek()).add(s.mapping.hash.size());
+      h.add(s.mapping.as_eio.peek()).add(s.mapping.wb_err.peek());
       for (const Page* p : s.mapping.hash) h.add(page_id(s, p));
       add_list(h, s, s.mapping.clean_pages);
       add_list(h, s, s.mapping.dirty_pages);
@@ -125,7 +150,7 @@ void install_digests(State& s) {
   auto& args = s.digest_args_;
   args.clear();
   // Every argument first, then the registrations: the vector must not move.
-  std::size_t n = 6 + s.disk.block_obj.size() + 2 * s.mm.ptes.size();
+  std::size_t n = 7 + s.disk.block_obj.size() + 2 * s.mm.ptes.size();
   for (const auto& slot : s.slots) n += 6 + slot->bh_lock.size();
   args.reserve(n);
   auto reg = [&](sim::ObjectId o, DigestArg a) {
@@ -145,6 +170,8 @@ void install_digests(State& s) {
     for (const auto& l : slot->bh_lock) reg(l->id(), {nullptr, K::page_lock, slot->index, l.get()});
   }
   reg(s.mapping.obj, {nullptr, K::mapping});
+  // Its error state is among the mapping's fields: the mapping's digest (coarser is sound).
+  if (s.mapping.wb_err_obj != sim::kNoObject) reg(s.mapping.wb_err_obj, {nullptr, K::mapping});
   reg(s.inode.size_obj, {nullptr, K::i_size});
   reg(s.inode.blockmap_obj, {nullptr, K::i_block});
   reg(s.inode.dirty_buffers_obj, {nullptr, K::dirty_buffers});

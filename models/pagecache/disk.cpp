@@ -16,7 +16,7 @@ Disk::Disk(sim::Execution& ex, std::uint32_t nblocks, std::uint32_t block_size)
 // drivers/block/ll_rw_blk.c submit_bh (2.4.0): generic_make_request queues it.
 void submit_bh(State& s, Rw rw, BufferHead& bh) {
   s.disk.requests.up("submit_bh");
-  s.disk.queue.push_back(Request{rw, &bh});
+  s.disk.queue.push_back(Request{rw, &bh, s.ex.current(), s.ex.steps()});
 }
 
 // drivers/block/ll_rw_blk.c L1018 ll_rw_block, for one buffer.
@@ -52,6 +52,9 @@ void end_buffer_io_sync(State& s, BufferHead& bh, bool uptodate) {
   bh.lock->unlock("unlock_buffer");
 }
 
+// 2.4.0's write completion is the read's (ll_rw_blk.c end_buffer_io_sync).
+void Kernel::end_buffer_write_sync(BufferHead& bh, bool uptodate) { end_buffer_io_sync(s_, bh, uptodate); }
+
 // The device and its interrupt handler.
 void disk_daemon(State& s) {
   sim::Execution& ex = s.ex;
@@ -83,9 +86,22 @@ void disk_daemon(State& s) {
         std::copy_n(page.data.read().begin() + bh.nr * bs, bs, s.disk.blocks[b].begin());
       }
     }
+    if (!s.epilogue)
+      s.obs.io.push_back(IoRecord{r.rw == Rw::write, ok, b, page.index, r.submitter, r.submit_step, ex.steps()});
+    const bool write = r.rw == Rw::write;
     switch (bh.b_end_io) {
-      case EndIo::sync: end_buffer_io_sync(s, bh, ok); break;
-      case EndIo::async: s.kernel->end_buffer_io_async(bh, ok); break;
+      case EndIo::sync:
+        if (write)
+          s.kernel->end_buffer_write_sync(bh, ok);
+        else
+          end_buffer_io_sync(s, bh, ok);
+        break;
+      case EndIo::async:
+        if (write)
+          s.kernel->end_buffer_async_write(bh, ok);
+        else
+          s.kernel->end_buffer_io_async(bh, ok);
+        break;
       case EndIo::none: throw std::logic_error("model bug: I/O on a buffer without b_end_io");
     }
   }

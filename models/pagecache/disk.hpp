@@ -8,6 +8,8 @@
 // block into the page then; a write takes the page's bytes as they are then.
 // With Config.faults a read may complete with an I/O error (no data, the
 // buffer not uptodate) and a write may fail (the disk keeps its old bytes).
+// Every completion is recorded in the observation (IoRecord), for the
+// invariants that ask whether an error reached the right caller.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,8 @@ enum class Rw : std::uint8_t { read, write };
 struct Request {
   Rw rw = Rw::read;
   BufferHead* bh = nullptr;
+  sim::ThreadId submitter = sim::kNoThread;  // for the observation (IoRecord)
+  std::uint64_t submit_step = 0;
 };
 
 struct Disk {
@@ -50,7 +54,8 @@ void ll_rw_block(State& s, Rw rw, BufferHead& bh);
 
 // drivers/block/ll_rw_blk.c L981 end_buffer_io_sync: mark_buffer_uptodate,
 // unlock_buffer. Runs in the completing thread (the disk daemon, or the
-// submitter when ll_rw_block ends the I/O at once).
+// submitter when ll_rw_block ends the I/O at once). The disk completes a
+// write through Kernel::end_buffer_write_sync, which variants extend.
 void end_buffer_io_sync(State& s, BufferHead& bh, bool uptodate);
 
 // The disk's interrupt: a daemon that takes queued requests and completes

@@ -37,11 +37,14 @@ struct Inode {
 };
 
 // struct file: f_pos and the read-ahead context of mm/filemap.c (f_raend,
-// f_ramax, f_ralen, f_rawin; all zero at open).
+// f_ramax, f_ralen, f_rawin; all zero at open), and f_wb_err, the errseq_t
+// sample of the mapping's writeback error taken at open (4.13's
+// errseq_sample: every description is opened before any I/O, so 0).
 struct File {
   std::uint64_t f_pos = 0;
   std::uint64_t f_raend = 0, f_ramax = 0, f_ralen = 0, f_rawin = 0;
   bool f_reada = false;
+  std::uint32_t f_wb_err = 0;
 };
 
 }  // namespace models::pagecache

@@ -49,6 +49,11 @@ class Kernel {
   virtual Page* filemap_nopage(Pte& area, std::uint64_t address, bool no_share) = 0;
   // bh->b_end_io == end_buffer_io_async: run by the disk at I/O completion.
   virtual void end_buffer_io_async(BufferHead& bh, bool uptodate) = 0;
+  // The completion of a block write, which 2.6 split from the read's
+  // (fs/buffer.c end_buffer_async_write, end_buffer_write_sync) to record a
+  // write error in the address space. 2.4.0 runs the read's completion.
+  virtual void end_buffer_async_write(BufferHead& bh, bool uptodate) { end_buffer_io_async(bh, uptodate); }
+  virtual void end_buffer_write_sync(BufferHead& bh, bool uptodate);
   // mapping->a_ops->writepage (page_launder): called with the page locked; unlocks it.
   virtual int writepage(Page& page) = 0;
   // fs/buffer.c try_to_free_buffers (page_launder; called with the page locked).
@@ -59,8 +64,8 @@ class Kernel {
 
   // ---- the end-of-run epilogue of the lost-data check, run alone
   // Reads [0, i_size) through the page cache (do_generic_file_read into a
-  // kernel buffer).
-  virtual void epilogue_read(Bytes& out) = 0;
+  // kernel buffer). Returns the error the read stopped with (0 or -errno).
+  virtual int epilogue_read(Bytes& out) = 0;
   // Writes back everything dirty and waits for it (the sys_fsync path).
   virtual void epilogue_sync() = 0;
   // Evicts every page the kernel can evict (buffers freed, then

@@ -29,13 +29,29 @@ struct SyscallRecord {
   bool completed = false;
 };
 
+// One block I/O as the disk completed it: the raw material of the
+// stale-error and lost-error invariants (checker/invariants/error_reporting.hpp).
+struct IoRecord {
+  bool write = false;             // a block write (else a read)
+  bool ok = true;                 // false: an I/O error was injected into it
+  std::uint32_t block = 0;        // the disk block (ext2_get_block maps file block n to n)
+  std::uint32_t page = 0;         // the page-cache index of the buffer's page
+  sim::ThreadId submitter = sim::kNoThread;  // the thread whose submit_bh queued it
+  std::uint64_t submit_step = 0;  // execution step of the submission ...
+  std::uint64_t step = 0;         // ... and of the completion ("disk: read/write completes")
+};
+
 struct Observation {
   Bytes initial_content;  // the file before any thread ran
   std::vector<SyscallRecord> calls;
+  std::vector<IoRecord> io;  // every block I/O the disk completed before the epilogue, in order
   // End of the run, filled by the lost-data epilogue: the whole file as read
   // back through the page cache, and again after sync and eviction of every page.
   Bytes final_cached;
   Bytes final_after_evict;
+  // The error each of those two reads stopped with (0, or -errno: -5 EIO);
+  // it stopped at the page after the bytes it did read.
+  int final_cached_error = 0, final_after_evict_error = 0;
   bool final_read_done = false;
 };
 

@@ -68,8 +68,10 @@ void SetPageError(Page& page) {
   page.error = true;
 }
 
+// A clear bit cleared again changes nothing: the step only read it.
 void ClearPageError(Page& page) {
   step(page.ex(), "ClearPageError", {W(page.obj())});
+  if (!page.error) return narrow(page.ex(), {R(page.obj())});
   page.error = false;
 }
 

@@ -103,13 +103,13 @@ sim::Verdict PageCacheProgram::check_end(sim::Execution& ex) {
   State& s = *state_;
   const sim::Verdict v = ex.run_epilogue("epilogue", [&s] {
     s.epilogue = true;
-    s.kernel->epilogue_read(s.obs.final_cached);
+    s.obs.final_cached_error = s.kernel->epilogue_read(s.obs.final_cached);
     // Every MAP_SHARED pte is unmapped as reclaim would (a dirty pte dirties its page).
     for (auto& [vpn, pte] : s.mm.ptes)
       if (pte.shared && pte.present) try_to_swap_out(s, pte);
     s.kernel->epilogue_sync();
     s.kernel->epilogue_evict();
-    s.kernel->epilogue_read(s.obs.final_after_evict);
+    s.obs.final_after_evict_error = s.kernel->epilogue_read(s.obs.final_after_evict);
     s.obs.final_read_done = true;
   });
   return v;

@@ -51,6 +51,9 @@ class State {
   Disk disk;
   MmStruct mm;
   std::vector<File> files;  // one per ThreadSpec, by its index
+  // The struct file behind every MAP_SHARED region (vma->vm_file): the
+  // process mapped the file from one open of its own, which msync syncs.
+  File map_file;
   Observation obs;
   bool epilogue = false;    // the end-of-run epilogue runs: the agents stop
   // By thread id: 0, or 1 while the thread is in the fault of a nonblocking

@@ -72,6 +72,10 @@ class Touches {
     if (op_.touch_count == sim::kMaxTouches) return all();
     return r(o);
   }
+  Touches& w_or_all(sim::ObjectId o) {
+    if (op_.touch_count == sim::kMaxTouches) return all();
+    return w(o);
+  }
   // The step is enabled only while `g` holds (sim::OpKind::guarded); the
   // objects the guard reads must be named here.
   Touches& guard(sim::Guard g) {
@@ -82,6 +86,12 @@ class Touches {
   void step(sim::Execution& ex, const char* label) {
     op_.label = label;
     ex.step(op_);
+  }
+  // Narrows the step now running to these objects (sim::Execution::narrow):
+  // what a list walk announced as touching all really read and wrote. One
+  // that had to touch all (more objects than fit) stays as it was announced.
+  void narrow(sim::Execution& ex) {
+    if (!op_.touches_all) ex.narrow(op_);
   }
 
  private:

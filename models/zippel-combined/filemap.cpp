@@ -149,4 +149,16 @@ int Kernel::block_prepare_write(Page& page, unsigned from, unsigned to) { return
 
 std::unique_ptr<pagecache::Kernel> make_kernel(State& s) { return std::make_unique<Kernel>(s); }
 
+// Idea 2 for errors ("we need to _clearly_ define who sets/clears which bit.
+// Especially in error situations"): PG_error is the outcome of the page's
+// last read. The completion that fails sets it (end_buffer_io_async); the
+// thread that starts a new read clears it first, with the page locked, so
+// an error never outlives the I/O that caused it (2.4.0 clears it only in
+// filemap_nopage's retry; Linux made this rule general in 2010, "clear page
+// errors when issuing a fresh read of the page").
+int Kernel::readpage(Page& page) {
+  ClearPageError(page);
+  return WithNonblockingFaults<zippel_lock_coupling::Kernel>::readpage(page);
+}
+
 }  // namespace models::zippel_combined

@@ -9,7 +9,9 @@
 //   - idea 2: a copy that fails never clears PG_uptodate and leaves no
 //     zero-fill behind; an uptodate page commits the bytes that were copied,
 //     a page that is not uptodate none; block_prepare_write's error path no
-//     longer clears PG_uptodate either.
+//     longer clears PG_uptodate either; and PG_error says how the page's
+//     last read ended: whoever starts a read of the page clears it
+//     (readpage), the completion that fails sets it.
 // The decisions the mail leaves open are in README.md.
 #pragma once
 
@@ -36,6 +38,8 @@ class Kernel : public zippel_nonblocking_copy::WithNonblockingFaults<zippel_lock
                                   Bytes& data) override;
   // ---- fs/buffer.c
   int block_prepare_write(Page& page, unsigned from, unsigned to) override;
+  // ---- mapping->a_ops->readpage: clears PG_error before it reads
+  int readpage(Page& page) override;
 
  protected:
   void prefault_source(std::uint64_t buf, unsigned bytes, bool holding_page) override;

@@ -389,6 +389,17 @@ TEST_CASE("dpor is sound with page references as adds: the verdicts and outcomes
   CHECK(suite_under(fs::path(INTERLEAVE_SOURCE_DIR) / "tests" / "checker" / "strategies" / "refcount") == 4);
 }
 
+// fsync's and msync's list walks announce that they touch all (the head of
+// a list is not known before they run) and, once run, narrow to what they
+// read and wrote (filemap_fdatasync and filemap_fdatawait in
+// models/linux-2.4.0/filemap.cpp, fsync_inode_buffers and
+// osync_inode_buffers in buffer.cpp, wait_on_page_writeback_range in
+// linux-2.6.24/sync.cpp). Small programs where they run beside a write or a
+// store through a mapping, with write errors, on the three fsync paths.
+TEST_CASE("dpor is sound with fsync's list walks narrowed: the verdicts and outcomes of DFS on tests/checker/strategies/errors") {
+  CHECK(suite_under(fs::path(INTERLEAVE_SOURCE_DIR) / "tests" / "checker" / "strategies" / "errors") == 4);
+}
+
 TEST_CASE("dpor is sound: the verdicts and outcomes of DFS on scenarios/seed") {
   suite_under(fs::path(INTERLEAVE_SOURCE_DIR) / "scenarios" / "seed");
 }
