@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/scenario_runs.hpp"
 #include "checker/io/input_error.hpp"
 #include "checker/io/output_file.hpp"
 #include "checker/scenario/load.hpp"
@@ -23,32 +24,6 @@ namespace checker::cli {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// The scenario files named, directories searched for *.json (schema.json and
-// *.trace.json left out), each directory's in name order.
-std::vector<std::string> matrix_files(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    if (!fs::is_directory(p, ec)) {
-      files.push_back(p);
-      continue;
-    }
-    std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it); it.increment(ec)) {
-      if (!it->is_regular_file()) continue;
-      const std::string name = it->path().filename().string();
-      if (it->path().extension() != ".json" || name == "schema.json" || name.ends_with(".trace.json")) continue;
-      found.push_back(it->path().string());
-    }
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
-
-}  // namespace
 
 int matrix_command(const MatrixArgs& a, const Overrides& o) {
   std::vector<std::string> known;
@@ -78,7 +53,7 @@ int matrix_command(const MatrixArgs& a, const Overrides& o) {
   }
   check_output_paths({{"--output", a.output},
                       {"--trace-out", o.no_trace ? std::string() : o.trace_out, OutputKind::directory}});
-  const std::vector<std::string> files = matrix_files(a.paths);
+  const std::vector<std::string> files = scenario_files(a.paths);
   if (files.empty()) {
     std::cerr << "interleave: no scenario files (*.json) in";
     for (const std::string& p : a.paths) std::cerr << " " << p;
