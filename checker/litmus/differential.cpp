@@ -95,8 +95,9 @@ json shrink(json doc, const std::function<bool(const json&)>& still_fails) {
   for (bool progress = true; progress;) {
     progress = false;
     // Drop calls, the last first (later calls depend on earlier ones less often).
-    json& ops = doc["threads"][0]["ops"];
-    for (std::size_t k = ops.size(); k-- > 0 && ops.size() > 1;) {
+    // The ops are looked up each time: a kept candidate replaces `doc`.
+    auto ops = [&doc]() -> json& { return doc["threads"][0]["ops"]; };
+    for (std::size_t k = ops().size(); k-- > 0 && ops().size() > 1;) {
       json candidate = doc;
       candidate["threads"][0]["ops"].erase(k);
       if (still_fails(candidate)) doc = std::move(candidate), progress = true;
