@@ -60,18 +60,7 @@ int matrix_command(const MatrixArgs& a, const Overrides& o) {
     std::cerr << "\n";
     return kExitBadInput;
   }
-  opts.settings = [&o](const ExploreSettings& s) {
-    ExploreSettings e = s;
-    if (o.strategy) e.strategy = *o.strategy;
-    if (o.max_executions) e.max_executions = *o.max_executions;
-    if (o.time_limit_s) e.time_limit_s = *o.time_limit_s;
-    if (o.max_steps) e.max_steps = *o.max_steps;
-    if (o.seed) e.seed = *o.seed;
-    if (o.bound) e.bound = *o.bound;
-    if (o.pct_depth) e.pct_depth = *o.pct_depth;
-    if (o.max_states) e.max_states = *o.max_states;
-    return effective_settings(e);
-  };
+  opts.settings = [&o](const ExploreSettings& s) { return apply_overrides(s, o); };
   opts.shrink = o.shrink;
   if (!o.no_trace && !o.trace_out.empty()) opts.trace_dir = o.trace_out;
   const bool progress = o.progress && ::isatty(2) && std::getenv("CI") == nullptr;

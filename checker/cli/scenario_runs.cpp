@@ -36,9 +36,7 @@ namespace checker::cli {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-ExploreSettings apply(ExploreSettings s, const Overrides& o) {
+ExploreSettings apply_overrides(ExploreSettings s, const Overrides& o) {
   if (o.strategy) s.strategy = *o.strategy;
   if (o.max_executions) s.max_executions = *o.max_executions;
   if (o.time_limit_s) s.time_limit_s = *o.time_limit_s;
@@ -50,6 +48,8 @@ ExploreSettings apply(ExploreSettings s, const Overrides& o) {
   if (o.jobs) s.jobs = *o.jobs;
   return effective_settings(s);
 }
+
+namespace {
 
 bool show_progress(const Overrides& o) {
   return o.progress && !quiet() && ::isatty(2) && std::getenv("CI") == nullptr;
@@ -213,7 +213,7 @@ std::string failure_message(const ExploreResult& r) {
 Ran run_and_trace(const Scenario& s, const Overrides& o, const std::string& label) {
   const auto started = std::chrono::steady_clock::now();
   Ran ran;
-  ran.settings = apply(s.explore, o);
+  ran.settings = apply_overrides(s.explore, o);
   const bool progress = show_progress(o);
   const std::function<void(const Progress&)> printer = progress_printer(progress, label);
   if (!o.shard.empty()) {

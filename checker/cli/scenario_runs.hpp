@@ -32,6 +32,10 @@ int worse(int a, int b);
 // leave the variant out.
 Scenario on_variant(const Scenario& s, const Overrides& o);
 
+// The scenario's search settings with the command line's overrides
+// (--strategy, --max-executions, ..., --jobs), made effective.
+ExploreSettings apply_overrides(ExploreSettings s, const Overrides& o);
+
 // One scenario's search, its failure shrunk and its trace written.
 struct Ran {
   ExploreResult result;

@@ -307,6 +307,15 @@ namespace {
 
 // 8 threads of 64 operations each: a random execution breaks the step bound
 // at 10000 steps, and shrinking it has hundreds of operations to remove.
+// The time bounds leave room for starting the process and reading and
+// writing the trace, which the sanitized build (scripts/sanitize) does
+// several times slower.
+#if defined(INTERLEAVE_ASAN)
+constexpr double kSlack = 3;
+#else
+constexpr double kSlack = 1;
+#endif
+
 std::string heavy_scenario() {
   json sc = json::parse(R"({"name": "heavy", "model": "linux-2.4.0", "filesystem": "ext2",
     "geometry": {"page_size": 4, "block_size": 2, "pages": 2, "copy_chunk": 4},
@@ -350,14 +359,7 @@ TEST_CASE("shrink: a run's --time-limit bounds its shrinking too, and shrinking 
   });
   CHECK(r.code == 1);
   CHECK(has(r.out, "stopped by its budget"));
-  // The bounds leave room for starting the process and reading and writing
-  // the trace, which the sanitized build (scripts/sanitize) does several
-  // times slower; before the fix, shrinking alone took 26 s.
-#if defined(INTERLEAVE_ASAN)
-  constexpr double kSlack = 3;
-#else
-  constexpr double kSlack = 1;
-#endif
+  // Before the fix, shrinking alone took 26 s.
   CHECK(run_s < 5 * kSlack);
   const double shrink_s = seconds_of([&] { r = run(dir, "shrink --time-limit 1 t.json -o small.json"); });
   CHECK(r.code == 1);
@@ -377,10 +379,5 @@ TEST_CASE("shrink: matrix's --time-limit bounds each cell's shrinking too") {
   });
   CHECK(r.code == 0);  // no expectation stated: a violation is reported, not judged
   CHECK(has(r.out, "livelock, "));  // 8 threads of 64 calls outrun --max-steps
-#if defined(INTERLEAVE_ASAN)
-  constexpr double kSlack = 3;
-#else
-  constexpr double kSlack = 1;
-#endif
   CHECK(matrix_s < 5 * kSlack);
 }
