@@ -38,11 +38,15 @@ void Kernel::write_unlock() { s_.inode.i_rwsem->up_write("ext4_buffered_write_it
 std::int64_t Kernel::generic_file_aio_write(File& file, const std::vector<IoVec>& iov, std::uint64_t& ppos,
                                             Bytes& data) {
   write_lock();
-  // ext4_write_checks / generic_write_checks: O_APPEND, rlimits, s_maxbytes: not in the model.
+  // ext4_write_checks -> generic_write_checks: rlimits, s_maxbytes: not in the model.
   std::uint64_t count = 0;
   for (const IoVec& v : iov) count += v.length;
   std::int64_t ret = 0;
-  if (count > 0) {
+  if (count > 0) {  // generic_write_checks: if (!iov_iter_count(from)) return 0;
+    // mm/filemap.c generic_write_checks_count: if (iocb->ki_flags &
+    // IOCB_APPEND) iocb->ki_pos = i_size_read(inode); under the inode lock,
+    // pwrite's position too (IOCB_APPEND comes from O_APPEND: iocb_flags).
+    if (file.f_flags & pagecache::kOpenAppend) ppos = i_size_for_append("generic_write_checks_count: IOCB_APPEND ki_pos = i_size_read", data);
     IovIter i{iov, 0, 0, count};
     ret = generic_perform_write(file, i, ppos, data);
     if (ret > 0) ppos += static_cast<std::uint64_t>(ret);  // iocb->ki_pos += written
