@@ -224,13 +224,15 @@ std::optional<sim::Verdict> check_lost_error(const Observation& obs, const Check
           told += (told.empty() ? "" : "; ") + describe_call(options, c) + " = " + detail::result_text(c.result);
       std::string name = desc.thread == sim::kNoThread ? "the struct file of the shared mapping"
                                                         : who(options, desc.thread) + "'s own struct file";
+      const bool opened_after = desc.open != nullptr && desc.open->end_step > io.step;
       if (desc.open != nullptr)
-        name += " opened by its open (" + steps_of(*desc.open) + ") after the error, which nobody had seen then";
+        name += " opened by its open (" + steps_of(*desc.open) + ")" +
+                (opened_after ? " after the error, which nobody had seen then" : "");
       return violation("lost-error",
                        describe_call(options, *next) + " returned " + detail::result_text(next->result) +
                            ", but the writeback of page " + std::to_string(io.page) + " had failed: " +
                            describe_fault(options, io) + ", while " + name +
-                           (desc.open != nullptr ? "" : " was open") + ", and this was its next " +
+                           (opened_after ? "" : " was open") + ", and this was its next " +
                            models::pagecache::operation_name(next->kind) +
                            ": the error is lost; " +
                            (told.empty() ? "no call reported it" : "it was reported only to: " + told),
