@@ -36,11 +36,12 @@ std::int64_t Kernel::generic_file_aio_write(File& file, const std::vector<IoVec>
   for (const IoVec& v : iov) count += v.length;
   std::int64_t ret = 0;
   if (count > 0) {  // xfs_file_write_iter: if (iov_iter_count(from) == 0) return 0
-    ret = xfs_file_write_checks(file, ppos);  // the iocb: the file's flags, ki_pos
+    std::uint64_t pos = ppos;  // ki_pos: reaches f_pos only if the write returns > 0 (linux-6-ext4's)
+    ret = xfs_file_write_checks(file, pos);  // the iocb: the file's flags, ki_pos
     if (ret == 0) {
       IovIter i{iov, 0, 0, count};
-      ret = iomap_write_iter(i, ppos, data);  // iomap_file_buffered_write
-      if (ret > 0) ppos += static_cast<std::uint64_t>(ret);  // iocb->ki_pos += ret
+      ret = iomap_write_iter(i, pos, data);  // iomap_file_buffered_write
+      if (ret > 0) ppos = pos + static_cast<std::uint64_t>(ret);  // iocb->ki_pos += ret; *ppos = ki_pos
     }
   }
   write_unlock();
