@@ -4,7 +4,7 @@
 // the file, function and line it follows. The functions live in files that
 // mirror the kernel's: filemap.cpp (mm/filemap.c), buffer.cpp (fs/buffer.c),
 // ext2.cpp (fs/ext2/inode.c, fs/ext2/fsync.c), ramfs.cpp (fs/ramfs/inode.c),
-// read_write.cpp (fs/read_write.c).
+// read_write.cpp (fs/read_write.c), open.cpp (fs/open.c).
 //
 // Every function is virtual and they call each other through `this`: a later
 // variant derives from this class and overrides only what it changes (e.g.
