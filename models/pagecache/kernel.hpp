@@ -17,6 +17,7 @@
 #include "models/pagecache/inode.hpp"
 #include "models/pagecache/mm.hpp"
 #include "models/pagecache/page.hpp"
+#include "models/pagecache/uaccess.hpp"
 
 namespace models::pagecache {
 
@@ -61,6 +62,12 @@ class Kernel {
   // Whether filemap_nopage returns the page locked, as 2.6.23's filemap_fault
   // does (VM_FAULT_LOCKED): do_no_page then unlocks it after setting the pte.
   virtual bool nopage_returns_locked() const { return false; }
+
+  // ---- uaccess15: access_ok (models/pagecache/uaccess.hpp)
+  // TASK_SIZE, where kernel addresses begin: i386's PAGE_OFFSET 0xC0000000
+  // (2.4.0 include/asm-i386/processor.h L261, page.h L81; 2.6.24's default
+  // CONFIG_PAGE_OFFSET, VMSPLIT_3G); linux-6-* override it with x86-64's.
+  virtual std::uint64_t task_size() const { return kI386TaskSize; }
 
   // ---- the end-of-run epilogue of the lost-data check, run alone
   // Reads [0, i_size) through the page cache (do_generic_file_read into a
