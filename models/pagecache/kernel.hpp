@@ -63,12 +63,6 @@ class Kernel {
   // does (VM_FAULT_LOCKED): do_no_page then unlocks it after setting the pte.
   virtual bool nopage_returns_locked() const { return false; }
 
-  // ---- uaccess15: access_ok (models/pagecache/uaccess.hpp)
-  // TASK_SIZE, where kernel addresses begin: i386's PAGE_OFFSET 0xC0000000
-  // (2.4.0 include/asm-i386/processor.h L261, page.h L81; 2.6.24's default
-  // CONFIG_PAGE_OFFSET, VMSPLIT_3G); linux-6-* override it with x86-64's.
-  virtual std::uint64_t task_size() const { return kI386TaskSize; }
-
   // ---- the end-of-run epilogue of the lost-data check, run alone
   // Reads [0, i_size) through the page cache (do_generic_file_read into a
   // kernel buffer). Returns the error the read stopped with (0 or -errno).
@@ -78,6 +72,12 @@ class Kernel {
   // Evicts every page the kernel can evict (buffers freed, then
   // invalidate_inode_pages).
   virtual void epilogue_evict() = 0;
+
+  // ---- uaccess15: access_ok (models/pagecache/uaccess.hpp)
+  // TASK_SIZE, where kernel addresses begin: i386's PAGE_OFFSET 0xC0000000
+  // (2.4.0 include/asm-i386/processor.h L261, page.h L81; 2.6.24's default
+  // CONFIG_PAGE_OFFSET, VMSPLIT_3G); linux-6-* override it with x86-64's.
+  virtual std::uint64_t task_size() const { return kI386TaskSize; }
 
  protected:
   State& s_;
