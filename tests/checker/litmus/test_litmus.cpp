@@ -85,8 +85,9 @@ void check_deterministic(const fs::path& work, const fs::path& dir, const std::s
   // append's position, close and open again.
   for (const char* scenario :
        {"scenarios/litmus/writev-bad-middle.json", "scenarios/litmus/write-partly-unmapped-buffer.json",
-        "scenarios/litmus/pwrite-from-own-mapping-reclaim.json", "scenarios/sequential/append-pwrite-lseek.json",
-        "scenarios/sequential/append-failed-write-position.json", "scenarios/sequential/close-then-open-again.json"}) {
+        "scenarios/litmus/pwrite-from-own-mapping-reclaim.json", "scenarios/litmus/kernel-buffer.json",
+        "scenarios/sequential/append-pwrite-lseek.json", "scenarios/sequential/append-failed-write-position.json",
+        "scenarios/sequential/close-then-open-again.json"}) {
     INFO(scenario << " in " << dir);
     const auto [code, result] = litmus_in(work, scenario, dir);
     CHECK(code == 0);
