@@ -14,7 +14,7 @@ using models::pagecache::step;
 
 // mm/filemap.c do_generic_mapping_read (2.6.24; fulei0920/linux-2.6.24 @
 // d18aa49), as models/linux-2.6.24/filemap.cpp has it, with the one hunk of
-// torvalds/linux 91803b499cca at the label readpage: (2.6.35's
+// torvalds/linux 91803b499cca at the label readpage: (2.6.34's
 // do_generic_file_read, the same loop). Nothing else differs; the test of
 // this example compares the two functions line by line.
 void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescriptor& desc, read_actor_t actor) {

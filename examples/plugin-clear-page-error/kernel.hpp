@@ -1,6 +1,6 @@
 // linux-2.6.24 with one fix: do_generic_file_read clears PG_error before it
 // issues a fresh read of a page (Jeff Moyer, Rik van Riel; torvalds/linux
-// 91803b499cca, 2.6.35-rc1). Without it a read error outlives the I/O that
+// 91803b499cca, 2010). Without it a read error outlives the I/O that
 // caused it: the page's next readpage succeeds and the read still fails
 // (scenarios/variants/read-error-sticks.json, docs/errors.md). README.md.
 #pragma once
