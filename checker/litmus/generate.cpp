@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "checker/io/input_error.hpp"
 #include "checker/scenario/load.hpp"
 #include "checker/strategies/random.hpp"
 
