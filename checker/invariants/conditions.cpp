@@ -22,6 +22,8 @@ const char* to_string(Condition::Quantifier q) {
 
 std::string condition_invariant(const std::string& name) { return "condition:" + name; }
 
+bool is_condition_invariant(const std::string& invariant) { return invariant.rfind("condition:", 0) == 0; }
+
 ConditionInput condition_input_of(const Observation& obs) {
   // Exactly the fields PageCacheProgram::outcome prints: per call, whether
   // it completed, its result and its bytes; the file read back through the

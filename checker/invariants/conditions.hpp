@@ -69,6 +69,8 @@ struct Condition {
 const char* to_string(Condition::Quantifier q);
 // "condition:NAME": the invariant a condition breaks.
 std::string condition_invariant(const std::string& name);
+// Whether an invariant's name is a condition's ("condition:NAME").
+bool is_condition_invariant(const std::string& invariant);
 
 // What a condition reads of one execution: the fields an outcome line prints.
 struct ConditionInput {

@@ -8,6 +8,7 @@
 
 #include "checker/io/input_error.hpp"
 #include "checker/io/json_read.hpp"
+#include "checker/invariants/conditions.hpp"
 #include "checker/scenario/conditions_parse.hpp"
 #include "checker/scenario/model.hpp"
 #include "models/pagecache/variants.hpp"
@@ -57,7 +58,7 @@ Expectation parse_expect(const json& j, const std::string& path) {
               "an invariant names what a violation breaks; remove it or expect \"violation\"");
     e.invariant = jr::as_string(*inv, o.path("invariant"));
     // "condition:NAME" is checked against /conditions once they are read.
-    if (e.invariant.rfind("condition:", 0) != 0) jr::as_enum(*inv, o.path("invariant"), known_invariants());
+    if (!invariants::is_condition_invariant(e.invariant)) jr::as_enum(*inv, o.path("invariant"), known_invariants());
   }
   if (const json* out = o.find("outcomes")) {
     if (e.verdict != "pass")
@@ -167,7 +168,7 @@ void read_scenario_conditions(const json& doc, Scenario& s) {
   if (s.expect) expectations.push_back(&*s.expect);
   for (const auto& entry : s.expect_by_variant) expectations.push_back(&entry.second);
   for (const Expectation* e : expectations)
-    if (e->invariant.rfind("condition:", 0) == 0 && !names_condition(s, e->invariant)) {
+    if (invariants::is_condition_invariant(e->invariant) && !names_condition(s, e->invariant)) {
       std::vector<std::string> names;
       for (const invariants::Condition& c : s.conditions) names.push_back(invariants::condition_invariant(c.name));
       jr::bad(jr::child(e->path, "invariant"), json(e->invariant),

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "checker/invariants/conditions.hpp"
 #include "checker/search/explorer.hpp"
 #include "checker/scenario/model.hpp"
 #include "checker/strategies/guided_replay.hpp"
@@ -219,8 +220,16 @@ class Shrinker {
     const sim::Schedule& s = best_.schedule;
     if (best_.parsed.pagecache) {
       const std::size_t nthreads = sc["threads"].size();
+      // A condition speaks of the calls the scenario makes ("file == 'BB'",
+      // "T1.0.ret == 2"): without a thread or an operation it can break for
+      // want of the call, not for the race, and unnamed threads would be
+      // renamed under it. So a condition's violation keeps every thread and
+      // operation; leaving out agents, their acts and faults keeps the rest
+      // an execution of the original scenario (each only ever may act), so
+      // those still shrink.
+      const bool keep_calls = invariants::is_condition_invariant(trace_.verdict.invariant);
       // Whole threads, the last first.
-      for (std::size_t i = nthreads; i-- > 0 && nthreads > 1;) {
+      for (std::size_t i = nthreads; i-- > 0 && nthreads > 1 && !keep_calls;) {
         Candidate c{sc, without_thread(s, static_cast<sim::ThreadId>(i)), "thread " + thread_title(sc, i)};
         c.scenario["threads"].erase(i);
         if (visit(std::move(c))) return true;
@@ -252,7 +261,7 @@ class Shrinker {
       // Operations, the last first.
       for (std::size_t i = 0; i < nthreads; ++i) {
         const json& ops = sc["threads"][i]["ops"];
-        for (std::size_t j = ops.size(); j-- > 0 && ops.size() > 1;) {
+        for (std::size_t j = ops.size(); j-- > 0 && ops.size() > 1 && !keep_calls;) {
           Candidate c{sc, s,
                       "operation " + std::to_string(j) + " (" + ops[j].value("op", std::string("?")) +
                           ") of thread " + thread_title(sc, i)};

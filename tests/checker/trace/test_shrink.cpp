@@ -197,6 +197,33 @@ TEST_CASE("shrink: a noisy scenario loses the thread, operations, agent and faul
   replays_to_same_failure(t, r.trace);
 }
 
+TEST_CASE("shrink: a condition's violation keeps every thread and operation it speaks of") {
+  // The torn read stated as a forall condition that also asks for the
+  // writer's bytes in the file: without the writer the file stays "AAAA" and
+  // the condition breaks for want of the write, so leaving out a thread or an
+  // operation would "shrink" the race into another violation of the same
+  // name. The trace keeps both threads and still shows the torn read.
+  json j = scenario_at("tests/checker/pagecache/torn-read.json").json;
+  j["name"] = "torn-read-condition";
+  j["threads"][1]["ops"].push_back(json::parse(R"({"op": "pread", "buf": "dst", "offset": 0})"));
+  j["invariants"] = json::array({"deadlock"});
+  j["conditions"] = json::parse(R"([{"name": "whole", "forall":
+      "file == 'BBBB' && reader.0.data != 'BBAA' && reader.0.data != 'AABB'"}])");
+  j.erase("expect");
+  const Scenario s = parse_scenario(j, "condition.json");
+  ExploreSettings settings = s.explore;
+  settings.strategy = "dfs";
+  const Trace t = failing_trace(s, settings);
+  REQUIRE(t.verdict.invariant == "condition:whole");
+  ShrinkResult r = shrink(t);
+  REQUIRE(r.error.empty());
+  CHECK(r.after.threads == 2);
+  CHECK(r.after.operations == 3);
+  CHECK(r.after.preemptions == 1);
+  CHECK(r.trace.verdict.message.find("reader.0.data = ") != std::string::npos);
+  replays_to_same_failure(t, r.trace);
+}
+
 TEST_CASE("shrink: the seed's short copy keeps the one operation that loses PG_uptodate") {
   // ramfs, one page cached, a pwrite whose source runs into an unmapped page:
   // the short copy's ClearPageUptodate on the file's only copy is the whole
