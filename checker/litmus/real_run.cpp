@@ -291,6 +291,7 @@ class Runner {
         case Operation::Kind::munmap: r = ::munmap(p, n); break;
         case Operation::Kind::msync: r = ::msync(p, n, MS_SYNC); break;
         case Operation::Kind::fsync: r = ::fsync(fd); break;
+        case Operation::Kind::ftruncate: r = ::ftruncate(fd, static_cast<off_t>(abs_.real(op.length))); break;
       }
       if (r < 0) r = -errno;
       rec.result = r;

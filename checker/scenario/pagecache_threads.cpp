@@ -19,17 +19,19 @@ using L = PagecacheLimits;
 namespace {
 
 const std::vector<std::string> kOpNames = {"write", "read",  "pwrite", "pread", "writev",
-                                           "touch", "munmap", "msync", "fsync"};
+                                           "touch", "munmap", "msync", "fsync", "ftruncate"};
 const Operation::Kind kOpKinds[] = {
     Operation::Kind::write, Operation::Kind::read,   Operation::Kind::pwrite,
     Operation::Kind::pread, Operation::Kind::writev, Operation::Kind::touch,
-    Operation::Kind::munmap, Operation::Kind::msync, Operation::Kind::fsync};
+    Operation::Kind::munmap, Operation::Kind::msync, Operation::Kind::fsync,
+    Operation::Kind::ftruncate};
 
 // The keys each kind of operation takes.
 const std::vector<std::string>& op_keys(Operation::Kind kind) {
   static const std::vector<std::string> rw = {"op", "buf"}, prw = {"op", "buf", "offset"},
                                         v = {"op", "iov"}, touch = {"op", "at", "store", "value"},
-                                        range = {"op", "range"}, none = {"op"};
+                                        range = {"op", "range"}, none = {"op"},
+                                        truncate = {"op", "length"};
   using K = Operation::Kind;
   switch (kind) {
     case K::write:
@@ -41,8 +43,17 @@ const std::vector<std::string>& op_keys(Operation::Kind kind) {
     case K::munmap:
     case K::msync: return range;
     case K::fsync: return none;
+    case K::ftruncate: return truncate;
   }
   return none;
+}
+
+// ftruncate's "length": the new size, from 0 (empty) to the largest file.
+std::uint64_t read_truncate_length(const jr::Object& o, const Config& config) {
+  const std::uint64_t limit = largest_file(config.geometry);
+  const std::string form = "a file size from 0 to " + std::to_string(limit) + " (" +
+                           largest_file_text(config.geometry) + ")";
+  return jr::as_uint(o.require("length", form), o.path("length"), 0, limit, form, jr::QuotedNumber::hint);
 }
 
 // `max_pos` is the furthest the thread's file position can have moved.
@@ -57,7 +68,9 @@ Operation read_op(const jr::Json& j, const std::string& path, std::uint64_t& max
   op.kind = kOpKinds[k];
   const std::string& name = kOpNames[k];
   const std::string what =
-      std::string(op.kind == Operation::Kind::fsync || op.kind == Operation::Kind::msync ? "an "
+      std::string(op.kind == Operation::Kind::fsync || op.kind == Operation::Kind::msync ||
+                          op.kind == Operation::Kind::ftruncate
+                      ? "an "
                                                                                           : "a ") +
       name + " operation";
   using K = Operation::Kind;
@@ -143,6 +156,9 @@ Operation read_op(const jr::Json& j, const std::string& path, std::uint64_t& max
                                        o.path("range"), RefUse::range, config));
       break;
     case K::fsync:
+      break;
+    case K::ftruncate:
+      op.length = read_truncate_length(o, config);
       break;
   }
   return op;

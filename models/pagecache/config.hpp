@@ -56,12 +56,14 @@ struct Operation {
     munmap,   // munmap(iov[0].address, iov[0].length)
     msync,    // msync(iov[0].address, iov[0].length, MS_SYNC)
     fsync,    // fsync(fd)
+    ftruncate,  // ftruncate(fd, length): shrink or grow the file to `length` bytes
   };
   Kind kind = Kind::read;
   std::uint64_t offset = 0;   // pwrite/pread
   std::vector<IoVec> iov;     // one for read/write/pread/pwrite/touch/munmap/msync; several for writev
   bool store = false;         // touch: a store instead of a load
   std::uint8_t value = 0;     // touch with store: the byte stored
+  std::uint64_t length = 0;   // ftruncate: the new size
 };
 
 struct ThreadSpec {

@@ -42,6 +42,9 @@ class Kernel {
   virtual std::int64_t sys_writev(File& file, const std::vector<IoVec>& iov, Bytes& data) = 0;
   virtual std::int64_t sys_msync(std::uint64_t start, std::uint64_t len) = 0;  // MS_SYNC
   virtual std::int64_t sys_fsync(File& file) = 0;
+  // ftruncate(2) (issue 15): fs/open.c sys_ftruncate and the variant's
+  // truncate path (models/<variant>/truncate.cpp). Returns 0 or -errno.
+  virtual std::int64_t sys_ftruncate(File& file, std::uint64_t length) = 0;
 
   // ---- what the shared parts call
   // vma->vm_ops->nopage of a MAP_SHARED file mapping (do_no_page calls it

@@ -63,6 +63,7 @@ void PageCacheProgram::run_thread(std::size_t t) {
     if (op.kind == Operation::Kind::touch || op.kind == Operation::Kind::munmap ||
         op.kind == Operation::Kind::msync || op.kind == Operation::Kind::fsync)
       rec.file_offset = 0;
+    if (op.kind == Operation::Kind::ftruncate) rec.file_offset = op.length;  // the new size (SyscallRecord)
     const std::size_t at = s.obs.calls.size();
     s.obs.calls.push_back(rec);
 
@@ -89,6 +90,7 @@ void PageCacheProgram::run_thread(std::size_t t) {
       case Operation::Kind::munmap: result = sys_munmap(s, op.iov[0].address, op.iov[0].length); break;
       case Operation::Kind::msync: result = k_.sys_msync(op.iov[0].address, op.iov[0].length); break;
       case Operation::Kind::fsync: result = k_.sys_fsync(file); break;
+      case Operation::Kind::ftruncate: result = k_.sys_ftruncate(file, op.length); break;
     }
     SyscallRecord& r = s.obs.calls[at];
     r.result = result;

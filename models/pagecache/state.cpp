@@ -59,6 +59,10 @@ void validate(const Config& cfg) {
         case Operation::Kind::fsync:
           if (!op.iov.empty()) bad(where + "takes no iov");
           break;
+        case Operation::Kind::ftruncate:
+          if (!op.iov.empty()) bad(where + "takes no iov");
+          if (op.length > limit) bad(where + "length past the largest file");
+          break;
         case Operation::Kind::writev:
           if (op.iov.empty()) bad(where + "needs at least one iov");
           break;
@@ -210,6 +214,7 @@ const char* operation_name(Operation::Kind k) {
     case Operation::Kind::munmap: return "munmap";
     case Operation::Kind::msync: return "msync";
     case Operation::Kind::fsync: return "fsync";
+    case Operation::Kind::ftruncate: return "ftruncate";
   }
   return "?";
 }
