@@ -329,7 +329,7 @@ TEST_CASE("scenarios/schema.json names the keys and values the loader takes") {
     CHECK(o["additionalProperties"] == false);
   }
   CHECK(ops == std::vector<std::string>{"write", "read", "pwrite", "pread", "writev", "touch",
-                                        "munmap", "msync", "fsync"});
+                                        "munmap", "msync", "fsync", "ftruncate"});
   for (const json& o : schema["$defs"]["op"]["oneOf"]) {
     json doc = json::parse(kMinimal);
     const std::string kind = o["properties"]["op"]["const"];
