@@ -117,11 +117,24 @@ void Kernel::truncate_inode_pages(std::uint64_t lstart) {
 }
 
 // mm/filemap.c L223 truncate_list_pages, over the three lists in turn in one
-// pagecache_lock region (one step): the lists' members are not known when it
-// is announced, so it touches all, and says what it did once run (narrow):
-// it read the lists, and the lock and reference of the page it found.
+// pagecache_lock region (one step). The lists' members are not known when it
+// is announced, but the pages it can act on are: those of an index at or
+// past `start`, and the partial page; it names the lists (mapping) and the
+// PG_locked and count of each of those indexes (every page of an index uses
+// its slot's objects, page.hpp), or touches all when they do not fit. Once
+// run it says what it did (narrow): it read the lists, and the lock and the
+// reference of the page it found.
 bool Kernel::truncate_list_pages(std::uint64_t start, unsigned& partial) {
-  pagecache::step_touching_all(ex(), "truncate_list_pages: spin_lock(pagecache_lock)", {R(s_.mapping.obj)});
+  {
+    pagecache::Touches t;
+    t.r(s_.mapping.obj);
+    const std::uint64_t first = partial && start > 0 ? start - 1 : start;
+    if (1 + 2 * (s_.slots.size() - std::min<std::uint64_t>(first, s_.slots.size())) > sim::kMaxTouches)
+      t.all();
+    else
+      for (std::uint64_t i = first; i < s_.slots.size(); ++i) t.w(s_.slots[i]->PG_locked.id()).a(s_.slots[i]->count_obj);
+    t.step(ex(), "truncate_list_pages: spin_lock(pagecache_lock)");
+  }
   Page* found = nullptr;
   for (const std::deque<Page*>* list : {&s_.mapping.clean_pages, &s_.mapping.dirty_pages, &s_.mapping.locked_pages}) {
     sim::audit::read(s_.mapping.obj);
