@@ -11,6 +11,7 @@
 #include "checker/report/report.hpp"
 #include "checker/report/json_report.hpp"
 #include "checker/report/merge.hpp"
+#include "checker/search/conditions.hpp"
 #include "checker/search/shard.hpp"
 #include "checker/trace/trace.hpp"
 
@@ -49,6 +50,10 @@ int merge_command(const MergeArgs& a) {
   std::vector<nlohmann::ordered_json> report;
   bool first = true;
   for (MergedRun& m : runs) {
+    // A shard does not judge exists conditions (it sees part of the
+    // outcomes); the merged run holds them all, unless a budget stopped a
+    // shard or outcomes were dropped, when judging says so (inconclusive).
+    judge_exists_conditions(m.scenario, m.result);
     if (!first) out << "\n";
     first = false;
     std::string path;

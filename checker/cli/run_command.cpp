@@ -17,6 +17,7 @@
 #include "checker/io/json_read.hpp"
 #include "checker/io/output_file.hpp"
 #include "checker/scenario/load.hpp"
+#include "checker/search/conditions.hpp"
 #include "checker/search/interrupt.hpp"
 #include "checker/oracle/oracle.hpp"
 #include "checker/report/report.hpp"
@@ -97,7 +98,8 @@ int run_command(const std::vector<std::string>& files, const Overrides& o) {
                   << ": a deterministic 1/" << ran.shard->shard.count << " of the search"
                   << (ran.shard->kind == "tree" ? " (" + std::to_string(ran.shard->parts) + " subtrees in all)"
                                                 : std::string())
-                  << "; `interleave merge` combines the " << ran.shard->shard.count << " reports (--json)\n";
+                  << "; `interleave merge` combines the " << ran.shard->shard.count << " reports (--json)"
+                  << (has_exists_condition(s) ? " and judges the exists conditions over all of them" : "") << "\n";
       if (!o.json.empty())
         report.push_back(run_entry(s, ran.settings, ran.shard ? *ran.shard : whole(ran.result), ran.trace));
       code = worse(code, exit_code(ran.result.status));

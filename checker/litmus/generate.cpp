@@ -17,6 +17,9 @@ using nlohmann::json;
 // that runs past the end of `src` or `dst` runs into unmapped memory.
 constexpr std::uint32_t kPage = 4;
 constexpr std::uint32_t kSrc = 8, kDst = 8;
+// The start of x86-64's kernel half (Documentation/arch/x86/x86_64/mm.rst),
+// a kernel address for every variant.
+constexpr std::uint64_t kKernelBuffer = 0xffff800000000000ull;
 
 class Draw {
  public:
@@ -40,7 +43,12 @@ std::string bytes_from(Draw& d, std::uint32_t n, char first, std::uint32_t lette
 // odd start and a length that may run into the unmapped page; sometimes the
 // unmapped page alone.
 json buffer(Draw& d, const std::string& region, std::uint32_t size, const std::string& unmapped) {
-  if (d.chance(8)) return json{{"region", unmapped}, {"offset", 0}, {"length", d.range(1, kPage)}};
+  if (d.chance(8)) {
+    // Sometimes at a kernel address, which access_ok refuses (the runner
+    // passes it to the real kernel as it is).
+    if (d.chance(25)) return json{{"address", kKernelBuffer}, {"length", d.range(1, kPage)}};
+    return json{{"region", unmapped}, {"offset", 0}, {"length", d.range(1, kPage)}};
+  }
   const std::uint32_t offset = d.below(size);
   const std::uint32_t room = size - offset;
   const std::uint32_t length = d.chance(20) ? d.range(room + 1, room + kPage) : d.range(1, room);

@@ -9,6 +9,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "models/pagecache/uaccess.hpp"
+
 namespace checker::litmus {
 
 namespace {
@@ -44,7 +46,13 @@ RealMemory::~RealMemory() {
   if (base_) ::munmap(base_, length_);
 }
 
-std::uint8_t* RealMemory::at(std::uint64_t model_address) const { return base_ + abs_.real(model_address - low_); }
+std::uint8_t* RealMemory::at(std::uint64_t model_address) const {
+  // A kernel address of x86-64 (from TASK_SIZE_MAX on) goes to the kernel as
+  // it is: it is one there too, and access_ok refuses it (why_not_real
+  // refuses the model addresses below it that are not user memory here).
+  if (model_address >= models::pagecache::kX86_64TaskSizeMax) return reinterpret_cast<std::uint8_t*>(model_address);
+  return base_ + abs_.real(model_address - low_);
+}
 
 std::vector<std::uint8_t> RealMemory::peek(const std::vector<models::pagecache::IoVec>& iov, std::size_t n,
                                            int fd) const {

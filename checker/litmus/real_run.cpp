@@ -16,9 +16,11 @@
 #include <unistd.h>
 #include <vector>
 
+#include "checker/io/json_read.hpp"
 #include "checker/litmus/abstraction.hpp"
 #include "checker/litmus/real_memory.hpp"
 #include "models/pagecache/state.hpp"
+#include "models/pagecache/uaccess.hpp"
 
 namespace checker::litmus {
 
@@ -394,6 +396,13 @@ std::string why_not_real(const Config& c, std::uint64_t real_page) {
         file_written = true;
   for (const auto& th : c.threads)
     for (const Operation& op : th.ops) {
+      for (const models::pagecache::IoVec& v : op.iov)
+        if (overlaps(v.address, v.length, models::pagecache::kI386TaskSize,
+                     models::pagecache::kX86_64TaskSizeMax - models::pagecache::kI386TaskSize))
+          return "thread \"" + th.name + "\" passes bytes " + json_read::hex_range(v.address, v.address + v.length) +
+                 ", which reach from i386's TASK_SIZE 0xc0000000 up to x86-64's TASK_SIZE_MAX: user memory with no "
+                 "vma for the linux-6 models, where the runner cannot promise that nothing is mapped (a kernel "
+                 "address from " + json_read::hex(models::pagecache::kX86_64TaskSizeMax) + " on can be passed)";
       const bool reads = op.kind == Operation::Kind::read || op.kind == Operation::Kind::pread;
       if (reads && file_written && c.threads.size() > 1)
         for (const Region& r : c.regions)

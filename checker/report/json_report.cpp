@@ -46,7 +46,7 @@ ExploreResult::Status status_from(const std::string& s) {
 RunEntry read_entry(const json& j, const std::string& path, const std::string& file) {
   jr::Object o(j, path, {"scenario_file", "scenario", "settings", "shard", "status", "verdict", "executions",
                          "blocked", "steps", "depth", "elapsed_s", "complete", "interrupted", "budget",
-                         "error", "search", "counts", "outcomes", "failure", "timing"});
+                         "error", "search", "counts", "outcomes", "outcomes_truncated", "failure", "timing"});
   RunEntry e;
   e.file = file;
   e.path = path;
@@ -102,6 +102,7 @@ RunEntry read_entry(const json& j, const std::string& path, const std::string& f
       e.outcomes[p.required_string("outcome")] = p.uint("part", 0);
     }
   }
+  e.outcomes_truncated = o.boolean("outcomes_truncated", false);
   if (const json* f = o.find("failure"); f && !f->is_null()) {
     jr::Object p(*f, o.path("failure"), {"part", "ordinal", "execution", "search", "trace"});
     e.failure = ShardFailure{p.uint("part", 0), p.uint("ordinal", 1)};
@@ -151,6 +152,7 @@ ojson run_entry(const Scenario& s, const ExploreSettings& settings, const ShardR
   ojson outcomes = ojson::array();
   for (const auto& [o, part] : sr.outcomes) outcomes.push_back({{"outcome", o}, {"part", part}});
   j["outcomes"] = std::move(outcomes);
+  j["outcomes_truncated"] = sr.outcomes_truncated;
   if (sr.failure && !r.failures.empty()) {
     ojson f = {{"part", sr.failure->part},
                {"ordinal", sr.failure->ordinal},

@@ -59,6 +59,7 @@ struct RunEntry {
   ExploreResult result;  // counts, status, budget, error (no failures)
   std::map<std::uint64_t, PartCount> counts;
   std::map<std::string, std::uint64_t> outcomes;
+  bool outcomes_truncated = false;  // the shard kept fewer outcomes than it saw
   std::optional<ShardFailure> failure;
   std::string failure_search;
   std::optional<Trace> trace;

@@ -116,6 +116,13 @@ MergedRun merge_group(std::vector<RunEntry>& entries) {
     complete = false;
   }
   if (head.kind == "whole" && !failing && !complete) r.budget = head.result.budget;
+  for (const RunEntry& e : entries) r.outcomes_truncated |= e.outcomes_truncated;
+  // Every failure a report records is one execution's, with its trace (run
+  // and the shards always write it); one without is not from this tool.
+  if (failing && !failing->trace)
+    mismatch(*failing, "shard " + shard_name(*failing) + " of " + head.scenario.name +
+                           " records a failure without its trace",
+             "merge the reports as `interleave run --json` wrote them");
   if (failing && failing->trace) {
     Trace t = *failing->trace;
     t.executions = execution;
@@ -128,8 +135,6 @@ MergedRun merge_group(std::vector<RunEntry>& entries) {
     r.status = r.failures.front().verdict.kind == sim::Verdict::Kind::internal_error
                    ? ExploreResult::Status::internal_error
                    : ExploreResult::Status::violation;
-  } else if (failing) {
-    r.status = failing->result.status;
   } else {
     r.complete = complete;
     r.status = complete ? ExploreResult::Status::pass : ExploreResult::Status::inconclusive;

@@ -1,6 +1,7 @@
 #include "checker/scenario/pagecache_memory_ref.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "checker/io/json_read.hpp"
@@ -84,9 +85,11 @@ IoVec read_memory_ref(const jr::Json& v, const std::string& path, RefUse use,
       if (has_length && len == nullptr)
         jr::missing(o.path("length"), "a length in bytes (a buffer given by address "
                                       "has no region to take it from)");
-      iov.address = jr::as_uint(*addr, o.path("address"), 0, L::user_address_end - 1,
-                                "a user address below " + jr::hex(L::user_address_end) +
-                                    " (TASK_SIZE)",
+      // Any address: from TASK_SIZE on it is a kernel address, which the
+      // kernel's access_ok refuses (docs/scenario-format.md).
+      iov.address = jr::as_uint(*addr, o.path("address"), 0, std::numeric_limits<std::uint64_t>::max(),
+                                "an address (below " + jr::hex(L::user_address_end) +
+                                    ", TASK_SIZE, a user address)",
                                 jr::QuotedNumber::hint);
       iov.length = 1;
     }
@@ -101,16 +104,24 @@ IoVec read_memory_ref(const jr::Json& v, const std::string& path, RefUse use,
     jr::bad(path, v, form);
   }
 
-  const std::uint64_t begin = iov.address, end = iov.address + iov.length;
-  if (end > L::user_address_end)
-    jr::fail(path, "bytes " + jr::hex_range(begin, end) + " run past the end of the user "
-                   "address space " + jr::hex(L::user_address_end) + " (TASK_SIZE)");
-  // Every byte must lie in a declared region; walk the regions it crosses.
+  const std::uint64_t begin = iov.address;
+  if (iov.length > std::numeric_limits<std::uint64_t>::max() - begin)
+    jr::fail(path, "buffer at " + jr::hex(begin) + " of " + std::to_string(iov.length) +
+                       " bytes runs past the top of the address space");
+  const std::uint64_t end = begin + iov.length;
+  if (end > L::user_address_end && use == RefUse::location)
+    jr::fail(path, "address " + jr::hex(begin) + " is a kernel address (at or above " +
+                       jr::hex(L::user_address_end) + ", TASK_SIZE), expected a user address in a mapped region",
+             "a user access there would be SIGSEGV, not a page fault");
+  // Every byte below TASK_SIZE must lie in a declared region (walk the
+  // regions it crosses); bytes from TASK_SIZE on are kernel memory, which
+  // no region declares: access_ok refuses a buffer that reaches them.
+  const std::uint64_t user_end = std::min(end, L::user_address_end);
   std::uint64_t a = begin;
-  while (a < end) {
+  while (a < user_end) {
     const Region* r = region_at(config, a);
     if (r == nullptr) {
-      std::uint64_t gap_end = end;
+      std::uint64_t gap_end = user_end;
       for (const Region& o : config.regions)
         if (o.start > a && o.start < gap_end) gap_end = o.start;
       jr::fail(path,
@@ -126,7 +137,7 @@ IoVec read_memory_ref(const jr::Json& v, const std::string& path, RefUse use,
                          ", expected an anonymous or shared_file region",
                use == RefUse::location ? "a user access there would be SIGSEGV, not a page fault"
                                        : "");
-    a = std::min<std::uint64_t>(end, r->start + r->length);
+    a = std::min<std::uint64_t>(user_end, r->start + r->length);
   }
   if (use == RefUse::range) {
     const std::uint32_t ps = config.geometry.page_size;

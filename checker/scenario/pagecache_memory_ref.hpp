@@ -1,6 +1,8 @@
 // References to user memory in a page-cache scenario's operations: a region
 // by name ("src"), a part of one ({"region": "src", "offset": 2, "length":
-// 4}), or bytes at an address ({"address": 4100, "length": 4}).
+// 4}), or bytes at an address ({"address": 4100, "length": 4}). A buffer or
+// a range may reach kernel addresses (from TASK_SIZE, 0xC0000000, on), which
+// no region declares; a touch may not.
 #pragma once
 
 #include <string>

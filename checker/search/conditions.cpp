@@ -88,6 +88,12 @@ std::optional<ConditionInput> outcome_condition_input(std::string_view line) {
   return in;
 }
 
+bool has_exists_condition(const Scenario& s) {
+  for (const Condition& c : s.conditions)
+    if (c.quantifier == Condition::Quantifier::exists) return true;
+  return false;
+}
+
 void judge_exists_conditions(const Scenario& s, ExploreResult& r) {
   using Status = ExploreResult::Status;
   if (r.status != Status::pass && r.status != Status::inconclusive) return;

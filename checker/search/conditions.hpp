@@ -36,4 +36,7 @@ std::optional<invariants::ConditionInput> outcome_condition_input(std::string_vi
 // A violation of anything else, or an error, is left as it is.
 void judge_exists_conditions(const Scenario& s, ExploreResult& r);
 
+// Whether `s` states an exists condition (judged over a whole search).
+bool has_exists_condition(const Scenario& s);
+
 }  // namespace checker

@@ -107,6 +107,7 @@ ShardResult shard_tree(const ProgramFactory& make, const ExploreSettings& settin
       c->depth = std::max(c->depth, p.depth);
       if (first && part == part_of(first->path)) before_in_part += p.executions;
     }
+    out.outcomes_truncated |= p.outcomes_truncated;
     for (const std::string& o : p.outcomes) {
       auto [it, added] = out.outcomes.try_emplace(o, part);
       if (!added) it->second = std::min(it->second, part);
@@ -119,6 +120,8 @@ ShardResult shard_tree(const ProgramFactory& make, const ExploreSettings& settin
     res.depth = std::max(res.depth, c.depth);
   }
   for (const auto& [o, part] : out.outcomes) add_outcome(res.outcomes, res.outcomes_truncated, o, opts.max_outcomes);
+  res.outcomes_truncated |= out.outcomes_truncated;
+  out.outcomes_truncated = res.outcomes_truncated;
   if (first) {
     out.failure = ShardFailure{part_of(first->path), before_in_part + first->ordinal};
     Failure f = first->failure;
@@ -196,7 +199,12 @@ ShardResult whole(const ExploreResult& r) {
   s.kind = "whole";
   s.result = r;
   for (const std::string& o : r.outcomes) s.outcomes[o] = 0;
-  if (!r.failures.empty()) s.failure = ShardFailure{r.failures.front().execution - 1, 1};
+  // A failure of the whole search (an exists condition that no execution
+  // makes true) has no execution: it is judged again from the outcomes by
+  // whoever reads the report (merge), so it is not a failing part.
+  if (!r.failures.empty() && r.failures.front().has_execution())
+    s.failure = ShardFailure{r.failures.front().execution - 1, 1};
+  s.outcomes_truncated = r.outcomes_truncated;
   return s;
 }
 

@@ -39,6 +39,7 @@ struct ShardResult {
   std::string digest;      // tree: of the subtrees' paths, to check that shards agree
   std::map<std::uint64_t, PartCount> counts;      // tree: this shard's subtrees, up to its failure
   std::map<std::string, std::uint64_t> outcomes;  // each outcome, with the least subtree / execution
+  bool outcomes_truncated = false;  // more distinct outcomes than kept: `outcomes` is not all of them
   std::optional<ShardFailure> failure;            // this shard's first, in one worker's order
   ExploreResult result;    // this shard alone (its first failure re-run with history)
 };

@@ -326,8 +326,9 @@ std::uint64_t Kernel::kernel_read_actor(ReadDescriptor& desc, Page& page, std::u
 // mm/filemap.c L1241 generic_file_read.
 std::int64_t Kernel::generic_file_read(File& filp, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
                                        Bytes& data) {
-  // access_ok(VERIFY_WRITE, buf, count): every modelled address is below TASK_SIZE.
-  (void)buf;
+  // retval = -EFAULT; if (access_ok(VERIFY_WRITE, buf, count)) { ... } (L1246):
+  // a buffer at a kernel address reads nothing.
+  if (!pagecache::access_ok(s_, buf, count)) return -kEFAULT;
   std::int64_t retval = 0;
   if (count) {
     ReadDescriptor desc;
@@ -402,6 +403,9 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
     status = prepare_write(*page, offset, offset + bytes);
     if (status) goto unlock;
     // kaddr = page_address(page); status = copy_from_user(kaddr+offset, buf, bytes);
+    // No access_ok before this one (nor in sys_write, or do_readv_writev
+    // for each iovec): a chunk at a kernel address fails it here, after
+    // prepare_write, and takes fail_write with the page's bytes as they were.
     status = pagecache::copy_from_user(s_, KernelBuf{page->data.base() + offset, page->data_obj()}, buf, bytes, &copied);
     // flush_dcache_page(page): nothing on i386
     if (status) goto fail_write;

@@ -34,6 +34,9 @@ std::int64_t Kernel::sys_writev(File& file, const std::vector<IoVec>& iov, Bytes
 
 // fs/read_write.c L172 do_readv_writev, the write direction. The iovec array
 // itself is not in modelled user memory (its copy_from_user is left out).
+// "verify all the pointers" checks only the lengths: no access_ok of the
+// iovecs' buffers, so one at a kernel address fails in its own write's
+// copy_from_user, after the iovecs before it were written.
 // Neither ext2 nor ramfs has f_op->writev, so each iovec is one
 // f_op->write: one generic_file_write, which takes and drops i_sem.
 std::int64_t Kernel::do_readv_writev_write(File& file, const std::vector<IoVec>& iov, Bytes& data) {

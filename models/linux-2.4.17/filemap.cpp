@@ -26,8 +26,10 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
   std::int64_t status = 0;
   std::int64_t err = 0;
 
-  // if (!access_ok(VERIFY_READ, buf, count)) return -EFAULT: every modelled
-  // address is below TASK_SIZE.
+  // (ssize_t) count < 0: not in the model.
+  // mm/filemap.c L2911: "if (!access_ok(VERIFY_READ, buf, count)) return
+  // -EFAULT;" before i_sem: a buffer at a kernel address changes nothing.
+  if (!pagecache::access_ok(s_, buf, count)) return -kEFAULT;
   s_.inode.i_sem.down("generic_file_write: down(i_sem)");
   std::uint64_t pos = ppos;
   // pos < 0, file->f_error, O_APPEND, RLIMIT_FSIZE, LFS, s_maxbytes: not in the model.

@@ -58,6 +58,11 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
 // whole vector is one do_sync_readv_writev -> generic_file_aio_write (one
 // i_mutex hold), at the file position.
 std::int64_t Kernel::do_readv_writev_write(File& file, const std::vector<IoVec>& iov, Bytes& data) {
+  // rw_copy_check_uvector (fs/read_write.c L514): access_ok of every iovec
+  // (L570) before any is written: one at a kernel address fails the whole
+  // call. (Linux 6: import_iovec -> __import_iovec, the same.)
+  for (const IoVec& v : iov)
+    if (!pagecache::access_ok(s_, v.address, v.length)) return -linux_2_4_0::kEFAULT;
   std::uint64_t tot_len = 0;
   for (const IoVec& v : iov) tot_len += v.length;
   if (tot_len == 0) return 0;
@@ -71,9 +76,9 @@ std::int64_t Kernel::do_readv_writev_write(File& file, const std::vector<IoVec>&
 std::int64_t Kernel::generic_file_aio_write(File& file, const std::vector<IoVec>& iov, std::uint64_t& ppos,
                                             Bytes& data) {
   s_.inode.i_sem.down("generic_file_aio_write: mutex_lock(i_mutex)");
-  // __generic_file_aio_write_nolock: generic_segment_checks (access_ok:
-  // every modelled address is below TASK_SIZE), generic_write_checks
-  // (O_APPEND, rlimits, s_maxbytes: not in the model).
+  // __generic_file_aio_write_nolock: generic_segment_checks (access_ok,
+  // already checked by vfs_write and rw_copy_check_uvector: read_write.cpp),
+  // generic_write_checks (O_APPEND, rlimits, s_maxbytes: not in the model).
   std::uint64_t count = 0;
   for (const IoVec& v : iov) count += v.length;
   const std::uint64_t pos = ppos;

@@ -51,6 +51,11 @@ class Kernel : public linux_2_4_17::Kernel {
   explicit Kernel(State& s);  // sync.cpp: makes the mapping's writeback error object
 
   // ---- pagecache::Kernel
+  // fs/read_write.c vfs_read / vfs_write: access_ok first (read_write.cpp).
+  std::int64_t sys_read(File& file, std::uint64_t buf, std::uint32_t count, Bytes& data) override;
+  std::int64_t sys_write(File& file, std::uint64_t buf, std::uint32_t count, Bytes& data) override;
+  std::int64_t sys_pread(File& file, std::uint64_t buf, std::uint32_t count, std::uint64_t pos, Bytes& data) override;
+  std::int64_t sys_pwrite(File& file, std::uint64_t buf, std::uint32_t count, std::uint64_t pos, Bytes& data) override;
   Page* filemap_nopage(Pte& area, std::uint64_t address, bool no_share) override;
   bool nopage_returns_locked() const override { return true; }
   int writepage(Page& page) override;

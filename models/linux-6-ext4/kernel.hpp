@@ -36,6 +36,9 @@ class Kernel : public linux_2_6_24::Kernel {
   int epilogue_read(Bytes& out) override;
   void end_buffer_async_write(pagecache::BufferHead& bh, bool uptodate) override;
   void end_buffer_write_sync(pagecache::BufferHead& bh, bool uptodate) override;
+  // x86-64: TASK_SIZE_MAX with 4-level paging, which 6.x's __access_ok
+  // compares the end of a buffer with (USER_PTR_MAX = TASK_SIZE_MAX).
+  std::uint64_t task_size() const override { return pagecache::kX86_64TaskSizeMax; }
 
   // ---- fs/ext4/fsync.c, mm/filemap.c, fs/buffer.c (sync.cpp): writeback
   // errors as errseq_t per struct file (models/pagecache/errseq.hpp)

@@ -17,6 +17,7 @@
 #include "models/pagecache/inode.hpp"
 #include "models/pagecache/mm.hpp"
 #include "models/pagecache/page.hpp"
+#include "models/pagecache/uaccess.hpp"
 
 namespace models::pagecache {
 
@@ -74,6 +75,12 @@ class Kernel {
   // Evicts every page the kernel can evict (buffers freed, then
   // invalidate_inode_pages).
   virtual void epilogue_evict() = 0;
+
+  // ---- uaccess15: access_ok (models/pagecache/uaccess.hpp)
+  // TASK_SIZE, where kernel addresses begin: i386's PAGE_OFFSET 0xC0000000
+  // (2.4.0 include/asm-i386/processor.h L261, page.h L81; 2.6.24's default
+  // CONFIG_PAGE_OFFSET, VMSPLIT_3G); linux-6-* override it with x86-64's.
+  virtual std::uint64_t task_size() const { return kI386TaskSize; }
 
  protected:
   State& s_;

@@ -138,7 +138,12 @@ std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len) {
   const std::uint64_t ps = s.geo.page_size;
   down_write_mmap_sem(mm, mm.mmap_rwsem ? "sys_munmap: down_write(mmap_sem)" : "sys_munmap: down(mmap_sem)");
   std::int64_t ret = 0;
-  if (addr % ps != 0 || (len + ps - 1) / ps == 0) {
+  // do_munmap: "if ((addr & ~PAGE_MASK) || addr > TASK_SIZE || len >
+  // TASK_SIZE-addr) return -EINVAL;" (2.4.0 mm/mmap.c L673; 2.4.17 L912;
+  // 2.6.24 L1843; Linux 6's do_vmi_munmap the same), then a length that
+  // PAGE_ALIGN makes 0.
+  const std::uint64_t task_size = s.kernel->task_size();
+  if (addr % ps != 0 || addr > task_size || len > task_size - addr || (len + ps - 1) / ps == 0) {
     ret = -22;  // -EINVAL
   } else {
     const std::uint64_t end = addr + (len + ps - 1) / ps * ps;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
+#include "models/pagecache/kernel.hpp"
 #include "models/pagecache/state.hpp"
 #include "models/pagecache/step.hpp"
 
@@ -34,13 +36,31 @@ std::uint32_t chunk_at(const State& s, std::uint64_t addr, std::uint32_t left) {
   return std::min({s.geo.copy_chunk, left, ps - static_cast<std::uint32_t>(addr % ps)});
 }
 
+// The copies and loads below that do no access_ok of their own are reached
+// only after a caller's access_ok passed, or at addresses below TASK_SIZE:
+// one that met a kernel address would read or write kernel memory, which the
+// model does not hold, so that is a model bug, not a fault.
+void require_user(const State& s, std::uint64_t addr, std::uint64_t n, const char* what) {
+  if (!access_ok(s, addr, n))
+    throw std::logic_error(std::string("model bug: ") + what + " at a kernel address without access_ok");
+}
+
 }  // namespace
 
-// include/asm-i386/uaccess.h copy_from_user -> arch/i386/lib/usercopy.c
-// __generic_copy_from_user: access_ok (every modelled address is below
-// TASK_SIZE), then __copy_user_zeroing (uaccess.h L263).
+bool access_ok(const State& s, std::uint64_t addr, std::uint64_t size) {
+  const std::uint64_t limit = s.kernel->task_size();
+  return size <= limit && addr <= limit - size;
+}
+
+// include/asm-i386/uaccess.h copy_from_user -> arch/i386/lib/usercopy.c L51
+// __generic_copy_from_user: access_ok, then __copy_user_zeroing (uaccess.h
+// L263); when access_ok fails, "return n" with nothing copied or zeroed.
 std::uint32_t copy_from_user(State& s, KernelBuf to, std::uint64_t from, std::uint32_t n, Bytes* copied) {
   sim::Execution& ex = s.ex;
+  if (!access_ok(s, from, n)) {
+    Touches().step(ex, "copy_from_user: access_ok fails");
+    return n;
+  }
   bool fault_chosen = !s.cfg.faults.copy_from_user;
   std::uint32_t fault_at = kNoFault;  // injected: the access at this byte fails
   std::uint32_t done = 0;
@@ -89,6 +109,7 @@ std::uint32_t copy_from_user(State& s, KernelBuf to, std::uint64_t from, std::ui
 // hardware sets the dirty bit of the pte it stores through.
 std::uint32_t __copy_to_user(State& s, std::uint64_t to, KernelBuf from, std::uint32_t n, Bytes* copied) {
   sim::Execution& ex = s.ex;
+  require_user(s, to, n, "__copy_to_user");
   std::uint32_t done = 0;
   while (done < n) {
     const std::uint64_t addr = to + done;
@@ -115,6 +136,11 @@ std::uint32_t __copy_to_user(State& s, std::uint64_t to, KernelBuf from, std::ui
 
 // include/asm-i386/uaccess.h __get_user (__get_user_asm with its fixup).
 int __get_user(State& s, std::uint64_t addr, std::uint8_t& x) {
+  if (!access_ok(s, addr, 1)) {
+    Touches().step(s.ex, "__get_user (kernel address)");
+    x = 0;
+    return 0;
+  }
   for (;;) {
     Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
     Touches t;
@@ -133,6 +159,7 @@ int __get_user(State& s, std::uint64_t addr, std::uint8_t& x) {
 
 // include/asm-i386/uaccess.h __put_user (__put_user_asm with its fixup).
 int __put_user(State& s, std::uint64_t addr, std::uint8_t x) {
+  require_user(s, addr, 1, "__put_user");
   for (;;) {
     Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
     Touches t;
@@ -178,6 +205,11 @@ FaultResult nonblocking_fault(State& s, std::uint64_t addr, bool write, bool& ea
 }  // namespace
 
 int __get_user_nonblocking(State& s, std::uint64_t addr, std::uint8_t& x) {
+  if (!access_ok(s, addr, 1)) {  // as __get_user: the kernel's own byte, no fault
+    Touches().step(s.ex, "__get_user_nonblocking (kernel address)");
+    x = 0;
+    return 0;
+  }
   for (;;) {
     Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
     Touches t;
@@ -199,6 +231,11 @@ NonblockingCopy copy_from_user_nonblocking(State& s, KernelBuf to, std::uint64_t
                                            Bytes* copied, bool zero_fill) {
   sim::Execution& ex = s.ex;
   NonblockingCopy r;
+  if (!access_ok(s, from, n)) {  // as copy_from_user: nothing copied, nothing zeroed
+    Touches().step(ex, "copy_from_user_nonblocking: access_ok fails");
+    r.left = n;
+    return r;
+  }
   bool fault_chosen = !s.cfg.faults.copy_from_user;
   std::uint32_t fault_at = kNoFault;
   std::uint32_t done = 0;
@@ -253,6 +290,7 @@ NonblockingCopy copy_from_user_nonblocking(State& s, KernelBuf to, std::uint64_t
 NonblockingCopy copy_to_user_nonblocking(State& s, std::uint64_t to, KernelBuf from, std::uint32_t n,
                                          Bytes* copied) {
   sim::Execution& ex = s.ex;
+  require_user(s, to, n, "copy_to_user_nonblocking");
   NonblockingCopy r;
   std::uint32_t done = 0;
   while (done < n) {
@@ -289,6 +327,7 @@ NonblockingCopy copy_to_user_nonblocking(State& s, std::uint64_t to, KernelBuf f
 std::uint32_t copy_from_user_atomic(State& s, KernelBuf to, std::uint64_t from, std::uint32_t n, Bytes* copied,
                                     std::vector<std::uint64_t>* bad) {
   sim::Execution& ex = s.ex;
+  require_user(s, from, n, "__copy_from_user_inatomic");
   bool fault_chosen = !s.cfg.faults.copy_from_user;
   std::uint32_t fault_at = kNoFault;
   std::uint32_t done = 0;
@@ -327,6 +366,7 @@ std::uint32_t copy_from_user_atomic(State& s, KernelBuf to, std::uint64_t from, 
 
 std::uint32_t __copy_to_user_inatomic(State& s, std::uint64_t to, KernelBuf from, std::uint32_t n, Bytes* copied) {
   sim::Execution& ex = s.ex;
+  require_user(s, to, n, "__copy_to_user_inatomic");
   std::uint32_t done = 0;
   while (done < n) {
     const std::uint64_t addr = to + done;
@@ -349,6 +389,7 @@ std::uint32_t __copy_to_user_inatomic(State& s, std::uint64_t to, KernelBuf from
 }
 
 FaultResult user_access(State& s, std::uint64_t addr, bool store, std::uint8_t value, std::uint8_t& loaded) {
+  require_user(s, addr, 1, "a user access");  // the loader takes no touch of a kernel address
   for (;;) {
     Pte* pte = s.mm.pte_of(addr, s.geo.page_size);
     Touches t;

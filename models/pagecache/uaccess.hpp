@@ -43,9 +43,33 @@ struct KernelBuf {
   }
 };
 
+// ---- The user/kernel split: access_ok ----
+//
+// User addresses lie below the variant's TASK_SIZE (Kernel::task_size): i386's
+// 0xC0000000 for the 2.4, Zippel and 2.6.24 variants, x86-64's TASK_SIZE_MAX
+// for linux-6-*. Nothing above it is modelled: kernel memory has no pte here.
+constexpr std::uint64_t kI386TaskSize = 0xC0000000ull;  // include/asm-i386/processor.h TASK_SIZE = PAGE_OFFSET
+// arch/x86/include/asm/page_64_types.h TASK_SIZE_MAX, 4-level paging:
+// (1 << __VIRTUAL_MASK_SHIFT) - PAGE_SIZE, user space [0, 0x00007fffffffffff]
+// (Documentation/arch/x86/x86_64/mm.rst) less its top guard page.
+constexpr std::uint64_t kX86_64TaskSizeMax = (std::uint64_t{1} << 47) - 4096;
+
+// access_ok(type, addr, size): the whole of [addr, addr + size) lies below
+// TASK_SIZE. i386's __range_ok (include/asm-i386/uaccess.h L41, 2.4.0; the
+// same in 2.4.17 and 2.6.24's uaccess_32.h) adds with the carry: addr + size
+// must not wrap and must not pass the limit. x86-64's __access_ok (6.x
+// arch/x86/include/asm/uaccess_64.h, with arch/x86/kernel/cpu/common.c
+// USER_PTR_MAX = TASK_SIZE_MAX) checks the same sum. It reads only the
+// thread's addr_limit: no step.
+bool access_ok(const State& s, std::uint64_t addr, std::uint64_t size);
+
 // copy_from_user (i386 __generic_copy_from_user: access_ok, then
 // __copy_user_zeroing). Returns the number of bytes not copied. `copied`, when
-// given, gets every byte the copy read from user memory, in order.
+// given, gets every byte the copy read from user memory, in order. When
+// access_ok fails nothing is copied and, as 2.4.0's __generic_copy_from_user
+// (arch/i386/lib/usercopy.c L51), nothing is zeroed: the destination keeps
+// its bytes (2.4.17 added `else memset(to, 0, n)`, which its model never
+// reaches: its generic_file_write checks access_ok up front).
 std::uint32_t copy_from_user(State& s, KernelBuf to, std::uint64_t from, std::uint32_t n,
                              Bytes* copied = nullptr);
 
@@ -55,7 +79,10 @@ std::uint32_t __copy_to_user(State& s, std::uint64_t to, KernelBuf from, std::ui
                              Bytes* copied = nullptr);
 
 // __get_user of one byte (the prefault of generic_file_write): 0, or -EFAULT
-// when the fault could not be handled.
+// when the fault could not be handled. It does no access_ok: at a kernel
+// address it loads the kernel's own byte (a fault there goes to
+// vmalloc_fault, never to mmap_sem: arch/i386/mm/fault.c L127), which the
+// model does not hold: one step that touches nothing, x = 0, 0.
 int __get_user(State& s, std::uint64_t addr, std::uint8_t& x);
 
 // __put_user of one byte (fault_in_pages_writeable of 2.6): 0, or -EFAULT.

@@ -39,8 +39,15 @@ void check_agrees(const std::string& where, const std::string& dir, const std::s
 
 TEST_CASE("differential: a seed gives one scenario, which loads and can run for real") {
   std::set<std::string> kinds;
+  std::size_t kernel_buffers = 0;  // buffers at a kernel address, which access_ok refuses
   for (std::uint64_t seed = 1; seed <= 300; ++seed) {
     const json doc = generate_scenario(seed, "linux-6-ext4", "ext2");
+    for (const json& op : doc["threads"][0]["ops"]) {
+      if (op.contains("buf") && op["buf"].is_object() && op["buf"].contains("address")) ++kernel_buffers;
+      if (op.contains("iov"))
+        for (const json& v : op["iov"])
+          if (v.is_object() && v.contains("address")) ++kernel_buffers;
+    }
     CHECK(doc == generate_scenario(seed, "linux-6-ext4", "ext2"));
     const checker::Scenario s = checker::parse_scenario(doc, "generated");
     REQUIRE(s.pagecache);
@@ -48,10 +55,24 @@ TEST_CASE("differential: a seed gives one scenario, which loads and can run for 
     CHECK(s.pagecache->threads.size() == 1);
     for (const json& op : doc["threads"][0]["ops"]) kinds.insert(op["op"].get<std::string>());
   }
+  CHECK(kernel_buffers > 0);
   CHECK(generate_scenario(1, "linux-6-ext4", "ext2") != generate_scenario(2, "linux-6-ext4", "ext2"));
   // Every call the issue names.
   CHECK(kinds == std::set<std::string>{"pwrite", "write", "writev", "pread", "read", "touch", "msync", "fsync",
                                        "munmap"});
+}
+
+TEST_CASE("litmus: a kernel address goes to the kernel as it is, one only i386 calls kernel is refused") {
+  json doc = generate_scenario(1, "linux-6-ext4", "ext2");
+  doc["threads"][0]["ops"] = json::array({{{"op", "pwrite"},
+                                           {"buf", {{"address", 0xffff800000000000ull}, {"length", 4}}},
+                                           {"offset", 0}}});
+  CHECK(why_not_real(*checker::parse_scenario(doc, "generated").pagecache, 4096).empty());
+  // 0xc0000000 is a kernel address on i386, a user address with no vma on
+  // x86-64, where the runner cannot promise that nothing is mapped.
+  doc["threads"][0]["ops"][0]["buf"]["address"] = 0xC0000000ull;
+  CHECK(why_not_real(*checker::parse_scenario(doc, "generated").pagecache, 4096).find("TASK_SIZE_MAX") !=
+        std::string::npos);
 }
 
 TEST_CASE("differential: shrink keeps the failure and drops the rest") {

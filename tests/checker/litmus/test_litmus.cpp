@@ -76,7 +76,8 @@ std::set<std::string> seen(const nlohmann::json& result) {
 // The deterministic cases (one thread, or reclaim beside it): the kernel
 // must show exactly the model's one outcome, every iteration.
 void check_deterministic(const fs::path& work, const fs::path& dir, const std::string& variant) {
-  for (const char* name : {"writev-bad-middle", "write-partly-unmapped-buffer", "pwrite-from-own-mapping-reclaim"}) {
+  for (const char* name :
+       {"writev-bad-middle", "write-partly-unmapped-buffer", "pwrite-from-own-mapping-reclaim", "kernel-buffer"}) {
     const std::string scenario = std::string("scenarios/litmus/") + name + ".json";
     INFO(scenario << " in " << dir);
     const auto [code, result] = litmus_in(work, scenario, dir);

@@ -1,7 +1,8 @@
 // Conditions through the `interleave` binary: run, check with JUnit, matrix,
 // show and the JSON report name "condition:NAME" as they name any
 // invariant; an exists condition that no execution meets fails without a
-// trace; --shard refuses an exists condition.
+// trace; shards leave an exists condition to merge, which judges it over
+// all their outcomes.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -86,11 +87,43 @@ TEST_CASE("conditions cli: an exists condition no execution meets fails with no 
   CHECK(c.out.find("the exists condition \"torn\" (reader.0.data == 'BA') was not found true within it") !=
         std::string::npos);
 
-  // A shard sees part of the search: refused.
-  c = run(dir, "run --no-progress --no-trace --strategy dfs --shard 1/2 xfs.json");
-  CHECK(c.code == 2);
-  CHECK(c.err.find("interleave: xfs.json: at /conditions/0/exists: an exists condition is judged over the whole "
-                   "search") == 0);
+  // A shard sees part of the search and does not judge an exists condition:
+  // each shard passes its share, says that merge judges it, and merge, over
+  // every shard's outcomes, finds what the whole search found.
+  for (int k = 1; k <= 3; ++k) {
+    c = run(dir, "run --no-progress --no-trace --strategy dfs --shard " + std::to_string(k) + "/3 --json shard-" +
+                     std::to_string(k) + ".json xfs.json");
+    CHECK(c.code == 0);
+    CHECK(c.out.find("and judges the exists conditions over all of them") != std::string::npos);
+  }
+  c = run(dir, "merge --no-trace shard-1.json shard-2.json shard-3.json");
+  CHECK(c.code == 1);
+  CHECK(c.out.find("VIOLATION  xfs.json: violation of condition:torn, found by the complete search") == 0);
+  const Cli whole = run(dir, "run --no-progress --no-trace --strategy dfs xfs.json");
+  const std::string ran = whole.out.substr(whole.out.find("the complete search ran"));
+  CHECK(c.out.find(ran.substr(0, ran.find('\n'))) != std::string::npos);  // the same executions and outcomes
+  // Merging the whole run's report judges it again, and the same.
+  c = run(dir, "merge --no-trace report.json");
+  CHECK(c.code == 1);
+  CHECK(c.out.find("violation of condition:torn, found by the complete search") != std::string::npos);
+
+  // An exists condition some shard's execution meets holds in the merge.
+  doc = json::parse(slurp(dir / "xfs.json"));
+  doc["conditions"][0]["exists"] = "reader.0.data == 'BB'";
+  write(dir / "bb.json", doc.dump());
+  for (int k = 1; k <= 2; ++k)
+    CHECK(run(dir, "run --no-progress --no-trace --strategy dfs --shard " + std::to_string(k) + "/2 --json bb-" +
+                       std::to_string(k) + ".json bb.json")
+              .code == 0);
+  CHECK(run(dir, "merge --no-trace bb-1.json bb-2.json").code == 0);
+  // Shards stopped by a budget: not refuted, inconclusive.
+  for (int k = 1; k <= 2; ++k)
+    run(dir, "run --no-progress --no-trace --strategy dfs --max-executions 1 --shard " + std::to_string(k) +
+                 "/2 --json small-" + std::to_string(k) + ".json xfs.json");
+  c = run(dir, "merge --no-trace small-1.json small-2.json");
+  CHECK(c.code == 4);
+  CHECK(c.out.find("the exists condition \"torn\" (reader.0.data == 'BA') was not found true within it") !=
+        std::string::npos);
 }
 
 TEST_CASE("conditions cli: the matrix shows a condition like any invariant") {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -280,6 +281,36 @@ TEST_CASE("a buffer may point into an invalid region, not into undeclared memory
         "region of /memory; expected every byte in a declared region");
 }
 
+TEST_CASE("a buffer or a range may reach kernel addresses, which no region declares, a touch may not") {
+  json doc = json::parse(kMinimal);
+  const std::uint64_t kernel = 0xffff800000000000ull;
+  doc["threads"][0]["ops"][0]["buf"] = {{"address", kernel}, {"length", 4}};
+  Config c = checker::pagecache_config_from_json(doc);
+  CHECK(c.threads[0].ops[0].iov[0].address == kernel);
+  CHECK(c.threads[0].ops[0].iov[0].length == 4);
+  // From TASK_SIZE on; a buffer that straddles it needs a region for its
+  // user part only.
+  doc["memory"][0]["start"] = 0xC0000000ull - 4;
+  doc["threads"][0]["ops"][0]["buf"] = {{"region", "buf"}, {"offset", 2}, {"length", 4}};
+  c = checker::pagecache_config_from_json(doc);
+  CHECK(c.threads[0].ops[0].iov[0].address == 0xC0000000ull - 2);
+  // With a gap below TASK_SIZE, the gap is named (not the kernel part).
+  doc["memory"][0]["start"] = 0xC0000000ull - 8;
+  doc["threads"][0]["ops"][0]["buf"]["length"] = 8;
+  CHECK(error_of(doc) ==
+        "at /threads/0/ops/0/buf: bytes [0xbffffffc, 0xc0000000) of buffer [0xbffffffa, 0xc0000002) are in no "
+        "region of /memory; expected every byte in a declared region");
+  doc["threads"][0]["ops"][0] = {{"op", "munmap"}, {"range", {{"address", kernel}, {"length", 4}}}};
+  CHECK(error_of(doc) == "(no error)");
+  doc["threads"][0]["ops"][0] = {{"op", "write"}, {"buf", {{"address", ~std::uint64_t{0} - 1}, {"length", 4}}}};
+  CHECK(error_of(doc) ==
+        "at /threads/0/ops/0/buf: buffer at 0xfffffffffffffffe of 4 bytes runs past the top of the address space");
+  doc["threads"][0]["ops"][0] = {{"op", "touch"}, {"at", {{"address", 0xC0000000ull}}}};
+  CHECK(error_of(doc) ==
+        "at /threads/0/ops/0/at: address 0xc0000000 is a kernel address (at or above 0xc0000000, TASK_SIZE), "
+        "expected a user address in a mapped region");
+}
+
 TEST_CASE("limits: threads, ops, budgets") {
   json doc = json::parse(kMinimal);
   json thread = doc["threads"][0];
@@ -348,6 +379,9 @@ TEST_CASE("scenarios/schema.json names the keys and values the loader takes") {
         checker::PagecacheLimits::max_pages);
   CHECK(schema["properties"]["agents"]["items"]["properties"]["budget"]["maximum"] ==
         checker::PagecacheLimits::max_budget);
+  // Regions and touches below TASK_SIZE; buffers and ranges anywhere.
+  CHECK(schema["$defs"]["address"]["maximum"] == checker::PagecacheLimits::user_address_end - 1);
+  CHECK(schema["$defs"]["buffer_address"]["maximum"] == std::numeric_limits<std::uint64_t>::max());
 }
 
 TEST_CASE("the whole scenarios in docs/scenario-format.md load") {

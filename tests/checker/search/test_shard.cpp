@@ -143,6 +143,11 @@ TEST_CASE("merge: reports that do not belong together are bad input") {
   // Another scenario: two searches, each missing a shard.
   const std::string d = write_shard(2, 2, scenario("example:lost-update", "dfs", R"({"threads": 3})"), "d.json");
   CHECK(error_of({a, d}).find("lack shard") != std::string::npos);
+  // A failing shard whose report lost its trace: not from this tool.
+  const Scenario failing = scenario("example:reorder_5", "dfs");
+  const std::string f1 = write_shard(1, 1, failing, "failing.json");
+  REQUIRE(run_scenario_shard(failing, settings, ShardSpec{1, 1}).result.status == ExploreResult::Status::violation);
+  CHECK(error_of({f1}).find("records a failure without its trace") != std::string::npos);
   std::ofstream(dir / "junk.json") << R"({"format": "something-else"})";
   CHECK(error_of({(dir / "junk.json").string()}).find("/format") != std::string::npos);
 }
