@@ -261,7 +261,7 @@ TEST_CASE("hints: did you mean") {
     CHECK(e.path() == "/threads/0/ops/0/op");
     CHECK(std::string(e.what()) ==
           "found \"wrte\", expected one of \"write\", \"read\", \"pwrite\", \"pread\", "
-          "\"writev\", \"touch\", \"munmap\", \"msync\", \"fsync\"");
+          "\"writev\", \"touch\", \"munmap\", \"msync\", \"fsync\", \"ftruncate\"");
     CHECK(e.hint() == "did you mean \"write\"?");
   }
 }
