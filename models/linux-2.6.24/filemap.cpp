@@ -286,7 +286,8 @@ void Kernel::do_generic_file_read(File& filp, std::uint64_t& ppos, ReadDescripto
 
   readpage:
     // Start the actual read. The read will unlock the page. (PG_error is
-    // left set, as in 2.4.0: cleared here only from 2010 on; docs/errors.md.)
+    // left set, as in 2.4.0: cleared here only from 2010 on, torvalds/linux
+    // 91803b499cca, which examples/plugin-clear-page-error adds; docs/errors.md.)
     error = readpage(*page);
     if (error) goto readpage_error;
     if (!Page_Uptodate(*page)) {
