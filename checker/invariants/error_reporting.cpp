@@ -81,6 +81,69 @@ sim::Verdict violation(const char* invariant, std::string message, std::uint64_t
 
 bool is_sync(Operation::Kind k) { return k == Operation::Kind::fsync || k == Operation::Kind::msync; }
 
+
+// A struct file and the fsync (msync) calls made on it, in the order they
+// began: each thread's first one, open before anything runs, a new one for
+// each of its open operations (file15), and the one behind the MAP_SHARED
+// mappings (every msync; thread kNoThread). A call that found the fd closed
+// (-EBADF) is on none.
+struct Description {
+  sim::ThreadId thread = sim::kNoThread;
+  const SyscallRecord* open = nullptr;  // the open call that made it, or none (open from the start)
+  std::vector<const SyscallRecord*> syncs;
+};
+
+std::vector<Description> descriptions_of(const Observation& obs, std::size_t threads) {
+  std::vector<const SyscallRecord*> calls;
+  for (const SyscallRecord& c : obs.calls) calls.push_back(&c);
+  std::stable_sort(calls.begin(), calls.end(), [](const SyscallRecord* a, const SyscallRecord* b) {
+    return a->thread != b->thread ? a->thread < b->thread : a->op_index < b->op_index;
+  });
+  std::vector<Description> out;
+  Description mapping;
+  constexpr std::size_t kClosed = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> current(threads);  // index in out, or kClosed
+  for (std::size_t t = 0; t < threads; ++t) {
+    current[t] = out.size();
+    out.push_back(Description{static_cast<sim::ThreadId>(t), nullptr, {}});
+  }
+  for (const SyscallRecord* c : calls) {
+    if (c->kind == Operation::Kind::msync) {
+      mapping.syncs.push_back(c);
+      continue;
+    }
+    if (c->thread >= threads) continue;
+    if (c->kind == Operation::Kind::close) {
+      current[c->thread] = kClosed;
+    } else if (c->kind == Operation::Kind::open) {
+      current[c->thread] = out.size();
+      out.push_back(Description{c->thread, c, {}});
+    } else if (c->kind == Operation::Kind::fsync && current[c->thread] != kClosed) {
+      out[current[c->thread]].syncs.push_back(c);
+    }
+  }
+  out.push_back(std::move(mapping));
+  for (Description& d : out)
+    std::stable_sort(d.syncs.begin(), d.syncs.end(),
+                     [](const SyscallRecord* a, const SyscallRecord* b) { return a->begin_step < b->begin_step; });
+  return out;
+}
+
+// Must `desc` be told of a write error injected at `step`? errseq_t's rule
+// (4.13, and 4.16's "errseq: Always report a writeback error once"): every
+// description open at the time; one opened after it only if nobody had seen
+// the error when it was opened. "Seen": an fsync or msync that returned
+// -EIO (the only write error injected), ended after the fault and began before the open returned (an
+// overlap counts as seen, so that the check never demands a report the
+// kernel's order could have excused). An open that had not returned by the
+// fault is judged by the second rule.
+bool must_be_told(const Observation& obs, const Description& desc, std::uint64_t step) {
+  if (desc.open == nullptr || desc.open->end_step <= step) return true;
+  return std::none_of(obs.calls.begin(), obs.calls.end(), [&](const SyscallRecord& c) {
+    return is_sync(c.kind) && c.completed && c.result == -5 && c.end_step > step && c.begin_step < desc.open->end_step;
+  });
+}
+
 }  // namespace
 
 std::optional<sim::Verdict> check_stale_error(const Observation& obs, const CheckOptions& options) {
@@ -128,20 +191,7 @@ std::optional<sim::Verdict> check_lost_error(const Observation& obs, const Check
   if (options.config == nullptr) return std::nullopt;
   const std::uint64_t bs = options.config->geometry.block_size;
   const std::vector<detail::FileWrite> writes = detail::writes_of(obs, options.config);
-  // The descriptions: each thread's own struct file (its fsyncs) and the
-  // mapping's (every msync), each with its calls in the order they began.
-  const std::size_t threads = options.config->threads.size();
-  std::vector<std::vector<const SyscallRecord*>> descs(threads + 1);
-  for (const SyscallRecord& c : obs.calls) {
-    if (!is_sync(c.kind)) continue;
-    if (c.kind == Operation::Kind::msync)
-      descs[threads].push_back(&c);
-    else if (c.thread < threads)
-      descs[c.thread].push_back(&c);
-  }
-  for (auto& d : descs)
-    std::stable_sort(d.begin(), d.end(),
-                     [](const SyscallRecord* a, const SyscallRecord* b) { return a->begin_step < b->begin_step; });
+  const std::vector<Description> descs = descriptions_of(obs, options.config->threads.size());
 
   for (const IoRecord& io : obs.io) {
     if (!io.write || io.ok) continue;
@@ -153,15 +203,16 @@ std::optional<sim::Verdict> check_lost_error(const Observation& obs, const Check
                io.block * bs < w.offset + w.data.size();
       });
     };
-    for (std::size_t d = 0; d < descs.size(); ++d) {
+    for (const Description& desc : descs) {
+      if (!must_be_told(obs, desc, io.step)) continue;
       const SyscallRecord* next = nullptr;
-      for (const SyscallRecord* c : descs[d]) {
+      for (const SyscallRecord* c : desc.syncs) {
         if (!c->completed || c->end_step <= io.step) continue;
         if (c->begin_step > io.step || covered(*c)) next = c;
         break;
       }
       if (next == nullptr)
-        for (const SyscallRecord* c : descs[d])
+        for (const SyscallRecord* c : desc.syncs)
           if (c->completed && c->begin_step > io.step) {
             next = c;
             break;
@@ -171,13 +222,18 @@ std::optional<sim::Verdict> check_lost_error(const Observation& obs, const Check
       for (const SyscallRecord& c : obs.calls)
         if (is_sync(c.kind) && c.completed && c.result < 0 && c.end_step > io.step)
           told += (told.empty() ? "" : "; ") + describe_call(options, c) + " = " + detail::result_text(c.result);
-      const std::string desc = d == threads ? "the struct file of the shared mapping"
-                                            : who(options, static_cast<sim::ThreadId>(d)) + "'s own struct file";
+      std::string name = desc.thread == sim::kNoThread ? "the struct file of the shared mapping"
+                                                        : who(options, desc.thread) + "'s own struct file";
+      const bool opened_after = desc.open != nullptr && desc.open->end_step > io.step;
+      if (desc.open != nullptr)
+        name += " opened by its open (" + steps_of(*desc.open) + ")" +
+                (opened_after ? " after the error, which nobody had seen then" : "");
       return violation("lost-error",
                        describe_call(options, *next) + " returned " + detail::result_text(next->result) +
                            ", but the writeback of page " + std::to_string(io.page) + " had failed: " +
-                           describe_fault(options, io) + ", while " + desc +
-                           " was open, and this was its next " + models::pagecache::operation_name(next->kind) +
+                           describe_fault(options, io) + ", while " + name +
+                           (opened_after ? "" : " was open") + ", and this was its next " +
+                           models::pagecache::operation_name(next->kind) +
                            ": the error is lost; " +
                            (told.empty() ? "no call reported it" : "it was reported only to: " + told),
                        next->end_step);

@@ -13,14 +13,20 @@
 //
 // lost-error: a block write fails (a write I/O error injected at step s),
 // and the next fsync (msync for the mapping's struct file) on a description
-// open at the time returns success. Every struct file is opened before the
-// threads run, so each is open at s. "The next" is the first such call of
+// open at the time returns success. "Open at the time", errseq_t's rule as
+// issue 17 states it (4.13, and 4.16's "an error nobody has seen yet also
+// to a description opened after it"): a description opened before s (each
+// thread's first, opened before the threads run), or one that a thread's
+// open operation made after s while no fsync or msync had yet returned the
+// error (docs/errors.md). A closed description has no next call; an fsync
+// on a closed fd (-EBADF) is on none. "The next" is the first such call of
 // the description that returns after s and is bound to cover the failed
 // write: one that began after s, or one that began before s when a write of
 // that block's bytes had completed before it began (its data is what that
 // fsync must make durable); otherwise the description's next call that
 // began after s. A description is a thread's own struct file (its fsync
-// calls) or the one behind the MAP_SHARED mappings (every thread's msync).
+// calls until it closes it; each open makes a new one) or the one behind
+// the MAP_SHARED mappings (every thread's msync).
 //
 // lost-data (lost_data.hpp) keeps meaning bytes that differ: it compares
 // the blocks whose last write failed with the cached content, and leaves

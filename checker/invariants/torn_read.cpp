@@ -302,11 +302,24 @@ std::vector<FileWrite> writes_of(const Observation& obs, const Config* config) {
       std::size_t n = c.data.size();
       if (c.completed) n = c.result > 0 ? std::min<std::size_t>(n, static_cast<std::size_t>(c.result)) : 0;
       if (n == 0) continue;
-      FileWrite w;
-      w.call = i;
-      w.offset = c.file_offset;
-      w.data.assign(c.data.begin(), c.data.begin() + static_cast<std::ptrdiff_t>(n));
-      out.push_back(std::move(w));
+      // Its runs: from file_offset, and from each relocation on (an O_APPEND
+      // writev on 2.4 whose next iovec found the end of the file moved).
+      std::size_t from = 0;
+      std::uint64_t at = c.file_offset;
+      for (std::size_t r = 0; r <= c.relocations.size(); ++r) {
+        const std::size_t to = std::min(n, r < c.relocations.size() ? c.relocations[r].first : n);
+        if (to > from) {
+          FileWrite w;
+          w.call = i;
+          w.offset = at;
+          w.data.assign(c.data.begin() + static_cast<std::ptrdiff_t>(from), c.data.begin() + static_cast<std::ptrdiff_t>(to));
+          out.push_back(std::move(w));
+        }
+        if (r < c.relocations.size()) {
+          from = std::max(from, to);
+          at = c.relocations[r].second;
+        }
+      }
     } else if (c.kind == Operation::Kind::ftruncate) {
       // One that failed counts for nothing; one in flight may have happened.
       if (c.completed && c.result != 0) continue;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "checker/io/input_error.hpp"
+#include "checker/scenario/load.hpp"
 #include "checker/strategies/random.hpp"
 
 namespace checker::litmus {
@@ -53,6 +55,40 @@ json buffer(Draw& d, const std::string& region, std::uint32_t size, const std::s
   const std::uint32_t room = size - offset;
   const std::uint32_t length = d.chance(20) ? d.range(room + 1, room + kPage) : d.range(1, room);
   return json{{"region", region}, {"offset", offset}, {"length", length}};
+}
+
+// file15: the open file's own calls, drawn from a stream of their own so
+// that every seed keeps the scenario it gave before them, which only gains
+// them: O_APPEND on the thread's file, lseek, and close with (usually) an
+// open after it, put between the drawn operations. A scenario the loader
+// refuses with them (an append or a write after SEEK_END that may run past
+// the largest file) keeps the operations it had.
+void add_open_file_calls(json& doc, std::uint64_t seed) {
+  Draw e(stream_seed(seed, 0xf15e));
+  json candidate = doc;
+  json& thread = candidate["threads"][0];
+  json& ops = thread["ops"];
+  if (e.chance(30)) thread["open_flags"] = json::array({"O_APPEND"});
+  const std::uint32_t seeks = e.below(3);
+  for (std::uint32_t k = 0; k < seeks; ++k) {
+    static const char* const whences[] = {"SEEK_SET", "SEEK_CUR", "SEEK_END"};
+    const std::uint32_t w = e.below(3);
+    const std::int64_t offset = w == 0 ? static_cast<std::int64_t>(e.below(8)) : static_cast<std::int64_t>(e.below(7)) - 3;
+    ops.insert(ops.begin() + e.below(static_cast<std::uint32_t>(ops.size()) + 1),
+               json{{"op", "lseek"}, {"offset", offset}, {"whence", whences[w]}});
+  }
+  if (e.chance(25)) {
+    const std::uint32_t at = e.below(static_cast<std::uint32_t>(ops.size()) + 1);
+    ops.insert(ops.begin() + at, json{{"op", "close"}});
+    if (e.chance(75))
+      ops.insert(ops.begin() + at + 1 + e.below(static_cast<std::uint32_t>(ops.size()) - at), json{{"op", "open"}});
+  }
+  try {
+    (void)checker::parse_scenario(candidate, "generated");
+  } catch (const InputError&) {
+    return;
+  }
+  doc = std::move(candidate);
 }
 
 }  // namespace
@@ -178,6 +214,7 @@ json generate_scenario(std::uint64_t seed, const std::string& variant, const std
       {"invariants", json::array({"deadlock", "kernel-bug"})},
       {"explore", {{"strategy", "dpor"}}},
   };
+  add_open_file_calls(doc, seed);
   return doc;
 }
 

@@ -187,15 +187,22 @@ class Runner {
     path_ = dir + "/interleave-litmus-XXXXXX";
     fd_ = ::mkstemp(path_.data());
     if (fd_ < 0) fail("cannot create a file in " + dir);
-    for (std::size_t t = 0; t < c_.threads.size(); ++t) {
-      const int fd = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
-      if (fd < 0) fail("cannot open " + path_);
-      thread_fds_.push_back(fd);
-    }
+    for (std::size_t t = 0; t < c_.threads.size(); ++t) thread_fds_.push_back(open_for(t));
+  }
+
+  // How thread t opens the file: O_RDWR and its open_flags.
+  int real_open_flags(std::size_t t) const {
+    return O_RDWR | O_CLOEXEC | (c_.threads[t].open_flags & models::pagecache::kOpenAppend ? O_APPEND : 0);
+  }
+  int open_for(std::size_t t) const {
+    const int fd = ::open(path_.c_str(), real_open_flags(t));
+    if (fd < 0) fail("cannot open " + path_);
+    return fd;
   }
 
   void close_files() noexcept {
-    for (int fd : thread_fds_) ::close(fd);
+    for (int fd : thread_fds_)
+      if (fd >= 0) ::close(fd);
     thread_fds_.clear();
     if (fd_ >= 0) {
       ::close(fd_);
@@ -248,8 +255,10 @@ class Runner {
       ::posix_fadvise(fd_, static_cast<off_t>(abs_.real(std::uint64_t(p) * P)), static_cast<off_t>(abs_.real_page()),
                       POSIX_FADV_DONTNEED);
     }
-    for (int fd : thread_fds_)
-      if (::lseek(fd, 0, SEEK_SET) != 0) fail("cannot seek in " + path_);
+    for (std::size_t t = 0; t < thread_fds_.size(); ++t) {
+      if (thread_fds_[t] < 0) thread_fds_[t] = open_for(t);  // the thread closed it last time
+      if (::lseek(thread_fds_[t], 0, SEEK_SET) != 0) fail("cannot seek in " + path_);
+    }
     memory_->reset(fd_);
   }
 
@@ -261,7 +270,7 @@ class Runner {
 
   // The thread's system calls in order, each recorded as the model records it.
   void run_thread(std::size_t t) {
-    const int fd = thread_fds_[t];
+    int& fd = thread_fds_[t];  // -1 once the thread closed it: its calls then get EBADF, as the model's
     const auto& ops = c_.threads[t].ops;
     for (std::size_t i = 0; i < ops.size(); ++i) {
       const Operation& op = ops[i];
@@ -293,6 +302,22 @@ class Runner {
         case Operation::Kind::munmap: r = ::munmap(p, n); break;
         case Operation::Kind::msync: r = ::msync(p, n, MS_SYNC); break;
         case Operation::Kind::fsync: r = ::fsync(fd); break;
+        case Operation::Kind::lseek: {
+          static constexpr int whences[] = {SEEK_SET, SEEK_CUR, SEEK_END};
+          const off_t real_off = static_cast<off_t>(op.seek_offset) * static_cast<off_t>(abs_.slice());
+          r = ::lseek(fd, real_off, whences[static_cast<int>(op.whence)]);
+          break;
+        }
+        case Operation::Kind::close:
+          r = ::close(fd);
+          fd = -1;
+          break;
+        case Operation::Kind::open: {
+          const int nfd = ::open(path_.c_str(), real_open_flags(t));
+          r = nfd < 0 ? -1 : 0;  // the model's open returns 0: the thread's one fd
+          if (nfd >= 0) fd = nfd;
+          break;
+        }
         case Operation::Kind::ftruncate: r = ::ftruncate(fd, static_cast<off_t>(abs_.real(op.length))); break;
       }
       if (r < 0) r = -errno;

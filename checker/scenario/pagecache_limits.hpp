@@ -20,6 +20,8 @@ struct PagecacheLimits {
   static constexpr std::size_t max_agents = 4;
   static constexpr std::uint32_t max_budget = 64;         // acts per agent per execution
   static constexpr std::size_t max_name = 64;             // characters in a name
+  // lseek offsets (file15): a file position stays far below 2^40, so sums never overflow
+  static constexpr std::uint64_t max_seek_offset = std::uint64_t{1} << 40;
   // i386 TASK_SIZE (PAGE_OFFSET): user addresses lie below it.
   static constexpr std::uint64_t user_address_end = 0xC0000000ull;
   // Where the first region goes when it gives no `start`.

@@ -23,6 +23,13 @@ using pagecache::step_touching_all;
 
 void Kernel::page_cache_free(Page& page) { pagecache::page_cache_release_in_step(page); }
 
+std::uint64_t Kernel::i_size_for_append(const char* label, const Bytes& reported) {
+  step(ex(), label, {R(s_.inode.size_obj)});
+  const std::uint64_t pos = s_.inode.i_size;
+  s_.note_append(pos, reported.size());
+  return pos;
+}
+
 // mm/filemap.c L654 lock_page: if (TryLockPage(page)) __lock_page(page);
 // __lock_page (L628) sleeps, uninterruptibly, until it gets the lock: one
 // operation that is enabled while the lock is free.
@@ -366,7 +373,6 @@ Page* Kernel::__grab_cache_page(std::uint32_t index, Page*& cached_page) {
 // mm/filemap.c L2442 generic_file_write.
 std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
                                         Bytes& data) {
-  (void)file;
   const std::uint64_t ps = s_.geo.page_size;
   Page* cached_page = nullptr;
   std::uint64_t written = 0;
@@ -375,7 +381,10 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
 
   s_.inode.i_sem.down("generic_file_write: down(i_sem)");
   std::uint64_t pos = ppos;
-  // pos < 0, file->f_error, O_APPEND, RLIMIT_FSIZE: not in the model.
+  // pos < 0, file->f_error, RLIMIT_FSIZE: not in the model.
+  // L2470: if (file->f_flags & O_APPEND) pos = inode->i_size; -- pwrite's
+  // offset too (sys_pwrite passes &pos: Linux's documented pwrite bug).
+  if (file.f_flags & pagecache::kOpenAppend) pos = i_size_for_append("generic_file_write: O_APPEND pos = i_size", data);
   // if (count) { remove_suid(inode); inode->i_ctime = inode->i_mtime = CURRENT_TIME; mark_inode_dirty_sync(inode); }
 
   while (count) {

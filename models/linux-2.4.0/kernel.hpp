@@ -4,8 +4,8 @@
 // the file, function and line it follows. The functions live in files that
 // mirror the kernel's: filemap.cpp (mm/filemap.c), buffer.cpp (fs/buffer.c),
 // ext2.cpp (fs/ext2/inode.c, fs/ext2/fsync.c), ramfs.cpp (fs/ramfs/inode.c),
-// read_write.cpp (fs/read_write.c), truncate.cpp (ftruncate's path through
-// fs/open.c, fs/attr.c, mm/memory.c vmtruncate and mm/filemap.c).
+// read_write.cpp (fs/read_write.c), open.cpp (fs/open.c), truncate.cpp (ftruncate's
+// path: fs/open.c do_truncate, fs/attr.c, mm/memory.c vmtruncate, mm/filemap.c).
 //
 // Every function is virtual and they call each other through `this`: a later
 // variant derives from this class and overrides only what it changes (e.g.
@@ -16,7 +16,7 @@
 // What the model leaves out, because it changes no page, buffer, lock or
 // byte the scenarios can see: inode metadata (remove_suid, times,
 // mark_inode_dirty, the inode's own block on disk), the LRU lists and page
-// ageing (deactivate_page, drop_behind, page->age), O_APPEND/O_SYNC/rlimits,
+// ageing (deactivate_page, drop_behind, page->age), O_SYNC/rlimits,
 // balance_dirty (the model has no memory pressure threshold), the buffer
 // cache's hash aliases (unmap_underlying_metadata finds none), tq_disk
 // plugging (run_task_queue, sync_page), kmap/flush_dcache_page (i386 no-ops).
@@ -38,6 +38,7 @@ using pagecache::IoVec;
 using pagecache::Page;
 using pagecache::Pte;
 using pagecache::State;
+using Whence = pagecache::Operation::Whence;
 
 // include/linux/fs.h read_descriptor_t. `data` collects what reached user
 // memory (the observation); `kbuf` is kernel_read_actor's destination.
@@ -76,6 +77,9 @@ class Kernel : public pagecache::Kernel {
   std::int64_t sys_writev(File& file, const std::vector<IoVec>& iov, Bytes& data) override;
   std::int64_t sys_msync(std::uint64_t start, std::uint64_t len) override;
   std::int64_t sys_fsync(File& file) override;
+  std::int64_t sys_lseek(File& file, std::int64_t offset, Whence origin) override;
+  std::int64_t sys_close(File& file) override;
+  std::int64_t sys_open(File& file, std::uint32_t flags) override;
   std::int64_t sys_ftruncate(File& file, std::uint64_t length) override;
   Page* filemap_nopage(Pte& area, std::uint64_t address, bool no_share) override;
   void end_buffer_io_async(BufferHead& bh, bool uptodate) override;
@@ -87,6 +91,16 @@ class Kernel : public pagecache::Kernel {
 
   // ---- fs/read_write.c
   virtual std::int64_t do_readv_writev_write(File& file, const std::vector<IoVec>& iov, Bytes& data);
+  // llseek (L50): f_op->llseek (ext2_file_lseek) or default_llseek (ramfs)
+  virtual std::int64_t llseek(File& file, std::int64_t offset, Whence origin);
+  virtual std::int64_t default_llseek(File& file, std::int64_t offset, Whence origin);
+
+  // ---- fs/ext2/file.c
+  virtual std::int64_t ext2_file_lseek(File& file, std::int64_t offset, Whence origin);
+
+  // ---- fs/open.c (open.cpp)
+  virtual int filp_close(File& file);
+  virtual void dentry_open(File& file, std::uint32_t flags);
 
   // ---- mm/filemap.c
   virtual void lock_page(Page& page);
@@ -173,6 +187,12 @@ class Kernel : public pagecache::Kernel {
   bool ext2() const { return s_.cfg.filesystem == pagecache::Filesystem::ext2; }
   // A page only this thread knows (page_cache_free of a spare page): no step.
   void page_cache_free(Page& page);
+  // inode->i_size where a write with O_APPEND starts (generic_file_write's
+  // `if (file->f_flags & O_APPEND) pos = inode->i_size;`, 2.6's
+  // generic_write_checks, today's generic_write_checks_count): a step that
+  // reads i_size, labelled `label`. `reported`: the bytes the call has
+  // reported written so far (its `data`; a 2.4 writev's earlier iovecs).
+  std::uint64_t i_size_for_append(const char* label, const Bytes& reported);
 };
 
 std::unique_ptr<pagecache::Kernel> make_kernel(State& s);

@@ -19,7 +19,6 @@ Kernel::Kernel(State& s) : linux_2_4_0::Kernel(s) { s.mm.use_rw_mmap_sem(s.ex); 
 // copy; a fault in the copy only turns the status into -EFAULT.
 std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
                                         Bytes& data) {
-  (void)file;
   const std::uint64_t ps = s_.geo.page_size;
   Page* cached_page = nullptr;
   std::uint64_t written = 0;
@@ -32,7 +31,9 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
   if (!pagecache::access_ok(s_, buf, count)) return -kEFAULT;
   s_.inode.i_sem.down("generic_file_write: down(i_sem)");
   std::uint64_t pos = ppos;
-  // pos < 0, file->f_error, O_APPEND, RLIMIT_FSIZE, LFS, s_maxbytes: not in the model.
+  // L2932: if (!S_ISBLK(inode->i_mode) && file->f_flags & O_APPEND) pos = inode->i_size;
+  if (file.f_flags & pagecache::kOpenAppend) pos = i_size_for_append("generic_file_write: O_APPEND pos = i_size", data);
+  // pos < 0, file->f_error, RLIMIT_FSIZE, LFS, s_maxbytes: not in the model.
   // if (count == 0) goto out; remove_suid; times; mark_inode_dirty_sync; O_DIRECT: not in the model.
   if (count == 0) goto out;
 

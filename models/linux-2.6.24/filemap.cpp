@@ -78,10 +78,14 @@ std::int64_t Kernel::generic_file_aio_write(File& file, const std::vector<IoVec>
   s_.inode.i_sem.down("generic_file_aio_write: mutex_lock(i_mutex)");
   // __generic_file_aio_write_nolock: generic_segment_checks (access_ok,
   // already checked by vfs_write and rw_copy_check_uvector: read_write.cpp),
-  // generic_write_checks (O_APPEND, rlimits, s_maxbytes: not in the model).
+  // generic_write_checks (rlimits, s_maxbytes: not in the model; its O_APPEND below).
   std::uint64_t count = 0;
   for (const IoVec& v : iov) count += v.length;
-  const std::uint64_t pos = ppos;
+  std::uint64_t pos = ppos;
+  // mm/filemap.c generic_write_checks: "FIXME: this is for backwards
+  // compatibility with 2.4": if (file->f_flags & O_APPEND) *pos =
+  // i_size_read(inode); under i_mutex, and pwrite's pos too.
+  if (file.f_flags & pagecache::kOpenAppend) pos = i_size_for_append("generic_write_checks: O_APPEND pos = i_size_read", data);
   std::int64_t ret = 0;  // if (count == 0) goto out: written ? written : err
   if (count != 0) {
     // remove_suid, file_update_time: inode metadata.

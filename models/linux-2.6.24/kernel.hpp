@@ -61,6 +61,10 @@ class Kernel : public linux_2_4_17::Kernel {
   int writepage(Page& page) override;
   void filemap_fdatasync() override;
   std::int64_t sys_fsync(File& file) override;
+  // fs/read_write.c vfs_llseek -> f_op->llseek: generic_file_llseek for ext2
+  // and ramfs (fs/ext2/file.c, fs/ramfs/file-mmu.c), under i_mutex (read_write.cpp)
+  std::int64_t llseek(File& file, std::int64_t offset, linux_2_4_0::Whence origin) override;
+  virtual std::int64_t generic_file_llseek(File& file, std::int64_t offset, linux_2_4_0::Whence origin);
   void end_buffer_async_write(BufferHead& bh, bool uptodate) override;
   void end_buffer_write_sync(BufferHead& bh, bool uptodate) override;
 

@@ -44,14 +44,23 @@ void Kernel::write_unlock() { s_.inode.i_rwsem->up_write("ext4_buffered_write_it
 std::int64_t Kernel::generic_file_aio_write(File& file, const std::vector<IoVec>& iov, std::uint64_t& ppos,
                                             Bytes& data) {
   write_lock();
-  // ext4_write_checks / generic_write_checks: O_APPEND, rlimits, s_maxbytes: not in the model.
+  // ext4_write_checks -> generic_write_checks: rlimits, s_maxbytes: not in the model.
   std::uint64_t count = 0;
   for (const IoVec& v : iov) count += v.length;
   std::int64_t ret = 0;
-  if (count > 0) {
+  if (count > 0) {  // generic_write_checks: if (!iov_iter_count(from)) return 0;
+    // mm/filemap.c generic_write_checks_count: if (iocb->ki_flags &
+    // IOCB_APPEND) iocb->ki_pos = i_size_read(inode); under the inode lock,
+    // pwrite's position too (IOCB_APPEND comes from O_APPEND: iocb_flags).
+    // The position is the kiocb's (ki_pos), which reaches *ppos, and so
+    // f_pos, only when the write returns more than 0 (fs/read_write.c
+    // new_sync_write: if (ret > 0 && ppos) *ppos = kiocb.ki_pos): a failed
+    // O_APPEND write leaves f_pos where it was (2.4's moves it to i_size).
+    std::uint64_t pos = ppos;
+    if (file.f_flags & pagecache::kOpenAppend) pos = i_size_for_append("generic_write_checks_count: IOCB_APPEND ki_pos = i_size_read", data);
     IovIter i{iov, 0, 0, count};
-    ret = generic_perform_write(file, i, ppos, data);
-    if (ret > 0) ppos += static_cast<std::uint64_t>(ret);  // iocb->ki_pos += written
+    ret = generic_perform_write(file, i, pos, data);
+    if (ret > 0) ppos = pos + static_cast<std::uint64_t>(ret);  // iocb->ki_pos += written; *ppos = ki_pos
   }
   write_unlock();
   // generic_write_sync: O_SYNC not in the model.

@@ -47,6 +47,15 @@ class Kernel : public linux_2_6_24::Kernel {
   virtual void mark_buffer_write_io_error(pagecache::BufferHead& bh);
   virtual int file_check_and_advance_wb_err(File& file);
 
+  // ---- file15 (open.cpp): open samples wb_err; lseek's llseeks
+  // fs/open.c do_dentry_open: f->f_wb_err = filemap_sample_wb_err(f->f_mapping)
+  void dentry_open(File& file, std::uint32_t flags) override;
+  // f_op->llseek: ext4_llseek (XFS: xfs_file_llseek; ramfs:
+  // generic_file_llseek), each generic_file_llseek_size(..., i_size_read(inode))
+  std::int64_t llseek(File& file, std::int64_t offset, linux_2_4_0::Whence whence) override;
+  virtual std::int64_t generic_file_llseek_size(File& file, std::int64_t offset, linux_2_4_0::Whence whence,
+                                                std::uint64_t eof);
+
   // ---- fs/ext4/file.c: ext4_file_write_iter -> ext4_buffered_write_iter;
   // ext4_file_read_iter -> generic_file_read_iter
   std::int64_t generic_file_aio_write(File& file, const std::vector<IoVec>& iov, std::uint64_t& ppos,

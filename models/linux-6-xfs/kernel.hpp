@@ -35,7 +35,7 @@ class Kernel : public linux_6_ext4::Kernel {
   // ---- fs/xfs/xfs_file.c xfs_file_buffered_write
   std::int64_t generic_file_aio_write(File& file, const std::vector<IoVec>& iov, std::uint64_t& ppos,
                                       Bytes& data) override;
-  virtual int xfs_file_write_checks(std::uint64_t pos);
+  virtual int xfs_file_write_checks(const File& file, std::uint64_t& pos);
   virtual int xfs_file_write_zero_eof(std::uint64_t pos);
 
   // ---- fs/iomap/buffered-io.c

@@ -31,17 +31,17 @@ void Kernel::write_unlock() {
 // has no extents, so iomap_write_iter runs once for all of it).
 std::int64_t Kernel::generic_file_aio_write(File& file, const std::vector<IoVec>& iov, std::uint64_t& ppos,
                                             Bytes& data) {
-  (void)file;
   write_lock();
   std::uint64_t count = 0;
   for (const IoVec& v : iov) count += v.length;
   std::int64_t ret = 0;
   if (count > 0) {  // xfs_file_write_iter: if (iov_iter_count(from) == 0) return 0
-    ret = xfs_file_write_checks(ppos);
+    std::uint64_t pos = ppos;  // ki_pos: reaches f_pos only if the write returns > 0 (linux-6-ext4's)
+    ret = xfs_file_write_checks(file, pos);  // the iocb: the file's flags, ki_pos
     if (ret == 0) {
       IovIter i{iov, 0, 0, count};
-      ret = iomap_write_iter(i, ppos, data);  // iomap_file_buffered_write
-      if (ret > 0) ppos += static_cast<std::uint64_t>(ret);  // iocb->ki_pos += ret
+      ret = iomap_write_iter(i, pos, data);  // iomap_file_buffered_write
+      if (ret > 0) ppos = pos + static_cast<std::uint64_t>(ret);  // iocb->ki_pos += ret; *ppos = ki_pos
     }
   }
   write_unlock();
@@ -50,12 +50,15 @@ std::int64_t Kernel::generic_file_aio_write(File& file, const std::vector<IoVec>
   return ret;
 }
 
-// xfs_file_write_checks: generic_write_checks (O_APPEND, rlimits,
-// s_maxbytes: not in the model); "If the offset is beyond the size of the
+// xfs_file_write_checks: generic_write_checks (rlimits, s_maxbytes: not
+// in the model; O_APPEND: ki_pos = i_size_read, under the iolock taken
+// exclusive); "If the offset is beyond the size of the
 // file, we need to zero all blocks that fall between the existing EOF and the
 // start of this write." The unlocked i_size check is exact here: the iolock
 // is held exclusive and nothing else moves i_size in the model.
-int Kernel::xfs_file_write_checks(std::uint64_t pos) {
+int Kernel::xfs_file_write_checks(const File& file, std::uint64_t& pos) {
+  if (file.f_flags & pagecache::kOpenAppend)
+    pos = i_size_for_append("generic_write_checks_count: IOCB_APPEND ki_pos = i_size_read", Bytes{});
   step(ex(), "xfs_file_write_checks: i_size_read", {R(s_.inode.size_obj)});
   if (pos > s_.inode.i_size) return xfs_file_write_zero_eof(pos);
   return 0;  // kiocb_modified: times

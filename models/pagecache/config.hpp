@@ -56,6 +56,10 @@ struct Operation {
     munmap,   // munmap(iov[0].address, iov[0].length)
     msync,    // msync(iov[0].address, iov[0].length, MS_SYNC)
     fsync,    // fsync(fd)
+    // file15 (issue 15's O_APPEND/lseek, issue 17's close): the thread's open file
+    lseek,    // lseek(fd, seek_offset, whence)
+    close,    // close(fd): later calls on the fd return -EBADF until an open
+    open,     // open(path, the thread's open_flags): a new struct file, f_pos 0
     ftruncate,  // ftruncate(fd, length): shrink or grow the file to `length` bytes
   };
   Kind kind = Kind::read;
@@ -63,12 +67,21 @@ struct Operation {
   std::vector<IoVec> iov;     // one for read/write/pread/pwrite/touch/munmap/msync; several for writev
   bool store = false;         // touch: a store instead of a load
   std::uint8_t value = 0;     // touch with store: the byte stored
+  // lseek (file15)
+  enum class Whence { set, cur, end };  // SEEK_SET, SEEK_CUR, SEEK_END
+  std::int64_t seek_offset = 0;
+  Whence whence = Whence::set;
   std::uint64_t length = 0;   // ftruncate: the new size
 };
+
+// The open(2) flags a thread's struct file has (f_flags; file15), beside the
+// access mode every thread has (O_RDWR). The value is Linux's (x86).
+inline constexpr std::uint32_t kOpenAppend = 02000;  // O_APPEND
 
 struct ThreadSpec {
   std::string name;
   std::vector<Operation> ops;
+  std::uint32_t open_flags = 0;  // f_flags of each struct file it opens: 0 or kOpenAppend (file15)
 };
 
 // Background agents act at most `budget` times per execution, so that every

@@ -36,11 +36,14 @@ struct Inode {
   std::deque<BufferHead*> i_dirty_buffers;
 };
 
-// struct file: f_pos and the read-ahead context of mm/filemap.c (f_raend,
-// f_ramax, f_ralen, f_rawin; all zero at open), and f_wb_err, the errseq_t
-// sample of the mapping's writeback error taken at open (4.13's
-// errseq_sample: every description is opened before any I/O, so 0).
+// struct file: f_flags (O_APPEND: the thread's open_flags), f_pos and the
+// read-ahead context of mm/filemap.c (f_raend, f_ramax, f_ralen, f_rawin;
+// all zero at open), and f_wb_err, the errseq_t sample of the mapping's
+// writeback error taken at open (errseq_sample: 0 for the descriptions
+// opened before the threads run; a thread's "open" operation samples it
+// again, Kernel::sys_open). Each is private to its thread: no step names it.
 struct File {
+  std::uint32_t f_flags = 0;
   std::uint64_t f_pos = 0;
   std::uint64_t f_raend = 0, f_ramax = 0, f_ralen = 0, f_rawin = 0;
   bool f_reada = false;

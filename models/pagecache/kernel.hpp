@@ -43,6 +43,14 @@ class Kernel {
   virtual std::int64_t sys_writev(File& file, const std::vector<IoVec>& iov, Bytes& data) = 0;
   virtual std::int64_t sys_msync(std::uint64_t start, std::uint64_t len) = 0;  // MS_SYNC
   virtual std::int64_t sys_fsync(File& file) = 0;
+  // file15: lseek, close and open of the thread's struct file. sys_lseek
+  // returns the new f_pos or -errno; sys_close what filp_close returns (the
+  // caller has already emptied the fd: later calls get -EBADF); sys_open
+  // makes `file` a new struct file with `flags` (f_pos 0) and returns 0 (the
+  // model's open cannot fail; the fd it returns is the thread's one fd).
+  virtual std::int64_t sys_lseek(File& file, std::int64_t offset, Operation::Whence whence) = 0;
+  virtual std::int64_t sys_close(File& file) = 0;
+  virtual std::int64_t sys_open(File& file, std::uint32_t flags) = 0;
   // ftruncate(2) (issue 15): fs/open.c sys_ftruncate and the variant's
   // truncate path (models/<variant>/truncate.cpp). Returns 0 or -errno.
   virtual std::int64_t sys_ftruncate(File& file, std::uint64_t length) = 0;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/pagecache/config.hpp"
@@ -24,6 +25,10 @@ struct SyscallRecord {
   // read/pread: the bytes it returned (the first `result` bytes, as they
   // arrived in user memory).
   Bytes data;
+  // A write whose bytes are not one run from file_offset (file15): data[i..]
+  // continues at file offset `second` from data index `first` on. Only an
+  // O_APPEND writev on 2.4, whose next iovec found the end of the file moved.
+  std::vector<std::pair<std::size_t, std::uint64_t>> relocations;
   std::uint64_t begin_step = 0;  // execution step at which the call began
   std::uint64_t end_step = 0;    // ... and returned
   bool completed = false;

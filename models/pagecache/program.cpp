@@ -11,6 +11,25 @@
 
 namespace models::pagecache {
 
+namespace {
+
+constexpr std::int64_t kFdClosedEBADF = 9;
+
+// The calls that name the thread's fd (file15: -EBADF once it is closed);
+// touch, munmap and msync name user memory, not the fd.
+bool takes_fd(Operation::Kind k) {
+  using K = Operation::Kind;
+  return k != K::touch && k != K::munmap && k != K::msync;
+}
+
+// The calls with no user buffer and no file offset of their own.
+bool uses_no_buffer(Operation::Kind k) {
+  using K = Operation::Kind;
+  return k == K::lseek || k == K::close || k == K::open;
+}
+
+}  // namespace
+
 PageCacheProgram::PageCacheProgram(Config cfg, KernelFactory make_kernel)
     : cfg_(std::move(cfg)), make_kernel_(std::move(make_kernel)) {
   validate(cfg_);
@@ -49,6 +68,7 @@ void PageCacheProgram::run_thread(std::size_t t) {
   State& s = *state_;
   File& file = s.files[t];
   const ThreadSpec& spec = cfg_.threads[t];
+  bool fd_open = true;  // the thread's one fd (file15: close empties it, open fills it)
   for (std::size_t k = 0; k < spec.ops.size(); ++k) {
     const Operation& op = spec.ops[k];
     SyscallRecord rec;
@@ -61,16 +81,19 @@ void PageCacheProgram::run_thread(std::size_t t) {
                                     [](std::uint64_t a, const IoVec& v) { return a + v.length; });
     if (op.kind == Operation::Kind::touch) rec.requested = 1;
     if (op.kind == Operation::Kind::touch || op.kind == Operation::Kind::munmap ||
-        op.kind == Operation::Kind::msync || op.kind == Operation::Kind::fsync)
+        op.kind == Operation::Kind::msync || op.kind == Operation::Kind::fsync || uses_no_buffer(op.kind))
       rec.file_offset = 0;
     if (op.kind == Operation::Kind::ftruncate) rec.file_offset = op.length;  // the new size (SyscallRecord)
     const std::size_t at = s.obs.calls.size();
     s.obs.calls.push_back(rec);
+    s.call_of_thread[t] = at;
 
     Bytes data;
     std::int64_t result = 0;
     Kernel& k_ = *s.kernel;
-    switch (op.kind) {
+    if (!fd_open && takes_fd(op.kind) && op.kind != Operation::Kind::open) {
+      result = -kFdClosedEBADF;  // fget(fd) finds no file: before any kernel function runs
+    } else switch (op.kind) {
       case Operation::Kind::write: result = k_.sys_write(file, op.iov[0].address, op.iov[0].length, data); break;
       case Operation::Kind::read: result = k_.sys_read(file, op.iov[0].address, op.iov[0].length, data); break;
       case Operation::Kind::pwrite:
@@ -90,6 +113,15 @@ void PageCacheProgram::run_thread(std::size_t t) {
       case Operation::Kind::munmap: result = sys_munmap(s, op.iov[0].address, op.iov[0].length); break;
       case Operation::Kind::msync: result = k_.sys_msync(op.iov[0].address, op.iov[0].length); break;
       case Operation::Kind::fsync: result = k_.sys_fsync(file); break;
+      case Operation::Kind::lseek: result = k_.sys_lseek(file, op.seek_offset, op.whence); break;
+      case Operation::Kind::close:
+        fd_open = false;  // sys_close releases the fd before filp_close
+        result = k_.sys_close(file);
+        break;
+      case Operation::Kind::open:
+        result = k_.sys_open(file, spec.open_flags);
+        fd_open = true;
+        break;
       case Operation::Kind::ftruncate: result = k_.sys_ftruncate(file, op.length); break;
     }
     SyscallRecord& r = s.obs.calls[at];

@@ -1,6 +1,7 @@
 #include "models/pagecache/state.hpp"
 
 #include "models/pagecache/digest.hpp"
+#include "models/pagecache/position_bound.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -48,8 +49,10 @@ void validate(const Config& cfg) {
         bad(where + "overlaps region " + (o.name.empty() ? std::to_string(q) : o.name));
     }
   }
+  const std::uint64_t isize_bound = size_bound(cfg);
   for (std::size_t t = 0; t < cfg.threads.size(); ++t) {
-    std::uint64_t max_pos = 0;  // f_pos can be at most this far (reads and writes may be short)
+    PositionBound pos;  // how far f_pos can be (reads and writes may be short)
+    bool open = true;
     for (std::size_t k = 0; k < cfg.threads[t].ops.size(); ++k) {
       const Operation& op = cfg.threads[t].ops[k];
       const std::string where = "thread " + std::to_string(t) + " op " + std::to_string(k) + " (" + operation_name(op.kind) + "): ";
@@ -57,6 +60,9 @@ void validate(const Config& cfg) {
       for (const IoVec& v : op.iov) len += v.length;
       switch (op.kind) {
         case Operation::Kind::fsync:
+        case Operation::Kind::lseek:
+        case Operation::Kind::close:
+        case Operation::Kind::open:
           if (!op.iov.empty()) bad(where + "takes no iov");
           break;
         case Operation::Kind::ftruncate:
@@ -69,13 +75,16 @@ void validate(const Config& cfg) {
         default:
           if (op.iov.size() != 1) bad(where + "needs exactly one iov");
       }
-      const bool writes = op.kind == Operation::Kind::write || op.kind == Operation::Kind::writev ||
-                          op.kind == Operation::Kind::pwrite;
-      const std::uint64_t at = op.kind == Operation::Kind::pwrite || op.kind == Operation::Kind::pread ? op.offset : max_pos;
-      if (writes && at + len > limit)
-        bad(where + "may write beyond geometry.pages * page_size (" + std::to_string(limit) + " bytes)");
-      if (op.kind == Operation::Kind::write || op.kind == Operation::Kind::writev || op.kind == Operation::Kind::read)
-        max_pos += len;
+      if (op.kind == Operation::Kind::open && open) bad(where + "the thread's file is open: close it first");
+      if (op.kind == Operation::Kind::open) open = true;
+      if (op.kind == Operation::Kind::close) open = false;
+      if (is_file_write(op.kind)) {
+        const PositionBound start = write_start(op, cfg.threads[t].open_flags, pos);
+        const std::uint64_t end = start.relative ? isize_bound : start.offset + len;
+        if (end > limit)
+          bad(where + "may write beyond geometry.pages * page_size (" + std::to_string(limit) + " bytes)");
+      }
+      advance_position(pos, op, cfg.threads[t].open_flags);
     }
   }
 }
@@ -95,10 +104,13 @@ State::State(sim::Execution& ex_, const Config& cfg_, const KernelFactory& make_
       inode(ex_, cfg_.file.content.size(), cfg_.geometry.pages * (cfg_.geometry.page_size / cfg_.geometry.block_size)),
       disk(ex_, cfg_.geometry.pages * (cfg_.geometry.page_size / cfg_.geometry.block_size), cfg_.geometry.block_size),
       mm(ex_),
-      files(cfg_.threads.size()) {
+      files(cfg_.threads.size()),
+      call_of_thread(cfg_.threads.size(), static_cast<std::size_t>(-1)) {
   const Bytes& content = cfg.file.content;
   const std::uint32_t bs = geo.block_size;
   obs.initial_content = content;
+  // Each thread's struct file is opened before any thread runs, with its open_flags.
+  for (std::size_t t = 0; t < files.size(); ++t) files[t].f_flags = cfg.threads[t].open_flags;
 
   // The file's blocks on disk: file block n is disk block n; the tail of the
   // last block past i_size reads as zeros; blocks past it belong to no file.
@@ -159,6 +171,20 @@ State::State(sim::Execution& ex_, const Config& cfg_, const KernelFactory& make_
   install_digests(*this);
 }
 
+void State::note_append(std::uint64_t pos, std::size_t reported) {
+  const sim::ThreadId t = ex.current();
+  if (t >= call_of_thread.size() || call_of_thread[t] >= obs.calls.size()) return;  // not a thread's call
+  SyscallRecord& rec = obs.calls[call_of_thread[t]];
+  if (reported == 0 && rec.relocations.empty()) {
+    rec.file_offset = pos;
+    return;
+  }
+  const std::uint64_t next = rec.relocations.empty()
+                                 ? rec.file_offset + reported
+                                 : rec.relocations.back().second + (reported - rec.relocations.back().first);
+  if (pos != next) rec.relocations.emplace_back(reported, pos);
+}
+
 Page& State::page_cache_alloc(std::uint32_t index) {
   if (index >= slots.size()) throw std::logic_error("model bug: a page beyond geometry.pages");
   pages.push_back(std::make_unique<Page>(*slots[index], pages.size() + 1, geo.page_size));
@@ -214,6 +240,9 @@ const char* operation_name(Operation::Kind k) {
     case Operation::Kind::munmap: return "munmap";
     case Operation::Kind::msync: return "msync";
     case Operation::Kind::fsync: return "fsync";
+    case Operation::Kind::lseek: return "lseek";
+    case Operation::Kind::close: return "close";
+    case Operation::Kind::open: return "open";
     case Operation::Kind::ftruncate: return "ftruncate";
   }
   return "?";

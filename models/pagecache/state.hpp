@@ -61,6 +61,15 @@ class State {
   // (models/pagecache/uaccess.hpp).
   std::vector<std::uint8_t> nonblocking_faults;
   std::unique_ptr<Kernel> kernel;
+  // By thread id: the index in obs.calls of the call it runs (file15: an
+  // O_APPEND write records there where it really wrote, note_append).
+  std::vector<std::size_t> call_of_thread;
+
+  // A write of the running thread starts at `pos`, found by O_APPEND, after
+  // the call reported `reported` bytes written (a 2.4 writev's earlier
+  // iovecs): its record's file_offset, or a relocation, says so for the
+  // invariants.
+  void note_append(std::uint64_t pos, std::size_t reported);
 
   // include/linux/pagemap.h page_cache_alloc: a new struct page for `index`
   // (the slot whose objects it uses), one reference, content left as it was.

@@ -63,7 +63,6 @@ std::uint64_t Kernel::file_read_actor(ReadDescriptor& desc, Page& page, std::uin
 // failed copy that clears no page state.
 std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
                                         Bytes& data) {
-  (void)file;
   const std::uint64_t ps = s_.geo.page_size;
   Page* cached_page = nullptr;
   Page* prev = nullptr;
@@ -71,6 +70,8 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
   std::int64_t status = 0;
 
   std::uint64_t pos = ppos;
+  // 2.4.0's O_APPEND (mm/filemap.c L2470), with no i_sem (zippel-lock-coupling's).
+  if (file.f_flags & pagecache::kOpenAppend) pos = i_size_for_append("generic_file_write: O_APPEND pos = i_size", data);
   while (count) {
     const auto offset = static_cast<unsigned>(pos % ps);
     const auto index = static_cast<std::uint32_t>(pos / ps);

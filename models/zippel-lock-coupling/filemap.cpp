@@ -162,7 +162,6 @@ void Kernel::prefault_source(std::uint64_t buf, unsigned bytes, bool holding_pag
 // one page lock from its first page to its last.
 std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
                                         Bytes& data) {
-  (void)file;
   const std::uint64_t ps = s_.geo.page_size;
   Page* cached_page = nullptr;
   Page* prev = nullptr;  // the page written last: still locked, with a reference
@@ -171,6 +170,10 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
 
   // No down(i_sem).
   std::uint64_t pos = ppos;
+  // 2.4.0's O_APPEND (mm/filemap.c L2470), here with no i_sem: i_size is
+  // read once, before the first page is locked, and two appending writers
+  // may both start at the same end of the file.
+  if (file.f_flags & pagecache::kOpenAppend) pos = i_size_for_append("generic_file_write: O_APPEND pos = i_size", data);
   while (count) {
     const auto offset = static_cast<unsigned>(pos % ps);
     const auto index = static_cast<std::uint32_t>(pos / ps);

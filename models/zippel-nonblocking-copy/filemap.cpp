@@ -14,7 +14,6 @@ using pagecache::Page;
 // drops the page and retries it.
 std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
                                         Bytes& data) {
-  (void)file;
   const std::uint64_t ps = s_.geo.page_size;
   Page* cached_page = nullptr;
   std::uint64_t written = 0;
@@ -23,6 +22,8 @@ std::int64_t Kernel::generic_file_write(File& file, std::uint64_t buf, std::uint
 
   s_.inode.i_sem.down("generic_file_write: down(i_sem)");
   std::uint64_t pos = ppos;
+  // 2.4.0's O_APPEND (mm/filemap.c L2470), under i_sem.
+  if (file.f_flags & pagecache::kOpenAppend) pos = i_size_for_append("generic_file_write: O_APPEND pos = i_size", data);
 
   while (count) {
     const auto offset = static_cast<unsigned>(pos % ps);

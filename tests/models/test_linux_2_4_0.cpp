@@ -64,6 +64,27 @@ TEST_CASE("variants: linux-2.4.0 is there, an unknown name and a bad Config are 
   CHECK_THROWS_AS(models::pagecache::make_program(c), std::invalid_argument);
 }
 
+// file15: a Config built in code meets the loader's bound on where writes
+// may reach (models/pagecache/position_bound.hpp): an O_APPEND write starts
+// at i_size, which the threads' writes may have grown; an open while the
+// file is open has no fd to give.
+TEST_CASE("a bad Config: an append that may pass the largest file, an open of an open file") {
+  Config c = small_config(Filesystem::ext2, "abcd", 2);  // the largest file: 8 bytes
+  c.regions = {anon_region("src", 0x1000, 4, "wxyz")};
+  c.threads = {thread("A", {op(Operation::Kind::write, 0x1000, 4)})};
+  c.threads[0].open_flags = models::pagecache::kOpenAppend;
+  CHECK_NOTHROW(models::pagecache::make_program(c));  // 4 + 4 bytes fit
+  c.threads.push_back(thread("B", {op(Operation::Kind::write, 0x1000, 1)}));
+  c.threads[1].open_flags = models::pagecache::kOpenAppend;
+  CHECK_THROWS_AS(models::pagecache::make_program(c), std::invalid_argument);  // 4 + 4 + 1
+  c.threads[1].open_flags = 0;  // B writes at its own position 0: fits
+  CHECK_NOTHROW(models::pagecache::make_program(c));
+  Operation reopen;
+  reopen.kind = Operation::Kind::open;
+  c.threads[1].ops.insert(c.threads[1].ops.begin(), reopen);
+  CHECK_THROWS_AS(models::pagecache::make_program(c), std::invalid_argument);
+}
+
 TEST_CASE("a single write then a read gives the written bytes") {
   for (Filesystem fs : {Filesystem::ext2, Filesystem::ramfs}) {
     CAPTURE(fs == Filesystem::ext2 ? "ext2" : "ramfs");

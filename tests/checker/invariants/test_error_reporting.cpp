@@ -168,6 +168,47 @@ TEST_CASE("lost-error: every description's next fsync after a failed write must 
   CHECK_FALSE(check_lost_error(f.obs, f.opts));
 }
 
+// file15: descriptions closed and opened during the run, errseq_t's rule
+// as issue 17 states it (4.16: an error nobody has seen is reported to a
+// description opened after it too).
+TEST_CASE("lost-error: a description opened after the error must be told only if nobody had seen it") {
+  ErrFixture f;
+  const auto fsync = Operation::Kind::fsync;
+  const auto close = Operation::Kind::close;
+  const auto open = Operation::Kind::open;
+  // A closes its first description, the write fails at 12, A opens again
+  // (steps 14-15) and its fsync returns 0: nobody had seen the error: lost.
+  f.obs.calls = {err_call(0, 0, Operation::Kind::pwrite, 2, 1, 4, 0, "XY"), err_call(0, 1, close, 0, 5, 5),
+                 err_call(0, 2, open, 0, 14, 15), err_call(0, 3, fsync, 0, 16, 20)};
+  f.obs.io = {err_io(true, false, 2, 12)};
+  auto v = check_lost_error(f.obs, f.opts);
+  REQUIRE(v);
+  CHECK(v->message.find("fsync by thread \"A\" (steps 16-20) returned 0") != std::string::npos);
+  CHECK(v->message.find("opened by its open (steps 14-15) after the error, which nobody had seen then") !=
+        std::string::npos);
+  f.obs.calls[3].result = -5;
+  CHECK_FALSE(check_lost_error(f.obs, f.opts));
+  // B reported it before A opened again: A's new description need not be told.
+  f.obs.calls[3].result = 0;
+  f.obs.calls.push_back(err_call(1, 0, fsync, -5, 12, 13));
+  CHECK_FALSE(check_lost_error(f.obs, f.opts));
+  // B's report overlapping A's open counts as seen too (the kernel's order could excuse it).
+  f.obs.calls.back() = err_call(1, 0, fsync, -5, 13, 16);
+  CHECK_FALSE(check_lost_error(f.obs, f.opts));
+  // ... but one that began after A's open returned does not.
+  f.obs.calls.back() = err_call(1, 0, fsync, -5, 16, 18);
+  CHECK(check_lost_error(f.obs, f.opts));
+  // An fsync on the closed fd (-EBADF) is on no description and sees nothing;
+  // the first description, closed before its next fsync, is owed nothing.
+  f.obs.calls = {err_call(0, 0, Operation::Kind::pwrite, 2, 1, 4, 0, "XY"), err_call(0, 1, close, 0, 5, 5),
+                 err_call(0, 2, fsync, -9, 14, 14), err_call(1, 0, fsync, -5, 15, 16)};
+  CHECK_FALSE(check_lost_error(f.obs, f.opts));
+  // A description opened before the failure was open at the time.
+  f.obs.calls = {err_call(0, 0, close, 0, 1, 1), err_call(0, 1, open, 0, 2, 3), err_call(1, 0, fsync, -5, 13, 16),
+                 err_call(0, 2, fsync, 0, 17, 20)};
+  CHECK(check_lost_error(f.obs, f.opts));
+}
+
 TEST_CASE("lost-data: a block whose last write failed is compared, after eviction, with the cached bytes") {
   ErrFixture f;
   f.obs.calls = {err_call(0, 0, Operation::Kind::pwrite, 2, 1, 4, 0, "XY")};

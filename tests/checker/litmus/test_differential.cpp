@@ -59,7 +59,12 @@ TEST_CASE("differential: a seed gives one scenario, which loads and can run for 
   CHECK(generate_scenario(1, "linux-6-ext4", "ext2") != generate_scenario(2, "linux-6-ext4", "ext2"));
   // Every call the issue names.
   CHECK(kinds == std::set<std::string>{"pwrite", "write", "writev", "pread", "read", "touch", "msync", "fsync",
-                                       "munmap"});
+                                       "munmap", "lseek", "close", "open"});
+  // ... and O_APPEND on the thread's file (file15).
+  std::size_t appending = 0;
+  for (std::uint64_t seed = 1; seed <= 300; ++seed)
+    appending += generate_scenario(seed, "linux-6-ext4", "ext2")["threads"][0].contains("open_flags");
+  CHECK(appending >= 20);
 }
 
 TEST_CASE("litmus: a kernel address goes to the kernel as it is, one only i386 calls kernel is refused") {

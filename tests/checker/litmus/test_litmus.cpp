@@ -81,11 +81,15 @@ std::set<std::string> seen(const nlohmann::json& result) {
 // The deterministic cases (one thread, or reclaim beside it): the kernel
 // must show exactly the model's one outcome, every iteration.
 void check_deterministic(const fs::path& work, const fs::path& dir, const std::string& variant) {
-  // (and ftruncate's sequential scenarios, issue 15)
-  for (const char* name :
-       {"litmus/writev-bad-middle", "litmus/write-partly-unmapped-buffer", "litmus/pwrite-from-own-mapping-reclaim",
-        "litmus/kernel-buffer", "sequential/truncate-shrink-then-grow", "sequential/truncate-then-write-past-eof"}) {
-    const std::string scenario = std::string("scenarios/") + name + ".json";
+  // ... and file15's open file: O_APPEND (pwrite's too), lseek, a failed
+  // append's position, close and open again.
+  for (const char* scenario :
+       {"scenarios/litmus/writev-bad-middle.json", "scenarios/litmus/write-partly-unmapped-buffer.json",
+        "scenarios/litmus/pwrite-from-own-mapping-reclaim.json", "scenarios/litmus/kernel-buffer.json",
+        "scenarios/sequential/append-pwrite-lseek.json", "scenarios/sequential/append-failed-write-position.json",
+        "scenarios/sequential/close-then-open-again.json",
+        // ftruncate's (issue 15)
+        "scenarios/sequential/truncate-shrink-then-grow.json", "scenarios/sequential/truncate-then-write-past-eof.json"}) {
     INFO(scenario << " in " << dir);
     const auto [code, result] = litmus_in(work, scenario, dir);
     CHECK(code == 0);
