@@ -35,7 +35,10 @@ std::optional<sim::Verdict> check_lost_data(const Observation& obs, const CheckO
     for (std::size_t j = i + 1; j < order.size() && !free_order; ++j) {
       const detail::FileWrite& a = *order[i];
       const detail::FileWrite& b = *order[j];
-      const bool bytes = a.offset < b.offset + b.data.size() && b.offset < a.offset + a.data.size();
+      // A truncation reaches every byte past its length.
+      const std::uint64_t a_end = a.truncates ? ~std::uint64_t{0} : a.offset + a.data.size();
+      const std::uint64_t b_end = b.truncates ? ~std::uint64_t{0} : b.offset + b.data.size();
+      const bool bytes = a.offset < b_end && b.offset < a_end;
       const bool time = !detail::precedes(obs.calls[a.call], obs.calls[b.call]) &&
                         !detail::precedes(obs.calls[b.call], obs.calls[a.call]);
       free_order = bytes && time;

@@ -4,7 +4,8 @@
 // an order consistent with real time (the rule of torn-read, see
 // torn_read.hpp: short writes count for the bytes they report, failed writes
 // count for nothing, writes overlapping in time apply in either order, a
-// write past EOF extends the file and leaves a hole of zeros). Writes that
+// write past EOF extends the file and leaves a hole of zeros; an ftruncate
+// that returned 0 sets the size and zeroes what lies past it). Writes that
 // never returned (the run ended around them) may or may not count.
 // A read that stopped at an error is checked for the bytes it did read
 // (the error itself is stale-error's, error_reporting.hpp). With the

@@ -8,8 +8,11 @@
 // byte cuts the branch at once. A write may be placed when every write that
 // must come after it (in real time) is already placed or left out. Only the
 // writes that overlap the window are ordered; the others can only change the
-// file's size, which does not depend on the order. States (which writes are
-// placed, which left out) that failed are remembered, so each is tried once.
+// file's size, which does not depend on the order -- unless an ftruncate is
+// among them: then the size does (the latest truncation sets it, and only
+// the writes after it extend it), so every write is ordered. States (which
+// writes are placed, which left out, and the size a placed truncation
+// fixed) that failed are remembered, so each is tried once.
 #include "checker/invariants/torn_read.hpp"
 
 #include <algorithm>
@@ -94,10 +97,12 @@ class Search {
         size_min_(window.size_min), size_max_(window.size_max), max_states_(max_states),
         forced_size_(initial.size()) {
     const std::uint64_t end = begin_ + seen_.size();
+    const bool truncation = std::any_of(writes.begin(), writes.end(),
+                                        [](const detail::FileWrite& w) { return w.truncates; });
     for (const detail::FileWrite& w : writes) {
-      if (w.data.empty()) continue;
+      if (w.data.empty() && !w.truncates) continue;
       const std::uint64_t w_end = w.offset + w.data.size();
-      if (w.offset < end && w_end > begin_) {
+      if (truncation || (w.offset < end && w_end > begin_)) {
         relevant_.push_back(&w);
       } else if (w.extends) {
         if (w.mandatory) forced_size_ = std::max(forced_size_, w_end);
@@ -126,6 +131,7 @@ class Search {
   bool dfs(std::size_t decided) {
     if (decided == relevant_.size()) return leaf();
     std::string key(state_.begin(), state_.end());
+    if (size_fixed_) key += "#" + std::to_string(fixed_size_);
     if (failed_.count(key) != 0) return false;
     if (++visited_ > max_states_) {
       gave_up_ = true;
@@ -136,7 +142,15 @@ class Search {
       std::vector<std::size_t> newly;
       if (!place(*relevant_[i], newly)) continue;
       state_[i] = kPlaced;
+      // The latest truncation placed fixes the size: its length, or the end
+      // of a write after it that extends the file (placed before it here).
+      const bool fixes = relevant_[i]->truncates && !size_fixed_;
+      if (fixes) {
+        size_fixed_ = true;
+        fixed_size_ = std::max(relevant_[i]->offset, placed_extent());
+      }
       if (dfs(decided + 1)) return true;
+      if (fixes) size_fixed_ = false;
       state_[i] = kUndecided;
       for (std::size_t idx : newly) covered_[idx] = false;
       if (gave_up_) return false;
@@ -163,6 +177,21 @@ class Search {
   // it covers that no later write covers become its bytes. False (nothing
   // changed) when one of them differs from what was seen.
   bool place(const detail::FileWrite& w, std::vector<std::size_t>& newly) {
+    if (w.truncates) {
+      // Every window byte at or past its length that no later write covers
+      // reads as zero.
+      for (std::size_t idx = 0; idx < seen_.size(); ++idx) {
+        if (covered_[idx] || begin_ + idx < w.offset) continue;
+        if (seen_[idx] != 0) {
+          for (std::size_t k : newly) covered_[k] = false;
+          newly.clear();
+          return false;
+        }
+        covered_[idx] = true;
+        newly.push_back(idx);
+      }
+      return true;
+    }
     const std::uint64_t lo = std::max(begin_, w.offset);
     const std::uint64_t hi = std::min(begin_ + seen_.size(), w.offset + w.data.size());
     for (std::uint64_t p = lo; p < hi; ++p) {
@@ -186,10 +215,8 @@ class Search {
       const std::uint8_t base = p < initial_.size() ? initial_[p] : 0;  // a hole reads as zero
       if (base != seen_[idx]) return false;
     }
-    std::uint64_t size = forced_size_;
-    for (std::size_t i = 0; i < relevant_.size(); ++i)
-      if (state_[i] == kPlaced && relevant_[i]->extends)
-        size = std::max<std::uint64_t>(size, relevant_[i]->offset + relevant_[i]->data.size());
+    if (size_fixed_) return fits(fixed_size_);
+    const std::uint64_t size = std::max(forced_size_, placed_extent());
     if (fits(size)) return true;
     for (std::uint64_t e : optional_ends_)
       if (fits(std::max(size, e))) return true;
@@ -197,6 +224,15 @@ class Search {
   }
 
   bool fits(std::uint64_t size) const { return size >= size_min_ && size <= size_max_; }
+
+  // The furthest end of a placed write that extends the file.
+  std::uint64_t placed_extent() const {
+    std::uint64_t size = 0;
+    for (std::size_t i = 0; i < relevant_.size(); ++i)
+      if (state_[i] == kPlaced && relevant_[i]->extends && !relevant_[i]->truncates)
+        size = std::max<std::uint64_t>(size, relevant_[i]->offset + relevant_[i]->data.size());
+    return size;
+  }
 
   const Bytes& initial_;
   const Bytes& seen_;
@@ -212,6 +248,8 @@ class Search {
   std::unordered_set<std::string> failed_;
   std::size_t visited_ = 0;
   bool gave_up_ = false;
+  bool size_fixed_ = false;  // a truncation is placed: the size is fixed_size_
+  std::uint64_t fixed_size_ = 0;
 };
 
 // Up to `limit` writes, described, one per "; ".
@@ -282,6 +320,15 @@ std::vector<FileWrite> writes_of(const Observation& obs, const Config* config) {
           at = c.relocations[r].second;
         }
       }
+    } else if (c.kind == Operation::Kind::ftruncate) {
+      // One that failed counts for nothing; one in flight may have happened.
+      if (c.completed && c.result != 0) continue;
+      FileWrite w;
+      w.call = i;
+      w.offset = c.file_offset;  // the length (SyscallRecord)
+      w.extends = false;
+      w.truncates = true;
+      out.push_back(std::move(w));
     } else if (c.kind == Operation::Kind::touch) {
       const Operation* op = op_of(config, c);
       if (op == nullptr || !op->store || op->iov.empty() || (c.completed && c.result < 0)) continue;
@@ -331,59 +378,15 @@ Explained explain(const Observation& obs, const Bytes& initial, const std::vecto
   return Search(obs, initial, writes, window, max_states).run();
 }
 
-Bytes apply_writes(const Bytes& initial, const std::vector<const FileWrite*>& writes) {
-  // Every byte is the last write's that covers it; the size is the largest
-  // end of a write that extends the file. A store through a mapping past EOF
-  // stays in its page, and shows if a later write extends the file over it.
-  std::uint64_t size = initial.size(), reach = initial.size();
-  for (const FileWrite* w : writes) {
-    const std::uint64_t end = w->offset + w->data.size();
-    if (w->extends) size = std::max(size, end);
-    reach = std::max(reach, end);
-  }
-  Bytes content = initial;
-  content.resize(reach, 0);
-  for (const FileWrite* w : writes)
-    std::copy(w->data.begin(), w->data.end(), content.begin() + static_cast<std::ptrdiff_t>(w->offset));
-  content.resize(size);
-  return content;
-}
-
-std::vector<const FileWrite*> in_real_time_order(const Observation& obs,
-                                                 const std::vector<const FileWrite*>& writes) {
-  std::vector<const FileWrite*> sorted = writes;
-  // Sorting by the step a call began at is a linear extension of "completed
-  // before": a ends before b begins, so a begins first.
-  std::stable_sort(sorted.begin(), sorted.end(), [&](const FileWrite* a, const FileWrite* b) {
-    const SyscallRecord& ca = obs.calls[a->call];
-    const SyscallRecord& cb = obs.calls[b->call];
-    if (ca.begin_step != cb.begin_step) return ca.begin_step < cb.begin_step;
-    if (ca.thread != cb.thread) return ca.thread < cb.thread;
-    return ca.op_index < cb.op_index;
-  });
-  return sorted;
-}
-
-std::string thread_label(const CheckOptions& options, sim::ThreadId t) {
-  if (t < options.thread_names.size()) return "thread \"" + options.thread_names[t] + "\"";
-  if (options.thread_names.empty() && options.config != nullptr && t < options.config->threads.size())
-    return "thread \"" + options.config->threads[t].name + "\"";
-  if (t == sim::kNoThread) return "an unknown thread";
-  return "thread " + std::to_string(t);
-}
-
-std::string result_text(std::int64_t result) {
-  const char* name = result == -14 ? " (EFAULT)" : result == -5 ? " (EIO)" : result == -11 ? " (EAGAIN)"
-                     : result == -28 ? " (ENOSPC)" : result == -12 ? " (ENOMEM)" : "";
-  return std::to_string(result) + name;
-}
-
 std::string describe_write(const Observation& obs, const CheckOptions& options, const FileWrite& w) {
   const SyscallRecord& c = obs.calls[w.call];
-  std::string s = std::string(kind_name(c.kind)) + (is_read(c.kind) ? " into a shared mapping, storing " : " of ") +
-                  std::to_string(w.data.size()) + (w.data.size() == 1 ? " byte " : " bytes ") +
-                  quote_bytes(w.data) + " at offset " + std::to_string(w.offset) + " by " +
-                  thread_label(options, c.thread);
+  std::string s = w.truncates ? std::string(kind_name(c.kind)) + " to " + std::to_string(w.offset) +
+                                    (w.offset == 1 ? " byte by " : " bytes by ") + thread_label(options, c.thread)
+                              : std::string(kind_name(c.kind)) +
+                                    (is_read(c.kind) ? " into a shared mapping, storing " : " of ") +
+                                    std::to_string(w.data.size()) + (w.data.size() == 1 ? " byte " : " bytes ") +
+                                    quote_bytes(w.data) + " at offset " + std::to_string(w.offset) + " by " +
+                                    thread_label(options, c.thread);
   if (c.completed) {
     s += " (steps " + std::to_string(c.begin_step) + "-" + std::to_string(c.end_step);
     if (is_write(c.kind) && c.result >= 0 && static_cast<std::uint64_t>(c.result) < c.requested)

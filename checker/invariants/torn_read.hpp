@@ -19,7 +19,9 @@
 // overlapping, which admits more and never reports a false violation.
 //
 // Like the kernel, the file starts as Observation::initial_content, a write
-// past EOF extends it and the hole between reads as zeros.
+// past EOF extends it and the hole between reads as zeros. An ftruncate that
+// returned 0 counts like a write, in the same real-time order: it sets the
+// size, and the bytes past it read as zeros (torn_read.cpp, Search::place).
 //
 // This header also holds the search that decides "some set of writes in some
 // order explains these bytes", shared with lost-data.
@@ -86,6 +88,10 @@ struct FileWrite {
   // over it).
   bool extends = true;
   bool mandatory = false;  // must be in the set (else: may be)
+  // ftruncate(offset): no data; the file's size becomes `offset`, and every
+  // byte at or past it reads as zero until a later write covers it (a
+  // shrink drops them, a grow exposes zeros: POSIX ftruncate).
+  bool truncates = false;
 };
 
 // What a set of writes must explain: `seen` at file offset `offset`, with

@@ -56,7 +56,8 @@ std::function<void()> uptodate_lost_check(sim::Execution& ex, const State& s) {
       }
       bool& before = (*was_uptodate)[page.serial];
       const bool now = page.uptodate;
-      const bool cleared = before && !now && page.mapping;
+      // A page that truncate is removing (Page::truncated) holds no file data.
+      const bool cleared = before && !now && page.mapping && !page.truncated;
       before = now;
       if (!cleared) continue;
 

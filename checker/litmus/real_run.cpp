@@ -318,6 +318,7 @@ class Runner {
           if (nfd >= 0) fd = nfd;
           break;
         }
+        case Operation::Kind::ftruncate: r = ::ftruncate(fd, static_cast<off_t>(abs_.real(op.length))); break;
       }
       if (r < 0) r = -errno;
       rec.result = r;
@@ -457,6 +458,11 @@ std::string why_not_real(const Config& c, std::uint64_t real_page) {
             if (u.kind == Operation::Kind::munmap && overlaps(u.iov[0].address, u.iov[0].length, r.start, r.length))
               return "thread \"" + th.name + "\" touches region \"" + r.name +
                      "\", which a thread may have unmapped by then: a SIGSEGV in a real thread";
+            // An ftruncate below the touched page makes it a SIGBUS.
+            if (r.kind == Region::Kind::shared_file && u.kind == Operation::Kind::ftruncate &&
+                (r.file_offset + (a - r.start)) / c.geometry.page_size * c.geometry.page_size >= u.length)
+              return "thread \"" + th.name + "\" touches a page of region \"" + r.name +
+                     "\" that an ftruncate may have cut from the file by then: a SIGBUS in a real thread";
           }
       }
     }

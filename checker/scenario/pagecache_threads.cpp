@@ -27,19 +27,21 @@ namespace {
 
 const std::vector<std::string> kOpNames = {"write", "read",  "pwrite", "pread", "writev",
                                            "touch", "munmap", "msync", "fsync",
-                                           "lseek", "close", "open"};
+                                           "lseek", "close", "open", "ftruncate"};
 const Operation::Kind kOpKinds[] = {
     Operation::Kind::write, Operation::Kind::read,   Operation::Kind::pwrite,
     Operation::Kind::pread, Operation::Kind::writev, Operation::Kind::touch,
     Operation::Kind::munmap, Operation::Kind::msync, Operation::Kind::fsync,
-    Operation::Kind::lseek, Operation::Kind::close, Operation::Kind::open};
+    Operation::Kind::lseek, Operation::Kind::close, Operation::Kind::open,
+    Operation::Kind::ftruncate};
 
 // The keys each kind of operation takes.
 const std::vector<std::string>& op_keys(Operation::Kind kind) {
   static const std::vector<std::string> rw = {"op", "buf"}, prw = {"op", "buf", "offset"},
                                         v = {"op", "iov"}, touch = {"op", "at", "store", "value"},
                                         range = {"op", "range"}, none = {"op"},
-                                        seek = {"op", "offset", "whence"};
+                                        seek = {"op", "offset", "whence"},
+                                        truncate = {"op", "length"};
   using K = Operation::Kind;
   switch (kind) {
     case K::write:
@@ -54,8 +56,17 @@ const std::vector<std::string>& op_keys(Operation::Kind kind) {
     case K::close:
     case K::open: return none;
     case K::lseek: return seek;
+    case K::ftruncate: return truncate;
   }
   return none;
+}
+
+// ftruncate's "length": the new size, from 0 (empty) to the largest file.
+std::uint64_t read_truncate_length(const jr::Object& o, const Config& config) {
+  const std::uint64_t limit = largest_file(config.geometry);
+  const std::string form = "a file size from 0 to " + std::to_string(limit) + " (" +
+                           largest_file_text(config.geometry) + ")";
+  return jr::as_uint(o.require("length", form), o.path("length"), 0, limit, form, jr::QuotedNumber::hint);
 }
 
 // An lseek's "offset" (signed) and "whence".
@@ -97,7 +108,8 @@ Operation read_op(const jr::Json& j, const std::string& path, PositionBound& pos
   const std::string& name = kOpNames[k];
   const std::string what =
       std::string(op.kind == Operation::Kind::fsync || op.kind == Operation::Kind::msync ||
-                          op.kind == Operation::Kind::open
+                          op.kind == Operation::Kind::open ||
+                          op.kind == Operation::Kind::ftruncate
                       ? "an "
                       : "a ") +
       name + " operation";
@@ -188,6 +200,9 @@ Operation read_op(const jr::Json& j, const std::string& path, PositionBound& pos
     case K::open:
       break;
     case K::lseek: read_lseek(o, op); break;
+    case K::ftruncate:
+      op.length = read_truncate_length(o, config);
+      break;
   }
   advance_position(pos, op, open_flags);
   return op;

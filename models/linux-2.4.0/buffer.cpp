@@ -7,6 +7,7 @@
 // and bdflush without the page lock, so reading them is a step.
 #include <algorithm>
 
+#include "models/linux-2.4.0/inode_queue.hpp"
 #include "models/linux-2.4.0/kernel.hpp"
 #include "models/pagecache/disk.hpp"
 #include "models/pagecache/step.hpp"
@@ -21,25 +22,6 @@ using pagecache::W;
 using pagecache::narrow;
 using pagecache::step;
 using pagecache::step_touching_all;
-
-namespace {
-
-// fs/buffer.c remove_inode_queue / buffer_insert_inode_queue (L577), inside
-// a step under lru_list_lock.
-void remove_inode_queue(BufferHead& bh) {
-  if (!bh.b_inode) return;
-  auto& l = *bh.b_inode;
-  l.erase(std::remove(l.begin(), l.end(), &bh), l.end());
-  bh.b_inode = nullptr;
-}
-
-void insert_inode_queue(BufferHead& bh, std::deque<BufferHead*>& list) {
-  remove_inode_queue(bh);
-  bh.b_inode = &list;
-  list.push_front(&bh);
-}
-
-}  // namespace
 
 // include/linux/locks.h lock_buffer: while (test_and_set_bit(BH_Lock)) __wait_on_buffer(bh);
 void Kernel::lock_buffer(BufferHead& bh) { bh.lock->lock("lock_buffer"); }

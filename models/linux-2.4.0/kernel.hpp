@@ -4,7 +4,8 @@
 // the file, function and line it follows. The functions live in files that
 // mirror the kernel's: filemap.cpp (mm/filemap.c), buffer.cpp (fs/buffer.c),
 // ext2.cpp (fs/ext2/inode.c, fs/ext2/fsync.c), ramfs.cpp (fs/ramfs/inode.c),
-// read_write.cpp (fs/read_write.c), open.cpp (fs/open.c).
+// read_write.cpp (fs/read_write.c), open.cpp (fs/open.c), truncate.cpp (ftruncate's
+// path: fs/open.c do_truncate, fs/attr.c, mm/memory.c vmtruncate, mm/filemap.c).
 //
 // Every function is virtual and they call each other through `this`: a later
 // variant derives from this class and overrides only what it changes (e.g.
@@ -79,6 +80,7 @@ class Kernel : public pagecache::Kernel {
   std::int64_t sys_lseek(File& file, std::int64_t offset, Whence origin) override;
   std::int64_t sys_close(File& file) override;
   std::int64_t sys_open(File& file, std::uint32_t flags) override;
+  std::int64_t sys_ftruncate(File& file, std::uint64_t length) override;
   Page* filemap_nopage(Pte& area, std::uint64_t address, bool no_share) override;
   void end_buffer_io_async(BufferHead& bh, bool uptodate) override;
   int writepage(Page& page) override;
@@ -142,6 +144,22 @@ class Kernel : public pagecache::Kernel {
   virtual int block_write_full_page(Page& page);
   virtual int fsync_inode_buffers();
   virtual int osync_inode_buffers();
+
+  // ---- ftruncate (truncate.cpp): fs/open.c, fs/attr.c, mm/memory.c,
+  // mm/filemap.c, fs/buffer.c, fs/ext2/inode.c
+  virtual int do_truncate(std::uint64_t length);
+  virtual int notify_change(std::uint64_t length);
+  virtual void inode_setattr(std::uint64_t length);
+  virtual void vmtruncate(std::uint64_t offset);
+  virtual void vmtruncate_list(std::uint64_t pgoff);
+  virtual void truncate();  // inode->i_op->truncate
+  virtual void truncate_inode_pages(std::uint64_t lstart);
+  virtual bool truncate_list_pages(std::uint64_t start, unsigned& partial);
+  virtual void truncate_partial_page(Page& page, unsigned partial);
+  virtual void truncate_complete_page(Page& page);
+  virtual int block_flushpage(Page& page, unsigned offset);
+  virtual void ext2_truncate();
+  virtual int block_truncate_page(std::uint64_t from);
 
   // ---- fs/ext2/inode.c, fs/ext2/fsync.c
   virtual int ext2_get_block(std::uint64_t iblock, BufferHead& bh, bool create);

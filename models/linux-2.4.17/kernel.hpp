@@ -5,7 +5,9 @@
 //     a short copy, and no longer clears PG_uptodate then;
 //   - mm->mmap_sem is a struct rw_semaphore (since 2.4.3): page faults take
 //     it for reading (arch/*/mm/fault.c do_page_fault: down_read), munmap for
-//     writing, msync for reading.
+//     writing, msync for reading;
+//   - vmtruncate (mm/memory.c) zaps the mappings' ptes before
+//     truncate_inode_pages, not after (truncate.cpp).
 // Everything else is reached in linux-2.4.0, not copied (README.md).
 #pragma once
 
@@ -26,6 +28,9 @@ class Kernel : public linux_2_4_0::Kernel {
   // ---- mm/filemap.c
   std::int64_t generic_file_write(File& file, std::uint64_t buf, std::uint64_t count, std::uint64_t& ppos,
                                   Bytes& data) override;
+
+  // ---- mm/memory.c (truncate.cpp)
+  void vmtruncate(std::uint64_t offset) override;
 };
 
 std::unique_ptr<pagecache::Kernel> make_kernel(State& s);

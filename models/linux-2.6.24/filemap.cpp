@@ -389,6 +389,7 @@ void Kernel::__do_page_cache_readahead(std::uint64_t offset, std::uint64_t nr_to
   const std::uint64_t isize = s_.inode.i_size;
   if (isize == 0) return;
   const std::uint64_t end_index = (isize - 1) / ps;
+  readahead_lock(true);
   std::vector<Page*> pool;
   // Preallocate as many pages as we will need.
   for (std::uint64_t page_idx = 0; page_idx < nr_to_read; ++page_idx) {
@@ -409,6 +410,7 @@ void Kernel::__do_page_cache_readahead(std::uint64_t offset, std::uint64_t nr_to
       page_cache_free(*page);
     }
   }
+  readahead_lock(false);
 }
 
 // mm/filemap.c __grab_cache_page (2.6.24): a page allocated for an index

@@ -94,6 +94,9 @@ class Kernel : public linux_2_4_17::Kernel {
   Page* __grab_cache_page(std::uint32_t index, Page*& cached_page) override;
   virtual void page_cache_sync_readahead(File& filp, std::uint64_t index, std::uint64_t req_size);
   virtual void __do_page_cache_readahead(std::uint64_t offset, std::uint64_t nr_to_read);
+  // Today's page_cache_ra_unbounded holds the invalidate lock shared over
+  // the pages it adds and reads (linux-6-ext4); 2.6.24 has none.
+  virtual void readahead_lock(bool take) { (void)take; }
 
   // ---- the a_ops write_begin / write_end (ext2_aops, ramfs_aops)
   virtual int write_begin(std::uint64_t pos, unsigned len, Page*& page);
@@ -114,6 +117,16 @@ class Kernel : public linux_2_4_17::Kernel {
   // bticino/linux-2.4.19-rmk7-pxa2-btweb @ d4022a4b; 2.4.17's, rickgaiser/
   // linux-2.4.17-ps2 @ 69d16910, still says -EFAULT): README.md.
   std::int64_t msync_unmapped_error() const override { return -linux_2_4_0::kENOMEM; }
+
+  // ---- ftruncate (truncate.cpp): mm/memory.c, mm/truncate.c, fs/buffer.c
+  void vmtruncate(std::uint64_t offset) override;
+  virtual void truncate_pagecache(std::uint64_t newsize);
+  virtual void unmap_mapping_range(std::uint64_t first, std::uint64_t end);
+  void truncate_inode_pages(std::uint64_t lstart) override;
+  virtual void truncate_locked_page(Page& page);
+  void truncate_partial_page(Page& page, unsigned partial) override;
+  void truncate_complete_page(Page& page) override;
+  int block_flushpage(Page& page, unsigned offset) override;  // block_invalidatepage
 
   // ---- fs/libfs.c (ramfs_aops)
   virtual int simple_write_begin(std::uint64_t pos, unsigned len, Page*& page);

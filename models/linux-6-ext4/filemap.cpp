@@ -26,6 +26,12 @@ inline constexpr int kEAGAIN = 11;
 // include/linux/fs.h struct inode: i_rwsem (an rw_semaphore since 4.7).
 Kernel::Kernel(State& s) : linux_2_6_24::Kernel(s) {
   s.inode.i_rwsem = std::make_unique<sim::RwSemaphore>(s.ex, "inode.i_rwsem");
+  // mapping->invalidate_lock: only for a scenario that truncates
+  // (models/pagecache/address_space.hpp says why that loses nothing).
+  for (const pagecache::ThreadSpec& t : s.cfg.threads)
+    for (const pagecache::Operation& op : t.ops)
+      if (op.kind == pagecache::Operation::Kind::ftruncate && !s.mapping.invalidate_lock)
+        s.mapping.invalidate_lock = std::make_unique<sim::RwSemaphore>(s.ex, "mapping.invalidate_lock");
 }
 
 // include/linux/fs.h inode_lock: down_write(&inode->i_rwsem).
@@ -318,12 +324,14 @@ err:
 }
 
 // mm/filemap.c filemap_update_page (no IOCB_NOWAIT/NOIO/WAITQ in the
-// model). filemap_invalidate_lock_shared: the invalidate lock is taken
-// exclusive only by truncation and hole punching, which the model has not.
+// model), under filemap_invalidate_lock_shared: truncation holds the
+// invalidate lock exclusive (truncate.cpp).
 int Kernel::filemap_update_page(std::uint64_t pos, std::uint64_t count, Page& page) {
   const std::uint64_t ps = s_.geo.page_size;
   int error;
+  filemap_invalidate_lock(false, "filemap_update_page: filemap_invalidate_lock_shared");
   if (TryLockPage(page)) {  // !folio_trylock
+    filemap_invalidate_unlock(false, "filemap_update_page: filemap_invalidate_unlock_shared");
     // This is where we usually end up waiting for a previously submitted
     // readahead to finish: folio_put_wait_locked.
     wait_on_page(page);
@@ -354,6 +362,7 @@ int Kernel::filemap_update_page(std::uint64_t pos, std::uint64_t count, Page& pa
 unlock:
   UnlockPage(page);
 unlock_mapping:
+  filemap_invalidate_unlock(false, "filemap_update_page: filemap_invalidate_unlock_shared");
   if (error == AOP_TRUNCATED_PAGE) page_cache_release(page);
   return error;
 }
@@ -362,12 +371,18 @@ unlock_mapping:
 int Kernel::filemap_create_folio(std::uint64_t pos, std::vector<Page*>& batch) {
   const auto index = static_cast<std::uint32_t>(pos / s_.geo.page_size);
   Page& page = s_.page_cache_alloc(index);  // filemap_alloc_folio
-  // filemap_invalidate_lock_shared: see filemap_update_page.
+  // Protect against truncate / hole punch. Grabbing invalidate_lock here
+  // assures we cannot instantiate and bring uptodate new pagecache folios
+  // after evicting page cache during truncate and before actually freeing
+  // blocks.
+  filemap_invalidate_lock(false, "filemap_create_folio: filemap_invalidate_lock_shared");
   if (add_to_page_cache_unique(page, index)) {  // filemap_add_folio: -EEXIST
+    filemap_invalidate_unlock(false, "filemap_create_folio: filemap_invalidate_unlock_shared");
     page_cache_free(page);
     return AOP_TRUNCATED_PAGE;
   }
   const int error = filemap_read_folio(page);
+  filemap_invalidate_unlock(false, "filemap_create_folio: filemap_invalidate_unlock_shared");
   if (error) {
     page_cache_release(page);
     return error;
@@ -484,9 +499,9 @@ int Kernel::simple_write_end(std::uint64_t pos, unsigned len, unsigned copied, P
 // (filemap_map_pages maps uptodate neighbours with a trylock) and dropping
 // mmap_lock while waiting for the folio (lock_folio_maybe_drop_mmap,
 // VM_FAULT_RETRY): here the fault sleeps on the folio with mmap_lock held.
-// The invalidate lock is taken exclusive only by truncation and hole
-// punching, which the model has not; its mapping_locked flag is kept for the
-// retry it decides.
+// The invalidate lock is taken shared (mapping_locked) before a folio is
+// created or read in, and held until the fault returns; truncation holds it
+// exclusive (truncate.cpp).
 Page* Kernel::filemap_nopage(pagecache::Pte& area, std::uint64_t address, bool no_share) {
   (void)address;
   if (no_share) throw std::logic_error("model bug: filemap_fault for a private mapping");
@@ -503,7 +518,10 @@ Page* Kernel::filemap_nopage(pagecache::Pte& area, std::uint64_t address, bool n
   page = __find_get_page(index);  // filemap_get_folio
   if (page) {
     // do_async_mmap_readahead: no PG_readahead in the model.
-    if (!Page_Uptodate(*page)) mapping_locked = true;  // filemap_invalidate_lock_shared
+    if (!Page_Uptodate(*page)) {
+      filemap_invalidate_lock(false, "filemap_fault: filemap_invalidate_lock_shared");
+      mapping_locked = true;
+    }
   } else {
     // No page in the page cache at all: do_sync_mmap_readahead, the mmap
     // read-around of ra_pages (32) pages centred on the fault.
@@ -513,7 +531,11 @@ Page* Kernel::filemap_nopage(pagecache::Pte& area, std::uint64_t address, bool n
       __do_page_cache_readahead(start, ra_pages);
     }
   retry_find:
-    mapping_locked = true;
+    // See comment in filemap_create_folio() why we need invalidate_lock
+    if (!mapping_locked) {
+      filemap_invalidate_lock(false, "filemap_fault: filemap_invalidate_lock_shared");
+      mapping_locked = true;
+    }
     // __filemap_get_folio(FGP_CREAT|FGP_FOR_MMAP)
     page = __find_get_page(index);
     if (!page) {
@@ -540,7 +562,8 @@ Page* Kernel::filemap_nopage(pagecache::Pte& area, std::uint64_t address, bool n
     }
     goto page_not_uptodate;
   }
-  // We must recheck i_size under page lock.
+  if (mapping_locked) filemap_invalidate_unlock(false, "filemap_fault: filemap_invalidate_unlock_shared");
+  // Found the page and have a reference on it. We must recheck i_size under page lock.
   step(ex(), "filemap_fault: i_size_read", {R(s_.inode.size_obj)});
   max_idx = (s_.inode.i_size + ps - 1) / ps;
   if (index >= max_idx) {
@@ -556,6 +579,7 @@ page_not_uptodate:
   error = filemap_read_folio(*page);
   page_cache_release(*page);
   if (!error) goto retry_find;
+  filemap_invalidate_unlock(false, "filemap_fault: filemap_invalidate_unlock_shared");
   return nullptr;
 }
 

@@ -90,6 +90,17 @@ class Kernel : public linux_2_6_24::Kernel {
   virtual void pagecache_isize_extended(std::uint64_t from, std::uint64_t to);
   virtual int folio_mkclean(Page& page);
 
+  // ---- ftruncate (truncate.cpp): fs/open.c do_truncate under inode_lock,
+  // fs/ext4/inode.c ext4_setattr, mm/truncate.c truncate_setsize (ramfs's
+  // simple_setattr), include/linux/fs.h filemap_invalidate_lock*
+  int do_truncate(std::uint64_t length) override;
+  int notify_change(std::uint64_t length) override;
+  virtual int ext4_setattr(std::uint64_t size);
+  virtual void truncate_setsize(std::uint64_t newsize);
+  virtual void filemap_invalidate_lock(bool exclusive, const char* label);
+  virtual void filemap_invalidate_unlock(bool exclusive, const char* label);
+  void readahead_lock(bool take) override;
+
  protected:
   // The inode lock around a buffered write (ext4: inode_lock).
   virtual void write_lock();

@@ -4,7 +4,8 @@
 // moves i_size from `from` past it, the part of the old EOF folio beyond
 // `from` becomes file data, so a dirty EOF folio has [from, to) zeroed: bytes
 // stored there through a MAP_SHARED mapping while they lay beyond EOF must
-// not turn into file data. Folios are one page each in the model.
+// not turn into file data. Folios are one page each in the model. Below it,
+// ftruncate's path (ext4_setattr, truncate_setsize, the invalidate lock).
 #include <algorithm>
 
 #include "models/linux-6-ext4/kernel.hpp"
@@ -66,6 +67,101 @@ void Kernel::pagecache_isize_extended(std::uint64_t from, std::uint64_t to) {
   }
   UnlockPage(*page);
   page_cache_release(*page);
+}
+
+}  // namespace models::linux_6_ext4
+
+// ---- ftruncate, as today (torvalds/linux; fs/open.c do_truncate, fs/attr.c
+// notify_change, fs/ext4/inode.c ext4_setattr, fs/libfs.c simple_setattr,
+// mm/truncate.c truncate_setsize / truncate_pagecache). Lines are not given:
+// the stored torvalds/linux snapshot of fs/ext4/inode.c predates
+// invalidate_lock (5.15); the order below is today's ext4_setattr.
+
+namespace models::linux_6_ext4 {
+
+// fs/open.c do_truncate: inode_lock(dentry->d_inode) around notify_change.
+int Kernel::do_truncate(std::uint64_t length) {
+  s_.inode.i_rwsem->down_write("do_truncate: inode_lock");
+  const int error = notify_change(length);
+  s_.inode.i_rwsem->up_write("do_truncate: inode_unlock");
+  return error;
+}
+
+// fs/attr.c notify_change -> inode->i_op->setattr: ext4_setattr, or for
+// ramfs (shmem-like: fs/libfs.c simple_setattr) truncate_setsize alone.
+int Kernel::notify_change(std::uint64_t length) {
+  if (ext2()) return ext4_setattr(length);
+  truncate_setsize(length);
+  return 0;
+}
+
+// include/linux/fs.h filemap_invalidate_lock / _shared and their unlocks:
+// down_write / down_read of mapping->invalidate_lock, which exists only in a
+// scenario that truncates (models/pagecache/address_space.hpp).
+void Kernel::filemap_invalidate_lock(bool exclusive, const char* label) {
+  if (!s_.mapping.invalidate_lock) return;
+  if (exclusive)
+    s_.mapping.invalidate_lock->down_write(label);
+  else
+    s_.mapping.invalidate_lock->down_read(label);
+}
+
+void Kernel::filemap_invalidate_unlock(bool exclusive, const char* label) {
+  if (!s_.mapping.invalidate_lock) return;
+  if (exclusive)
+    s_.mapping.invalidate_lock->up_write(label);
+  else
+    s_.mapping.invalidate_lock->up_read(label);
+}
+
+// mm/readahead.c page_cache_ra_unbounded: filemap_invalidate_lock_shared
+// over the pages it adds and reads (after do_page_cache_ra read i_size).
+void Kernel::readahead_lock(bool take) {
+  if (take)
+    filemap_invalidate_lock(false, "page_cache_ra_unbounded: filemap_invalidate_lock_shared");
+  else
+    filemap_invalidate_unlock(false, "page_cache_ra_unbounded: filemap_invalidate_unlock_shared");
+}
+
+// fs/ext4/inode.c ext4_setattr, ATTR_SIZE, with i_rwsem held (do_truncate).
+// i_size is read without a step: every writer of it holds i_rwsem
+// exclusive. ext4_begin_ordered_truncate (data=ordered writeout of the
+// tail), the journal, the orphan list and i_disksize are metadata the model
+// does not keep; inode_dio_wait waits for direct I/O, which it has not.
+int Kernel::ext4_setattr(std::uint64_t size) {
+  const std::uint64_t oldsize = s_.inode.i_size.peek();
+  const bool shrink = size < oldsize;
+  // if (shrink) { ext4_begin_ordered_truncate; inode_dio_wait(inode); }
+  filemap_invalidate_lock(true, "ext4_setattr: filemap_invalidate_lock");
+  // ext4_break_layouts: no DAX.
+  if (size != oldsize) {
+    // Tail zero the EOF folio on truncate up; ext4_truncate handles the
+    // shrink case below.
+    if (!shrink && oldsize % s_.geo.block_size) block_truncate_page(oldsize);  // ext4_block_truncate_page
+    // i_size_write under i_data_sem, together with i_disksize.
+    step(ex(), "ext4_setattr: i_size_write", {W(s_.inode.size_obj)});
+    s_.inode.i_size = size;
+    if (!shrink) pagecache_isize_extended(oldsize, size);
+  }
+  // Truncate pagecache after we've waited for commit in data=journal mode
+  // to make pages freeable.
+  truncate_pagecache(size);
+  // Call ext4_truncate() even if i_size didn't change to truncate possible
+  // preallocated blocks: ext4_block_truncate_page at i_size, then the
+  // blocks past it are freed, as ext2_truncate does in the model.
+  if (size <= oldsize) ext2_truncate();
+  filemap_invalidate_unlock(true, "ext4_setattr: filemap_invalidate_unlock");
+  return 0;
+}
+
+// mm/truncate.c truncate_setsize: i_size_write, pagecache_isize_extended
+// on a grow, truncate_pagecache.
+void Kernel::truncate_setsize(std::uint64_t newsize) {
+  const std::uint64_t oldsize = s_.inode.i_size.peek();  // i_rwsem held: no other writer
+  step(ex(), "truncate_setsize: i_size_write", {W(s_.inode.size_obj)});
+  s_.inode.i_size = newsize;
+  if (newsize > oldsize) pagecache_isize_extended(oldsize, newsize);
+  truncate_pagecache(newsize);
 }
 
 }  // namespace models::linux_6_ext4

@@ -43,6 +43,10 @@ class Kernel : public linux_6_ext4::Kernel {
   virtual bool iomap_write_end(std::uint64_t pos, unsigned len, unsigned copied, Page& page);
   virtual int iomap_zero_range(std::uint64_t pos, std::uint64_t len);
 
+  // ---- ftruncate (truncate.cpp): fs/xfs/xfs_iops.c
+  int notify_change(std::uint64_t length) override;
+  virtual int xfs_setattr_size(std::uint64_t newsize);
+
  protected:
   // fs/xfs/xfs_file.c xfs_file_buffered_write: xfs_ilock(XFS_IOLOCK_EXCL)
   void write_lock() override;

@@ -9,11 +9,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "models/pagecache/page.hpp"
 #include "sim/audit.hpp"
 #include "sim/execution.hpp"
+#include "sim/primitives.hpp"
 
 namespace models::pagecache {
 
@@ -24,6 +26,17 @@ struct AddressSpace {
   std::vector<Page*> hash;      // by index; nullptr when not cached
   std::deque<Page*> clean_pages, dirty_pages, locked_pages;  // list_add puts at the front
   sim::Audited<std::uint32_t> nrpages;
+  // mapping->invalidate_lock (5.15, Jan Kara's "mm: Protect operations
+  // adding pages to page cache with invalidate_lock"): truncation holds it
+  // exclusive, the paths that add pages and read them in hold it shared.
+  // Made by the variants that have it (linux-6-ext4's constructor), and only
+  // for a scenario that truncates: with no exclusive holder a shared
+  // acquisition never blocks and commutes with every step, so leaving it out
+  // changes no reachable state (and keeps the other scenarios' steps).
+  std::unique_ptr<sim::RwSemaphore> invalidate_lock;
+  // The pages truncate took out of the page cache (Page::truncated), for the
+  // model limitation __add_to_page_cache reports.
+  std::vector<Page*> truncated_pages;
   // The writeback error state of the address space, in mapping->flags and
   // mapping->wb_err (models/pagecache/errseq.hpp): AS_EIO, which 2.6's
   // writeback sets and the first filemap_fdatawait to test clears, and

@@ -60,6 +60,7 @@ struct Operation {
     lseek,    // lseek(fd, seek_offset, whence)
     close,    // close(fd): later calls on the fd return -EBADF until an open
     open,     // open(path, the thread's open_flags): a new struct file, f_pos 0
+    ftruncate,  // ftruncate(fd, length): shrink or grow the file to `length` bytes
   };
   Kind kind = Kind::read;
   std::uint64_t offset = 0;   // pwrite/pread
@@ -70,6 +71,7 @@ struct Operation {
   enum class Whence { set, cur, end };  // SEEK_SET, SEEK_CUR, SEEK_END
   std::int64_t seek_offset = 0;
   Whence whence = Whence::set;
+  std::uint64_t length = 0;   // ftruncate: the new size
 };
 
 // The open(2) flags a thread's struct file has (f_flags; file15), beside the

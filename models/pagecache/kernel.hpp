@@ -51,6 +51,9 @@ class Kernel {
   virtual std::int64_t sys_lseek(File& file, std::int64_t offset, Operation::Whence whence) = 0;
   virtual std::int64_t sys_close(File& file) = 0;
   virtual std::int64_t sys_open(File& file, std::uint32_t flags) = 0;
+  // ftruncate(2) (issue 15): fs/open.c sys_ftruncate and the variant's
+  // truncate path (models/<variant>/truncate.cpp). Returns 0 or -errno.
+  virtual std::int64_t sys_ftruncate(File& file, std::uint64_t length) = 0;
 
   // ---- what the shared parts call
   // vma->vm_ops->nopage of a MAP_SHARED file mapping (do_no_page calls it

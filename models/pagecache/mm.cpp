@@ -106,6 +106,31 @@ FaultResult do_page_fault(State& s, std::uint64_t address, bool write) {
   return r == 0 ? FaultResult::sigbus : FaultResult::handled;  // do_sigbus: up(mmap_sem) first
 }
 
+// mm/memory.c L289 zap_pte_range and L262 free_pte, for one pte, in one
+// step under page_table_lock. Whether the pte maps a page is read inside the
+// step: reclaim (vmscan.cpp try_to_swap_out) clears ptes without mmap_sem, so
+// a look before it would be stale. A shared pte can map only the page of its
+// file index, whose page->mapping (page[i].count) the step reads; an
+// anonymous one none.
+void zap_pte(State& s, Pte& pte, const char* label, bool remove_vma) {
+  if (pte.shared)
+    step(s.ex, label, {W(pte.obj), R(s.slots[pte.file_index]->count_obj)});
+  else
+    step(s.ex, label, {W(pte.obj)});
+  Page* page = pte.present && pte.shared ? static_cast<Page*>(pte.page) : nullptr;
+  if (pte.shared && !page) narrow(s.ex, {W(pte.obj)});
+  if (remove_vma) pte.vma = false;
+  const bool dirty = pte.dirty;
+  pte.present = false;
+  pte.dirty = false;
+  pte.page = nullptr;
+  if (page) {
+    // free_pte: if (pte_dirty(pte) && page->mapping) set_page_dirty(page);
+    if (dirty && page->mapping) set_page_dirty(s.mapping, *page);
+    page_cache_release(*page);  // free_page_and_swap_cache
+  }
+}
+
 // mm/mmap.c L764 sys_munmap -> L669 do_munmap -> mm/memory.c zap_page_range
 // (L289 zap_pte_range, L262 free_pte).
 std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len) {
@@ -126,27 +151,7 @@ std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len) {
       Pte* pte = mm.find_vma(a, s.geo.page_size);
       if (!pte) continue;
       // The vma leaves the list and its ptes are cleared (page_table_lock).
-      // Whether the pte maps a page is read inside the step: reclaim
-      // (vmscan.cpp try_to_swap_out) clears ptes without mmap_sem, so a
-      // look before it would be stale. A shared pte can map only the page of
-      // its file index, whose page->mapping (page[i].count) the step reads;
-      // an anonymous one none.
-      if (pte->shared)
-        step(s.ex, "zap_pte_range", {W(pte->obj), R(s.slots[pte->file_index]->count_obj)});
-      else
-        step(s.ex, "zap_pte_range", {W(pte->obj)});
-      Page* page = pte->present && pte->shared ? static_cast<Page*>(pte->page) : nullptr;
-      if (pte->shared && !page) narrow(s.ex, {W(pte->obj)});
-      pte->vma = false;
-      const bool dirty = pte->dirty;
-      pte->present = false;
-      pte->dirty = false;
-      pte->page = nullptr;
-      if (page) {
-        // free_pte: if (pte_dirty(pte) && page->mapping) set_page_dirty(page);
-        if (dirty && page->mapping) set_page_dirty(s.mapping, *page);
-        page_cache_release(*page);  // free_page_and_swap_cache
-      }
+      zap_pte(s, *pte, "zap_pte_range", true);
     }
   }
   up_write_mmap_sem(mm, mm.mmap_rwsem ? "sys_munmap: up_write(mmap_sem)" : "sys_munmap: up(mmap_sem)");

@@ -92,6 +92,12 @@ FaultResult do_page_fault(State& s, std::uint64_t address, bool write);
 // L1091): returns 0 for SIGBUS, 1 or 2 when handled.
 int handle_mm_fault(State& s, Pte& pte, std::uint64_t address, bool write_access);
 
+// mm/memory.c zap_pte_range + free_pte for one pte, one step: a dirty pte
+// of a page still in the page cache dirties it; the pte's reference is
+// dropped. `remove_vma`: munmap takes the page out of its vma too
+// (truncation's zap, vmtruncate_list, leaves the vma).
+void zap_pte(State& s, Pte& pte, const char* label, bool remove_vma);
+
 // mm/mmap.c L764 sys_munmap: down(mmap_sem), do_munmap (remove the vmas, then
 // zap_page_range: a dirty pte dirties its page; drop the page), up(mmap_sem).
 std::int64_t sys_munmap(State& s, std::uint64_t addr, std::uint64_t len);

@@ -17,7 +17,7 @@ struct SyscallRecord {
   sim::ThreadId thread = sim::kNoThread;
   std::size_t op_index = 0;  // index in the thread's ops
   Operation::Kind kind = Operation::Kind::read;
-  std::uint64_t file_offset = 0;  // where in the file it started
+  std::uint64_t file_offset = 0;  // where in the file it started; ftruncate: the length it sets
   std::uint64_t requested = 0;    // bytes asked for
   std::int64_t result = 0;        // bytes done, or -errno (-14 EFAULT, -5 EIO, -11 EAGAIN)
   // write/pwrite/writev: the bytes the write reports written: the first

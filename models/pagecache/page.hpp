@@ -142,6 +142,11 @@ struct Page {
   // own (a spare page that never got in shares the slot's lock with the page
   // that did, and may be freed while that one is locked).
   bool was_cached = false;
+  // truncate_complete_page is taking it out of the page cache (set by the
+  // truncating thread under the page lock): its data lies past the new end
+  // of the file, and the ClearPageUptodate that follows drops it on purpose
+  // (checker/invariants/uptodate_lost.cpp).
+  bool truncated = false;
   sim::Audited<bool> uptodate;  // PG_uptodate (page[i].PG_uptodate)
   sim::Audited<bool> dirty;     // PG_dirty
   sim::Audited<bool> error;     // PG_error

@@ -55,6 +55,8 @@ std::uint64_t size_bound(const Config& cfg) {
   for (const ThreadSpec& t : cfg.threads) {
     PositionBound pos;
     for (const Operation& op : t.ops) {
+      // ftruncate (issue 15) sets i_size to its length: a constant end.
+      if (op.kind == Operation::Kind::ftruncate) base = std::max(base, op.length);
       if (is_file_write(op.kind)) {
         const PositionBound start = write_start(op, t.open_flags, pos);
         if (start.relative)

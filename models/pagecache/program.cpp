@@ -83,6 +83,7 @@ void PageCacheProgram::run_thread(std::size_t t) {
     if (op.kind == Operation::Kind::touch || op.kind == Operation::Kind::munmap ||
         op.kind == Operation::Kind::msync || op.kind == Operation::Kind::fsync || uses_no_buffer(op.kind))
       rec.file_offset = 0;
+    if (op.kind == Operation::Kind::ftruncate) rec.file_offset = op.length;  // the new size (SyscallRecord)
     const std::size_t at = s.obs.calls.size();
     s.obs.calls.push_back(rec);
     s.call_of_thread[t] = at;
@@ -121,6 +122,7 @@ void PageCacheProgram::run_thread(std::size_t t) {
         result = k_.sys_open(file, spec.open_flags);
         fd_open = true;
         break;
+      case Operation::Kind::ftruncate: result = k_.sys_ftruncate(file, op.length); break;
     }
     SyscallRecord& r = s.obs.calls[at];
     r.result = result;

@@ -65,6 +65,10 @@ void validate(const Config& cfg) {
         case Operation::Kind::open:
           if (!op.iov.empty()) bad(where + "takes no iov");
           break;
+        case Operation::Kind::ftruncate:
+          if (!op.iov.empty()) bad(where + "takes no iov");
+          if (op.length > limit) bad(where + "length past the largest file");
+          break;
         case Operation::Kind::writev:
           if (op.iov.empty()) bad(where + "needs at least one iov");
           break;
@@ -239,6 +243,7 @@ const char* operation_name(Operation::Kind k) {
     case Operation::Kind::lseek: return "lseek";
     case Operation::Kind::close: return "close";
     case Operation::Kind::open: return "open";
+    case Operation::Kind::ftruncate: return "ftruncate";
   }
   return "?";
 }

@@ -64,10 +64,12 @@ void try_to_swap_out_unmap(State& s, Pte& pte) {
   pte.dirty = false;
   pte.page = nullptr;
   // if (!pte_dirty(pte)) goto drop_pte; if (page->mapping) { set_page_dirty(page); goto drop_pte; }
-  if (dirty) {
-    if (!page.mapping) throw std::logic_error("model bug: a dirty shared pte of a page outside the page cache");
-    set_page_dirty(s.mapping, page);
-  }
+  // A dirty pte of a page outside the page cache: a page that truncation
+  // took out of the cache while a fault mapped it (2.4's nopage vs truncate,
+  // models/linux-2.4.0/truncate.cpp). try_to_swap_out then gives it a swap
+  // entry (add_to_swap_cache): anonymous memory, whose bytes no file ever
+  // sees; the model drops them with the pte.
+  if (dirty && page.mapping) set_page_dirty(s.mapping, page);
   // drop_pte: UnlockPage(page); mm->rss--; deactivate_page(page); page_cache_release(page);
   UnlockPage_and_release(page);
 }

@@ -87,7 +87,9 @@ void check_deterministic(const fs::path& work, const fs::path& dir, const std::s
        {"scenarios/litmus/writev-bad-middle.json", "scenarios/litmus/write-partly-unmapped-buffer.json",
         "scenarios/litmus/pwrite-from-own-mapping-reclaim.json", "scenarios/litmus/kernel-buffer.json",
         "scenarios/sequential/append-pwrite-lseek.json", "scenarios/sequential/append-failed-write-position.json",
-        "scenarios/sequential/close-then-open-again.json"}) {
+        "scenarios/sequential/close-then-open-again.json",
+        // ftruncate's (issue 15)
+        "scenarios/sequential/truncate-shrink-then-grow.json", "scenarios/sequential/truncate-then-write-past-eof.json"}) {
     INFO(scenario << " in " << dir);
     const auto [code, result] = litmus_in(work, scenario, dir);
     CHECK(code == 0);
@@ -255,6 +257,9 @@ TEST_CASE("litmus: bad input exits 2 with one line that says why") {
   c = cli_test::run(work, "litmus " + source("tests/checker/litmus/read-into-mapping.json") + " --dir .");
   CHECK(c.code == 2);
   CHECK(has(c.err, "cannot run for real: thread \"reader\" reads into region \"map\", a mapping of the file"));
+  c = cli_test::run(work, "litmus " + source("scenarios/sequential/mapping-past-truncated-eof.json") + " --dir .");
+  CHECK(c.code == 2);
+  CHECK(has(c.err, "that an ftruncate may have cut from the file by then: a SIGBUS in a real thread"));
   c = cli_test::run(work, "litmus " + writev + " --dir /proc");
   CHECK(c.code == 2);
   CHECK(has(c.err, "--dir /proc is on a filesystem litmus has no variant for"));

@@ -261,7 +261,7 @@ TEST_CASE("hints: did you mean") {
     CHECK(e.path() == "/threads/0/ops/0/op");
     CHECK(std::string(e.what()) ==
           "found \"wrte\", expected one of \"write\", \"read\", \"pwrite\", \"pread\", "
-          "\"writev\", \"touch\", \"munmap\", \"msync\", \"fsync\", \"lseek\", \"close\", \"open\"");
+          "\"writev\", \"touch\", \"munmap\", \"msync\", \"fsync\", \"lseek\", \"close\", \"open\", \"ftruncate\"");
     CHECK(e.hint() == "did you mean \"write\"?");
   }
 }
@@ -360,7 +360,7 @@ TEST_CASE("scenarios/schema.json names the keys and values the loader takes") {
     CHECK(o["additionalProperties"] == false);
   }
   CHECK(ops == std::vector<std::string>{"write", "read", "pwrite", "pread", "writev", "touch",
-                                        "munmap", "msync", "fsync", "lseek", "close", "open"});
+                                        "munmap", "msync", "fsync", "lseek", "close", "open", "ftruncate"});
   // A thread's open_flags: the flags the loader takes (file15).
   CHECK(schema["properties"]["threads"]["items"]["properties"]["open_flags"]["items"]["enum"] == json({"O_APPEND"}));
   for (const json& o : schema["$defs"]["op"]["oneOf"]) {
