@@ -28,6 +28,9 @@ std::uint64_t bh_id(const State& s, const BufferHead* bh) {
 void add_page(sim::Hasher& h, const State& s, const Page& p) {
   h.add(p.index).add(p.was_cached).add(p.mapping.peek()).add(p.uptodate.peek()).add(p.dirty.peek());
   h.add(p.error.peek()).add(static_cast<std::uint64_t>(p.count.peek())).add(p.freed.peek());
+  // Being taken out by truncate decides uptodate-lost's and the freed-while-
+  // locked check's verdicts on this page (Page::truncated).
+  h.add(p.truncated);
   h.add(static_cast<std::uint64_t>(p.list.peek())).add(p.has_buffers.peek()).add(p.buffers.size());
   for (const BufferHead& bh : p.buffers) {
     const std::uint64_t list = bh.b_inode == nullptr ? 0 : bh.b_inode == &s.inode.i_dirty_buffers ? 1 : 2;
@@ -62,7 +65,7 @@ std::uint64_t global(const State& s) {
   h.add(s.pages.size()).add(s.epilogue).add(s.nonblocking_faults.size());
   for (std::uint8_t f : s.nonblocking_faults) h.add(f);
   for (const File& f : s.files)
-    h.add(f.f_pos).add(f.f_raend).add(f.f_ramax).add(f.f_ralen).add(f.f_rawin).add(f.f_reada);
+    h.add(f.f_flags).add(f.f_pos).add(f.f_raend).add(f.f_ramax).add(f.f_ralen).add(f.f_rawin).add(f.f_reada);
   std::vector<std::uint64_t> steps;
   for (const SyscallRecord& c : s.obs.calls) {
     steps.push_back(c.begin_step);
@@ -92,6 +95,9 @@ std::uint64_t global(const State& s) {
     h.add(c.thread).add(c.op_index).add(static_cast<std::uint64_t>(c.kind)).add(c.file_offset).add(c.requested);
     h.add(static_cast<std::uint64_t>(c.result)).add_bytes(c.data).add(c.completed).add(rank(c.begin_step));
     h.add(c.completed ? rank(c.end_step) : 0);
+    // Where an O_APPEND writev's later bytes went: torn-read and lost-data read it.
+    h.add(c.relocations.size());
+    for (const auto& [from, at] : c.relocations) h.add(from).add(at);
   }
   // Those I/Os, by their place among the calls' steps.
   h.add(io.size());
@@ -123,6 +129,9 @@ std::uint64_t DigestArg::digest(const void* self) {
       add_list(h, s, s.mapping.clean_pages);
       add_list(h, s, s.mapping.dirty_pages);
       add_list(h, s, s.mapping.locked_pages);
+      // The pages truncate took out, whose lock a new page of the index shares.
+      h.add(s.mapping.truncated_pages.size());
+      for (const Page* p : s.mapping.truncated_pages) h.add(page_id(s, p));
       return h.value();
     case Kind::i_size: return h.add(s.inode.i_size.peek()).value();
     case Kind::i_block:
