@@ -12,6 +12,7 @@
 
 #include "checker/invariants/lost_data.hpp"
 #include "checker/invariants/torn_read.hpp"
+#include "tests/checker/invariants/brute_force.hpp"
 
 namespace {
 
@@ -125,42 +126,6 @@ TEST_CASE("torn-read: a read racing a shrink returns the file before or after it
 
 // ---- the search against brute force, with truncations ----
 
-namespace {
-
-bool brute_force_with_truncations(const Observation& obs, const std::vector<checker::invariants::detail::FileWrite>& writes,
-                 std::uint64_t offset, const Bytes& seen, std::uint64_t size_min, std::uint64_t size_max) {
-  using checker::invariants::detail::FileWrite;
-  const std::size_t n = writes.size();
-  for (std::uint32_t mask = 0; mask < (1u << n); ++mask) {
-    std::vector<std::size_t> set;
-    bool ok = true;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (mask & (1u << i)) set.push_back(i);
-      else if (writes[i].mandatory) ok = false;
-    }
-    if (!ok) continue;
-    std::sort(set.begin(), set.end());
-    do {
-      bool consistent = true;
-      for (std::size_t a = 0; a < set.size(); ++a)
-        for (std::size_t b = a + 1; b < set.size(); ++b)
-          if (checker::invariants::detail::precedes(obs.calls[writes[set[b]].call], obs.calls[writes[set[a]].call]))
-            consistent = false;
-      if (!consistent) continue;
-      std::vector<const FileWrite*> order;
-      for (std::size_t i : set) order.push_back(&writes[i]);
-      const Bytes content = checker::invariants::detail::apply_writes(obs.initial_content, order);
-      if (content.size() < size_min || content.size() > size_max) continue;
-      if (offset + seen.size() > content.size()) continue;
-      if (std::equal(seen.begin(), seen.end(), content.begin() + static_cast<std::ptrdiff_t>(offset)))
-        return true;
-    } while (std::next_permutation(set.begin(), set.end()));
-  }
-  return false;
-}
-
-}  // namespace
-
 TEST_CASE("the search agrees with brute force on random small histories with truncations") {
   using namespace checker::invariants::detail;
   std::mt19937 rng(4242);
@@ -223,7 +188,7 @@ TEST_CASE("the search agrees with brute force on random small histories with tru
     window.size_min = size_min;
     window.size_max = size_max;
     const Explained got = explain(obs, obs.initial_content, writes, window, 1u << 20);
-    const bool want = brute_force_with_truncations(obs, writes, offset, seen, size_min, size_max);
+    const bool want = invariants_test::brute_force(obs, writes, offset, seen, size_min, size_max);
     INFO("round " << round);
     REQUIRE(got != Explained::undecided);
     CHECK((got == Explained::yes) == want);
