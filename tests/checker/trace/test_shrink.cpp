@@ -212,7 +212,7 @@ TEST_CASE("shrink: a condition's violation keeps every thread and operation it s
   j.erase("expect");
   const Scenario s = parse_scenario(j, "condition.json");
   ExploreSettings settings = s.explore;
-  settings.strategy = "dfs";
+  settings.strategy = "dpor";
   const Trace t = failing_trace(s, settings);
   REQUIRE(t.verdict.invariant == "condition:whole");
   ShrinkResult r = shrink(t);
