@@ -158,28 +158,33 @@ constexpr const char* kMidRandom = "400000";
 TEST_CASE("interrupt: a run interrupted by SIGINT with --checkpoint, then resumed, reports what an uninterrupted run "
           "does, byte for byte") {
   for (const char* strategy : {"dfs", "dpor", "random"}) {
+    // The uninterrupted run, once: its report is the same bytes with any
+    // number of workers (test_determinism), so both resumed runs compare with it.
+    CAPTURE(strategy);
+    const fs::path whole_dir = checker::testing::scratch_dir("interrupt", std::string("resume-") + strategy);
+    // Long enough to be interrupted, short enough to finish: about a second
+    // of DFS in either build (the sanitized one runs about 10x slower).
+    const std::string scenario = std::string(R"({"name": "mid-counter", "model": "example:locked-counter",
+        "params": )") + kMidParams + R"(, "expect": {"verdict": "pass"}})";
+    std::vector<std::string> common = {"--strategy", strategy, "--no-progress"};
+    // A random search is its executions 0 .. N - 1, seeded.
+    if (std::string(strategy) == "random") common.insert(common.end(), {"--seed", "9", "--max-executions", kMidRandom});
+    auto args = [&](const char* jobs, std::vector<std::string> extra) {
+      std::vector<std::string> a = {"run", "--jobs", jobs};
+      a.insert(a.end(), common.begin(), common.end());
+      a.insert(a.end(), extra.begin(), extra.end());
+      a.push_back("mid.json");
+      return a;
+    };
+    std::ofstream(whole_dir / "mid.json") << scenario;
+    const int whole_code = run_to_end(whole_dir, args("1", {"--json", "whole.json"}));
+    REQUIRE(whole_code == (std::string(strategy) == "random" ? 4 : 0));
+    const json whole = untimed(json::parse(slurp_file(whole_dir / "whole.json")));
     for (const char* jobs : {"1", "2"}) {
-      CAPTURE(strategy);
       CAPTURE(jobs);
       const fs::path dir = checker::testing::scratch_dir("interrupt", std::string("resume-") + strategy + jobs);
-      // Long enough to be interrupted, short enough to finish: about a second
-      // of DFS in either build (the sanitized one runs about 10x slower).
-      std::ofstream(dir / "mid.json") << R"({"name": "mid-counter", "model": "example:locked-counter",
-        "params": )" << kMidParams << R"(, "expect": {"verdict": "pass"}})";
-      std::vector<std::string> common = {"--strategy", strategy, "--jobs", jobs, "--no-progress"};
-      // A random search is its executions 0 .. N - 1, seeded.
-      if (std::string(strategy) == "random") common.insert(common.end(), {"--seed", "9", "--max-executions", kMidRandom});
-      auto args = [&](std::vector<std::string> extra) {
-        std::vector<std::string> a = {"run"};
-        a.insert(a.end(), common.begin(), common.end());
-        a.insert(a.end(), extra.begin(), extra.end());
-        a.push_back("mid.json");
-        return a;
-      };
-      const int whole_code = run_to_end(dir, args({"--json", "whole.json"}));
-      REQUIRE(whole_code == (std::string(strategy) == "random" ? 4 : 0));
-      const std::string whole_out = slurp_file(dir / "out.txt");
-      Child c(dir, args({"--checkpoint", "mid.ckpt.json", "--json", "part.json"}));
+      std::ofstream(dir / "mid.json") << scenario;
+      Child c(dir, args(jobs, {"--checkpoint", "mid.ckpt.json", "--json", "part.json"}));
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
       c.signal(SIGINT);
       REQUIRE(c.wait(10));
@@ -190,10 +195,9 @@ TEST_CASE("interrupt: a run interrupted by SIGINT with --checkpoint, then resume
         continue;
       }
       CHECK(c.code() == 4);
-      CHECK(part["runs"][0]["executions"] < json::parse(slurp_file(dir / "whole.json"))["runs"][0]["executions"]);
-      REQUIRE(run_to_end(dir, args({"--resume", "mid.ckpt.json", "--json", "resumed.json"})) == whole_code);
-      CHECK(untimed(json::parse(slurp_file(dir / "resumed.json"))) ==
-            untimed(json::parse(slurp_file(dir / "whole.json"))));
+      CHECK(part["runs"][0]["executions"] < whole["runs"][0]["executions"]);
+      REQUIRE(run_to_end(dir, args(jobs, {"--resume", "mid.ckpt.json", "--json", "resumed.json"})) == whole_code);
+      CHECK(untimed(json::parse(slurp_file(dir / "resumed.json"))) == whole);
       CHECK(temp_files(dir).empty());
     }
   }
