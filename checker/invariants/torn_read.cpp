@@ -177,27 +177,15 @@ class Search {
   // it covers that no later write covers become its bytes. False (nothing
   // changed) when one of them differs from what was seen.
   bool place(const detail::FileWrite& w, std::vector<std::size_t>& newly) {
-    if (w.truncates) {
-      // Every window byte at or past its length that no later write covers
-      // reads as zero.
-      for (std::size_t idx = 0; idx < seen_.size(); ++idx) {
-        if (covered_[idx] || begin_ + idx < w.offset) continue;
-        if (seen_[idx] != 0) {
-          for (std::size_t k : newly) covered_[k] = false;
-          newly.clear();
-          return false;
-        }
-        covered_[idx] = true;
-        newly.push_back(idx);
-      }
-      return true;
-    }
+    // A truncation covers every window byte at or past its length, as zeros;
+    // a write, the bytes it wrote.
     const std::uint64_t lo = std::max(begin_, w.offset);
-    const std::uint64_t hi = std::min(begin_ + seen_.size(), w.offset + w.data.size());
+    const std::uint64_t hi =
+        w.truncates ? begin_ + seen_.size() : std::min(begin_ + seen_.size(), w.offset + w.data.size());
     for (std::uint64_t p = lo; p < hi; ++p) {
       const std::size_t idx = p - begin_;
       if (covered_[idx]) continue;
-      if (w.data[p - w.offset] != seen_[idx]) {
+      if ((w.truncates ? 0 : w.data[p - w.offset]) != seen_[idx]) {
         for (std::size_t k : newly) covered_[k] = false;
         newly.clear();
         return false;

@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "checker/io/input_error.hpp"
 #include "checker/search/conditions.hpp"
 #include "checker/search/parallel.hpp"
 #include "checker/search/settings.hpp"
